@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uiommufd - the Linux iommufd subsystem in user space.
+ *
+ * This is the C API of the engine. It speaks the kernel's iommufd uAPI
+ * (<uiommufd/iommufd.h>, ABI-identical to <linux/iommufd.h>): a program opens
+ * a context with uiommufd_open() instead of open("/dev/iommu"), then issues
+ * the very same ioctls through uiommufd_ioctl().
+ *
+ * Every file the engine hands out (the iommufd itself and the files it
+ * creates: access, fault queue, vEVENTQ, dma-buf) is a real file descriptor of
+ * the process, so it can be polled, passed to select()/epoll and closed
+ * through this API. Its meaning is held by the engine: read, write, ioctl,
+ * mmap and close go through the calls below (the LD_PRELOAD shim routes the
+ * libc calls here for unmodified programs).
+ *
+ * Conventions: calls return a non-negative value on success and a negative
+ * errno on failure (like liburing); they never touch errno.
+ */
+#ifndef UIOMMUFD_UIOMMUFD_H
+#define UIOMMUFD_UIOMMUFD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define UIOMMUFD_VERSION_MAJOR 0
+#define UIOMMUFD_VERSION_MINOR 1
+
+/* What kind of engine file a descriptor refers to (uiommufd_fd_kind()). */
+enum uiommufd_fd_kind {
+	UIOMMUFD_FD_NONE = 0,	  /* not a uiommufd file */
+	UIOMMUFD_FD_IOMMUFD = 1,  /* an open /dev/iommu */
+	UIOMMUFD_FD_ACCESS = 2,	  /* IOMMU_TEST_OP_CREATE_ACCESS */
+	UIOMMUFD_FD_FAULT = 3,	  /* IOMMU_FAULT_QUEUE_ALLOC */
+	UIOMMUFD_FD_VEVENTQ = 4,  /* IOMMU_VEVENTQ_ALLOC */
+	UIOMMUFD_FD_DMABUF = 5,	  /* IOMMU_TEST_OP_DMABUF_GET */
+	UIOMMUFD_FD_VFIO = 6,	  /* /dev/vfio/vfio (a container on an IOAS) */
+	UIOMMUFD_FD_VFIO_GROUP = 7,
+	UIOMMUFD_FD_VFIO_DEVICE = 8,
+};
+
+/**
+ * uiommufd_open() - open a new iommufd context
+ * @flags: open(2) flags; only O_CLOEXEC is meaningful, access mode ignored
+ *
+ * The same as open("/dev/iommu", O_RDWR | flags) on a kernel with iommufd.
+ * Returns the descriptor or -errno.
+ */
+int uiommufd_open(int flags);
+
+/**
+ * uiommufd_ioctl() - issue an ioctl on a uiommufd file
+ * @fd: a descriptor for which uiommufd_fd_kind() is not UIOMMUFD_FD_NONE
+ * @request: the ioctl number (IOMMU_*, VFIO_* ...)
+ * @arg: the ioctl argument: a pointer to the command struct, or a plain
+ *       integer for the VFIO calls that take one
+ *
+ * Returns the ioctl's non-negative result or -errno, exactly as the kernel's
+ * iommufd would answer (ENOTTY for an unknown number).
+ */
+long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg);
+
+/** uiommufd_read() - read(2) on a uiommufd file (fault queue, vEVENTQ). */
+ssize_t uiommufd_read(int fd, void *buf, size_t count);
+
+/** uiommufd_write() - write(2) on a uiommufd file (fault responses). */
+ssize_t uiommufd_write(int fd, const void *buf, size_t count);
+
+/**
+ * uiommufd_mmap() - mmap(2) on a uiommufd file
+ * @out: receives the mapped address on success
+ *
+ * Returns 0 or -errno.
+ */
+int uiommufd_mmap(void *addr, size_t length, int prot, int flags, int fd,
+		  off_t offset, void **out);
+
+/**
+ * uiommufd_close() - close a uiommufd descriptor
+ *
+ * Closes @fd. When it was the last descriptor of its file, the file is
+ * released, as the kernel releases a file on its last close: for an iommufd
+ * every object in it is destroyed, leaves first.
+ */
+int uiommufd_close(int fd);
+
+/**
+ * uiommufd_fd_dup() - tell the engine that @newfd now refers to @oldfd's file
+ *
+ * For dup(2)/dup2(2)/dup3(2)/fcntl(F_DUPFD*) done by the caller on a uiommufd
+ * descriptor: the file then stays open until both descriptors are closed.
+ * If @newfd referred to another uiommufd file before, call uiommufd_close()
+ * on it first.
+ */
+int uiommufd_fd_dup(int oldfd, int newfd);
+
+/** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not ours) */
+int uiommufd_fd_kind(int fd);
+
+/**
+ * uiommufd_fail_nth_set() - per-thread fault injection, as /proc/self/fail-nth
+ * @nth: the nth failable point reached by this thread fails (0 disables)
+ *
+ * Every allocation and pin of the engine is a failable point. After the
+ * failure fired, uiommufd_fail_nth_get() returns 0; before it, the number of
+ * points still to pass.
+ */
+void uiommufd_fail_nth_set(unsigned int nth);
+unsigned int uiommufd_fail_nth_get(void);
+
+/**
+ * uiommufd_dump() - write a description of a context to @out_fd
+ * @fd: an iommufd descriptor
+ * @out_fd: where to write (text, one object or range per line)
+ *
+ * The object graph (IDs, types, users counts, links), each IOAS's areas,
+ * allowed and reserved ranges, and the pinned-page accounting. Meant for
+ * tools (uiommufdctl) and debugging; the format is documented in
+ * docs/introspection.md.
+ */
+int uiommufd_dump(int fd, int out_fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UIOMMUFD_UIOMMUFD_H */

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Failable allocation and per-thread fault injection.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uiommufd/uiommufd.h>
+
+#include "alloc.h"
+#include "util.h"
+
+/*
+ * Like the kernel's task->fail_nth: when non-zero it counts down at every
+ * failable point and the point that brings it to zero fails.
+ */
+static __thread unsigned int fail_nth;
+
+bool ufd_should_fail(void)
+{
+	if (likely(!fail_nth))
+		return false;
+	return --fail_nth == 0;
+}
+
+void *ufd_zalloc(size_t size)
+{
+	if (ufd_should_fail())
+		return NULL;
+	return calloc(1, size ? size : 1);
+}
+
+void *ufd_zalloc_nofail(size_t size)
+{
+	void *p = calloc(1, size ? size : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void *ufd_realloc_array(void *ptr, size_t nmemb, size_t size)
+{
+	size_t bytes;
+
+	if (check_mul_overflow(nmemb, size, &bytes))
+		return NULL;
+	if (ufd_should_fail())
+		return NULL;
+	return realloc(ptr, bytes ? bytes : 1);
+}
+
+void ufd_free(void *ptr)
+{
+	free(ptr);
+}
+
+UFD_EXPORT void uiommufd_fail_nth_set(unsigned int nth)
+{
+	fail_nth = nth;
+}
+
+UFD_EXPORT unsigned int uiommufd_fail_nth_get(void)
+{
+	return fail_nth;
+}
+
+void ufd_warn(const char *file, int line, const char *cond)
+{
+	fprintf(stderr, "uiommufd: WARN_ON(%s) at %s:%d\n", cond, file, line);
+	if (getenv("UIOMMUFD_WARN_ABORT"))
+		abort();
+}

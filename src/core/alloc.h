@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine's one allocator. Every allocation can be made to fail by the
+ * per-thread fail-nth countdown (uiommufd_fail_nth_set()), the same model as
+ * the kernel's /proc/self/task/<tid>/fail-nth: error paths are swept by
+ * failing the 1st, 2nd, ... failable point of a call until it succeeds.
+ */
+#ifndef UIOMMUFD_CORE_ALLOC_H
+#define UIOMMUFD_CORE_ALLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Zeroed allocation; NULL on failure or when fault injection fires. */
+void *ufd_zalloc(size_t size);
+/* Allocation a caller cannot fail on (destroy paths); never injected. */
+void *ufd_zalloc_nofail(size_t size);
+void *ufd_realloc_array(void *ptr, size_t nmemb, size_t size);
+void ufd_free(void *ptr);
+
+/*
+ * A failable point that is not an allocation (a pin, an object lookup):
+ * returns true when fault injection says this point must fail.
+ */
+bool ufd_should_fail(void);
+
+#define ufd_new(type) ((type *)ufd_zalloc(sizeof(type)))
+
+#endif

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The map from descriptors to engine files.
+ *
+ * A two level table indexed by descriptor number, looked up without a lock
+ * on the hot path (every ioctl). Taking a reference to the file found in a
+ * slot must not race with the close that empties the slot and frees the
+ * file, so slots are guarded by striped locks: threads working on different
+ * descriptors do not share a lock, and threads sharing one descriptor share
+ * the file's refcount anyway, as kernel fget() does.
+ */
+#include <fcntl.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <uiommufd/uiommufd.h>
+
+#include "alloc.h"
+#include "file.h"
+#include "util.h"
+
+#define FD_CHUNK_SHIFT 10
+#define FD_CHUNK       (1u << FD_CHUNK_SHIFT)
+#define FD_TOP	       1024u /* up to 1M descriptors */
+#define FD_STRIPES     64u
+
+static struct iommufd_file **fd_chunks[FD_TOP];
+static struct mutex fd_chunk_lock = {PTHREAD_MUTEX_INITIALIZER};
+static struct mutex fd_stripe[FD_STRIPES];
+
+__attribute__((constructor)) static void fd_table_init(void)
+{
+	for (unsigned int i = 0; i != FD_STRIPES; i++)
+		mutex_init(&fd_stripe[i]);
+}
+
+static struct iommufd_file **fd_slot(int fd, bool create)
+{
+	unsigned int top = (unsigned int)fd >> FD_CHUNK_SHIFT;
+	struct iommufd_file **chunk;
+
+	if (fd < 0 || top >= FD_TOP)
+		return NULL;
+	chunk = __atomic_load_n(&fd_chunks[top], __ATOMIC_ACQUIRE);
+	if (!chunk && create) {
+		mutex_lock(&fd_chunk_lock);
+		chunk = fd_chunks[top];
+		if (!chunk) {
+			chunk = ufd_zalloc(FD_CHUNK * sizeof(*chunk));
+			if (chunk)
+				__atomic_store_n(&fd_chunks[top], chunk,
+						 __ATOMIC_RELEASE);
+		}
+		mutex_unlock(&fd_chunk_lock);
+	}
+	if (!chunk)
+		return NULL;
+	return &chunk[(unsigned int)fd & (FD_CHUNK - 1)];
+}
+
+static struct mutex *fd_lock(int fd)
+{
+	return &fd_stripe[(unsigned int)fd % FD_STRIPES];
+}
+
+static int file_handle_create(bool pollable, int open_flags)
+{
+	int cloexec = (open_flags & O_CLOEXEC) ? 1 : 0;
+	int fd;
+
+	if (pollable)
+		fd = eventfd(0, EFD_NONBLOCK | (cloexec ? EFD_CLOEXEC : 0));
+	else
+		fd = memfd_create("uiommufd", cloexec ? MFD_CLOEXEC : 0);
+	return fd < 0 ? -errno : fd;
+}
+
+int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
+			bool pollable, int open_flags,
+			struct iommufd_file **out_file)
+{
+	struct iommufd_file *file;
+	struct iommufd_file **slot;
+	int fd;
+	int rc;
+
+	file = ufd_new(struct iommufd_file);
+	if (!file)
+		return -ENOMEM;
+	file->ops = ops;
+	file->private_data = private_data;
+	file->event_fd = -1;
+	refcount_set(&file->refs, 1);
+
+	fd = file_handle_create(pollable, open_flags);
+	if (fd < 0) {
+		rc = fd;
+		goto err_free;
+	}
+	if (pollable) {
+		file->event_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (file->event_fd < 0) {
+			rc = -errno;
+			goto err_close;
+		}
+	}
+	slot = fd_slot(fd, true);
+	if (!slot) {
+		rc = -EMFILE;
+		goto err_close_event;
+	}
+	mutex_lock(fd_lock(fd));
+	__atomic_store_n(slot, file, __ATOMIC_RELEASE);
+	mutex_unlock(fd_lock(fd));
+	if (out_file)
+		*out_file = file;
+	return fd;
+
+err_close_event:
+	if (file->event_fd >= 0)
+		close(file->event_fd);
+err_close:
+	close(fd);
+err_free:
+	ufd_free(file);
+	return rc;
+}
+
+struct iommufd_file *iommufd_file_get(int fd)
+{
+	struct iommufd_file **slot = fd_slot(fd, false);
+	struct iommufd_file *file;
+
+	if (!slot || !__atomic_load_n(slot, __ATOMIC_ACQUIRE))
+		return NULL;
+	mutex_lock(fd_lock(fd));
+	file = *slot;
+	if (file)
+		refcount_inc(&file->refs);
+	mutex_unlock(fd_lock(fd));
+	return file;
+}
+
+void iommufd_file_put(struct iommufd_file *file)
+{
+	if (!refcount_dec_and_test(&file->refs))
+		return;
+	if (file->ops->release)
+		file->ops->release(file);
+	if (file->event_fd >= 0)
+		close(file->event_fd);
+	ufd_free(file);
+}
+
+int iommufd_file_kind(int fd)
+{
+	struct iommufd_file **slot = fd_slot(fd, false);
+	struct iommufd_file *file;
+
+	int kind = UIOMMUFD_FD_NONE;
+
+	/* Most descriptors of a process are not ours: answer without a lock */
+	if (!slot || !__atomic_load_n(slot, __ATOMIC_ACQUIRE))
+		return UIOMMUFD_FD_NONE;
+	mutex_lock(fd_lock(fd));
+	file = *slot;
+	if (file)
+		kind = file->ops->kind;
+	mutex_unlock(fd_lock(fd));
+	return kind;
+}
+
+int iommufd_file_dup(int oldfd, int newfd)
+{
+	struct iommufd_file *file = iommufd_file_get(oldfd);
+	struct iommufd_file **slot;
+
+	if (!file)
+		return -EBADF;
+	slot = fd_slot(newfd, true);
+	if (!slot) {
+		iommufd_file_put(file);
+		return -EMFILE;
+	}
+	/* The reference taken by get now belongs to newfd */
+	mutex_lock(fd_lock(newfd));
+	if (WARN_ON(*slot)) {
+		mutex_unlock(fd_lock(newfd));
+		iommufd_file_put(file);
+		return -EBUSY;
+	}
+	__atomic_store_n(slot, file, __ATOMIC_RELEASE);
+	mutex_unlock(fd_lock(newfd));
+	return 0;
+}
+
+int iommufd_file_close(int fd)
+{
+	struct iommufd_file **slot = fd_slot(fd, false);
+	struct iommufd_file *file = NULL;
+
+	if (slot) {
+		mutex_lock(fd_lock(fd));
+		file = *slot;
+		__atomic_store_n(slot, NULL, __ATOMIC_RELEASE);
+		mutex_unlock(fd_lock(fd));
+	}
+	if (!file)
+		return -EBADF;
+	/* The descriptor goes first, as close(2) unhooks it before release */
+	close(fd);
+	iommufd_file_put(file);
+	return 0;
+}
+
+void iommufd_file_set_readable(struct iommufd_file *file, bool readable)
+{
+	uint64_t v = 1;
+
+	if (file->event_fd < 0)
+		return;
+	if (readable) {
+		/* A counter at 1 or more means POLLIN; never let it wrap */
+		if (eventfd_read(file->event_fd, &v) == 0 || errno == EAGAIN)
+			eventfd_write(file->event_fd, 1);
+	} else {
+		eventfd_read(file->event_fd, &v);
+	}
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Engine files: what the kernel's struct file is to iommufd. The iommufd
+ * itself and every file it creates (access, fault queue, vEVENTQ, dma-buf)
+ * is an engine file reached through real descriptors of the process, so
+ * that programs can poll, dup and close them like kernel files.
+ */
+#ifndef UIOMMUFD_CORE_FILE_H
+#define UIOMMUFD_CORE_FILE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lock.h"
+
+struct iommufd_file;
+
+struct iommufd_file_ops {
+	int kind; /* enum uiommufd_fd_kind */
+	long (*ioctl)(struct iommufd_file *file, unsigned int cmd,
+		      unsigned long arg);
+	ssize_t (*read)(struct iommufd_file *file, void *buf, size_t count);
+	ssize_t (*write)(struct iommufd_file *file, const void *buf,
+			 size_t count);
+	int (*mmap)(struct iommufd_file *file, void *addr, size_t length,
+		    int prot, int flags, off_t offset, void **out);
+	/* Last reference gone */
+	void (*release)(struct iommufd_file *file);
+};
+
+struct iommufd_file {
+	const struct iommufd_file_ops *ops;
+	void *private_data;
+	/* One per descriptor plus one per engine holder (iommufd_file_get) */
+	refcount_t refs;
+	/*
+	 * The engine's own descriptor of a pollable file, used to signal
+	 * readiness (-1 when the file is not pollable).
+	 */
+	int event_fd;
+};
+
+/*
+ * Create a file and a descriptor for it. A pollable file is an eventfd the
+ * engine signals; otherwise a memfd gives each file its own inode. Returns
+ * the descriptor or -errno; on failure nothing is left behind and the
+ * release op is not called.
+ */
+int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
+			bool pollable, int open_flags,
+			struct iommufd_file **out_file);
+/* The file a descriptor refers to, with a reference; NULL if not ours */
+struct iommufd_file *iommufd_file_get(int fd);
+void iommufd_file_put(struct iommufd_file *file);
+/* Record a dup of a descriptor of ours */
+int iommufd_file_dup(int oldfd, int newfd);
+/* Close one descriptor of a file */
+int iommufd_file_close(int fd);
+int iommufd_file_kind(int fd);
+
+/* Readiness of a pollable file: set when data can be read, clear when not */
+void iommufd_file_set_readable(struct iommufd_file *file, bool readable);
+
+#endif

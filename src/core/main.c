@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The iommufd context and its ioctl dispatch.
+ *
+ * Every command struct starts with a u32 size. The dispatcher checks it
+ * against the table below before any handler runs: shorter than the last
+ * field the command was born with is EINVAL, bytes beyond what the engine
+ * understands must be zero (E2BIG), an unknown number is ENOTTY. Handlers
+ * then work on a private copy, and answer by copying back up to the caller's
+ * size.
+ */
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "iommufd_private.h"
+#include "../device/access.h"
+#include "../iopt/io_pagetable.h"
+#include "../vfio/vfio_compat.h"
+#include "../selftest/selftest.h"
+#include <uiommufd/iommufd_test.h>
+
+unsigned long ufd_page_size = 4096;
+unsigned int ufd_page_shift = 12;
+
+__attribute__((constructor)) static void ufd_page_init(void)
+{
+	long sz = sysconf(_SC_PAGESIZE);
+
+	if (sz > 0) {
+		ufd_page_size = (unsigned long)sz;
+		ufd_page_shift = (unsigned int)ufd_ffs_ul(ufd_page_size);
+	}
+}
+
+const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
+	[IOMMUFD_OBJ_IOAS] =
+		{
+			.destroy = iommufd_ioas_destroy,
+			.name = "ioas",
+		},
+	[IOMMUFD_OBJ_ACCESS] =
+		{
+			.destroy = iommufd_access_destroy_object,
+			.name = "access",
+		},
+};
+
+bool ufd_capable(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	/* capget() of pid 0 reports the calling thread, as capable() checks */
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1u << (cap % 32));
+}
+
+struct iommufd_ctx *iommufd_ctx_create(int account_mode)
+{
+	struct iommufd_ctx *ictx;
+
+	ictx = ufd_new(struct iommufd_ctx);
+	if (!ictx)
+		return NULL;
+	mutex_init(&ictx->objects_lock);
+	pthread_cond_init(&ictx->destroy_wait, NULL);
+	init_rwsem(&ictx->ioas_creation_lock);
+	idt_init(&ictx->objects, 0x7fffffff);
+	idt_init(&ictx->groups, 0x7fffffff);
+	ictx->account_mode = (uint8_t)account_mode;
+	return ictx;
+}
+
+/*
+ * The objects form a graph through their users counts. Destroying every
+ * object whose only user is the table, again and again, takes it apart
+ * leaves first; if a pass destroys nothing while objects remain, a users
+ * count is wrong.
+ */
+void iommufd_ctx_release(struct iommufd_ctx *ictx)
+{
+	for (;;) {
+		unsigned int destroyed = 0;
+		bool empty = true;
+		uint32_t id = 0;
+
+		while ((id = idt_next_used(&ictx->objects, id + 1))) {
+			struct iommufd_object *obj;
+
+			obj = idt_load(&ictx->objects, id);
+			if (obj == IDT_RESERVED)
+				continue;
+			empty = false;
+			if (!refcount_dec_if_one(&obj->users))
+				continue;
+			destroyed++;
+			idt_erase(&ictx->objects, id);
+			iommufd_object_ops[obj->type].destroy(obj);
+			ufd_free(obj);
+		}
+		if (empty)
+			break;
+		if (WARN_ON(!destroyed))
+			break;
+	}
+	/* Tombstones may remain; they hold no memory */
+	idt_destroy(&ictx->objects);
+	WARN_ON(!idt_empty(&ictx->groups));
+	idt_destroy(&ictx->groups);
+	destroy_rwsem(&ictx->ioas_creation_lock);
+	pthread_cond_destroy(&ictx->destroy_wait);
+	mutex_destroy(&ictx->objects_lock);
+	ufd_free(ictx);
+}
+
+int iommufd_option(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_option *cmd = ucmd->cmd;
+	int rc;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	switch (cmd->option_id) {
+	case IOMMU_OPTION_RLIMIT_MODE:
+		rc = iommufd_option_rlimit_mode(cmd, ucmd->ictx);
+		break;
+	case IOMMU_OPTION_HUGE_PAGES:
+		rc = iommufd_ioas_option(ucmd);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (rc)
+		return rc;
+	/* Only val64 is an output; the rest of the caller's struct is kept */
+	if (copy_to_user(&((struct iommu_option *)ucmd->ubuffer)->val64,
+			 &cmd->val64, sizeof(cmd->val64)))
+		return -EFAULT;
+	return 0;
+}
+
+union ucmd_buffer {
+	struct iommu_destroy destroy;
+	struct iommu_ioas_alloc alloc;
+	struct iommu_ioas_allow_iovas allow_iovas;
+	struct iommu_ioas_change_process change_process;
+	struct iommu_ioas_copy ioas_copy;
+	struct iommu_ioas_iova_ranges iova_ranges;
+	struct iommu_ioas_map map;
+	struct iommu_ioas_map_file map_file;
+	struct iommu_ioas_unmap unmap;
+	struct iommu_option option;
+	struct iommu_vfio_ioas vfio_ioas;
+	struct iommu_test_cmd test;
+};
+
+struct iommufd_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	int (*execute)(struct iommufd_ucmd *ucmd);
+};
+
+#define IOCTL_OP(_ioctl, _fn, _struct, _last)            \
+	[_IOC_NR(_ioctl) - IOMMUFD_CMD_BASE] = {         \
+		.size = sizeof(_struct),                 \
+		.min_size = offsetofend(_struct, _last), \
+		.ioctl_num = _ioctl,                     \
+		.execute = _fn,                          \
+	}
+static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
+	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
+	IOCTL_OP(IOMMU_IOAS_ALLOC, iommufd_ioas_alloc_ioctl,
+		 struct iommu_ioas_alloc, out_ioas_id),
+	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, iommufd_ioas_allow_iovas,
+		 struct iommu_ioas_allow_iovas, allowed_iovas),
+	IOCTL_OP(IOMMU_IOAS_CHANGE_PROCESS, iommufd_ioas_change_process,
+		 struct iommu_ioas_change_process, __reserved),
+	IOCTL_OP(IOMMU_IOAS_COPY, iommufd_ioas_copy, struct iommu_ioas_copy,
+		 src_iova),
+	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, iommufd_ioas_iova_ranges,
+		 struct iommu_ioas_iova_ranges, out_iova_alignment),
+	IOCTL_OP(IOMMU_IOAS_MAP, iommufd_ioas_map, struct iommu_ioas_map, iova),
+	IOCTL_OP(IOMMU_IOAS_MAP_FILE, iommufd_ioas_map_file,
+		 struct iommu_ioas_map_file, iova),
+	IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap, struct iommu_ioas_unmap,
+		 length),
+	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
+	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_vfio_ioas, struct iommu_vfio_ioas,
+		 __reserved),
+	IOCTL_OP(IOMMU_TEST_CMD, iommufd_test, struct iommu_test_cmd, last),
+};
+
+_Static_assert(sizeof(union ucmd_buffer) <= 256, "ucmd buffer on the stack");
+
+long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
+		       unsigned long arg)
+{
+	const struct iommufd_ioctl_op *op;
+	struct iommufd_ucmd ucmd = {};
+	union ucmd_buffer buf;
+	unsigned int nr;
+	int ret;
+
+	nr = _IOC_NR(cmd);
+	if (nr < IOMMUFD_CMD_BASE ||
+	    (nr - IOMMUFD_CMD_BASE) >= ARRAY_SIZE(iommufd_ioctl_ops))
+		return iommufd_vfio_ioctl(ictx, cmd, arg);
+
+	ucmd.ictx = ictx;
+	ucmd.ubuffer = (void *)arg;
+	ret = copy_from_user(&ucmd.user_size, ucmd.ubuffer,
+			     sizeof(ucmd.user_size));
+	if (ret)
+		return ret;
+
+	op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
+	if (op->ioctl_num != cmd)
+		return -ENOTTY;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+
+	ucmd.cmd = &buf;
+	ret = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
+				    ucmd.user_size);
+	if (ret)
+		return ret;
+	ret = op->execute(&ucmd);
+
+	if (ucmd.new_obj) {
+		if (ret)
+			iommufd_object_abort_and_destroy(ictx, ucmd.new_obj);
+		else
+			iommufd_object_finalize(ictx, ucmd.new_obj);
+	}
+	return ret;
+}

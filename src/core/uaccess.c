@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fault-safe copies between the engine and the caller's memory.
+ *
+ * process_vm_readv()/process_vm_writev() on our own pid perform the copy in
+ * the kernel and report EFAULT for unmapped or protected memory instead of
+ * delivering SIGSEGV. Where a seccomp policy forbids them (some container
+ * runtimes do), /proc/self/mem gives the same guarantee through pread/pwrite.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "uaccess.h"
+#include "util.h"
+
+enum { UACCESS_VM = 0, UACCESS_PROCMEM = 1 };
+static int uaccess_method = UACCESS_VM;
+static int procmem_fd = -1;
+
+static int procmem_open(void)
+{
+	int fd = READ_ONCE(procmem_fd);
+	int expected = -1;
+
+	if (fd >= 0)
+		return fd;
+	fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -EFAULT;
+	if (!__atomic_compare_exchange_n(&procmem_fd, &expected, fd, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		close(fd);
+		fd = expected;
+	}
+	return fd;
+}
+
+static int procmem_copy(void *local, const void *remote, size_t len, bool write)
+{
+	int fd = procmem_open();
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	while (len) {
+		if (write)
+			n = pwrite(fd, local, len, (off_t)(uintptr_t)remote);
+		else
+			n = pread(fd, local, len, (off_t)(uintptr_t)remote);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return -EFAULT;
+		}
+		local = (char *)local + n;
+		remote = (const char *)remote + n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int vm_copy(void *local, const void *remote, size_t len, bool write)
+{
+	struct iovec liov = {.iov_base = local, .iov_len = len};
+	struct iovec riov = {.iov_base = (void *)remote, .iov_len = len};
+	ssize_t n;
+
+	if (READ_ONCE(uaccess_method) == UACCESS_PROCMEM)
+		return procmem_copy(local, remote, len, write);
+	if (write)
+		n = process_vm_writev(getpid(), &liov, 1, &riov, 1, 0);
+	else
+		n = process_vm_readv(getpid(), &liov, 1, &riov, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
+		WRITE_ONCE(uaccess_method, UACCESS_PROCMEM);
+		return procmem_copy(local, remote, len, write);
+	}
+	return -EFAULT;
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t len)
+{
+	if (!len)
+		return 0;
+	if (!usrc)
+		return -EFAULT;
+	return vm_copy(dst, usrc, len, false);
+}
+
+int copy_to_user(void *udst, const void *src, size_t len)
+{
+	if (!len)
+		return 0;
+	if (!udst)
+		return -EFAULT;
+	return vm_copy((void *)src, udst, len, true);
+}
+
+int check_zeroed_user(const void *usrc, size_t len)
+{
+	unsigned char buf[256];
+
+	while (len) {
+		size_t n = min(len, sizeof(buf));
+		size_t i;
+		int rc;
+
+		rc = copy_from_user(buf, usrc, n);
+		if (rc)
+			return rc;
+		for (i = 0; i != n; i++)
+			if (buf[i])
+				return -E2BIG;
+		usrc = (const char *)usrc + n;
+		len -= n;
+	}
+	return 0;
+}
+
+int copy_struct_from_user(void *dst, size_t ksize, const void *usrc,
+			  size_t usize)
+{
+	size_t size = min(ksize, usize);
+	int rc;
+
+	if (usize > ksize) {
+		rc = check_zeroed_user((const char *)usrc + ksize,
+				       usize - ksize);
+		if (rc)
+			return rc;
+	} else if (usize < ksize) {
+		memset((char *)dst + usize, 0, ksize - usize);
+	}
+	return copy_from_user(dst, usrc, size);
+}

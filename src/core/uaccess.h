@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Access to the caller's memory for ioctl arguments. The caller may hand us
+ * any pointer, including a bad one, and must get EFAULT for it rather than a
+ * crash: like the kernel's copy_from_user(), these never fault.
+ */
+#ifndef UIOMMUFD_CORE_UACCESS_H
+#define UIOMMUFD_CORE_UACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 0 or -EFAULT */
+int copy_from_user(void *dst, const void *usrc, size_t len);
+int copy_to_user(void *udst, const void *src, size_t len);
+/* 0 if the len bytes at usrc are all zero, -E2BIG if not, -EFAULT */
+int check_zeroed_user(const void *usrc, size_t len);
+/*
+ * The kernel's copy_struct_from_user(): copy a user struct of usize bytes
+ * into a kernel struct of ksize bytes, zero-filling a short user struct and
+ * requiring the tail of a long one to be zero (E2BIG).
+ */
+int copy_struct_from_user(void *dst, size_t ksize, const void *usrc,
+			  size_t usize);
+
+static inline void *u64_to_user_ptr(uint64_t v)
+{
+	return (void *)(uintptr_t)v;
+}
+
+#endif

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Loading areas into domains and taking them out.
+ *
+ * An area is either in no domain (not filled) or in every domain of its
+ * io_pagetable (filled, and its pages_node is in the pages' domains_itree,
+ * which keeps the pages pinned). The domain maps the area's IOVA linearly
+ * onto the pages' host addresses, sub-page offsets included.
+ */
+#include "io_pagetable.h"
+#include "pages.h"
+
+static int area_map(struct iopt_area *area, struct iopt_pages *pages,
+		    struct iommu_domain *domain)
+{
+	uintptr_t host = iopt_pages_host(pages, iopt_area_index(area)) +
+			 area->page_offset;
+
+	return iommu_map(domain, iopt_area_iova(area), host,
+			 iopt_area_length(area), area->iommu_prot);
+}
+
+void iopt_area_unmap_domain(struct iopt_area *area, struct iommu_domain *domain)
+{
+	size_t len = iopt_area_length(area);
+
+	WARN_ON(iommu_unmap(domain, iopt_area_iova(area), len) != len);
+}
+
+static int area_pin(struct iopt_area *area, struct iopt_pages *pages)
+{
+	return iopt_pages_pin_span(pages, iopt_area_index(area),
+				   iopt_area_last_index(area));
+}
+
+static void area_unpin(struct iopt_area *area, struct iopt_pages *pages)
+{
+	iopt_pages_unpin_span(pages, iopt_area_index(area),
+			      iopt_area_last_index(area));
+}
+
+/*
+ * Load a new area into every domain of its io_pagetable. Called with the
+ * domains_rwsem held and area->pages still NULL. Nothing changes on failure.
+ */
+int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages)
+{
+	struct io_pagetable *iopt = area->iopt;
+	unsigned int i;
+	int rc;
+
+	if (!iopt->next_domain_id)
+		return 0;
+
+	mutex_lock(&pages->mutex);
+	rc = area_pin(area, pages);
+	if (rc)
+		goto out_unlock;
+	for (i = 0; i != iopt->next_domain_id; i++) {
+		rc = area_map(area, pages, iopt->domains[i]);
+		if (rc)
+			goto err_unmap;
+	}
+	itree_insert(&area->pages_node, &pages->domains_itree);
+	area->filled = true;
+	mutex_unlock(&pages->mutex);
+	return 0;
+
+err_unmap:
+	while (i--)
+		iopt_area_unmap_domain(area, iopt->domains[i]);
+	area_unpin(area, pages);
+out_unlock:
+	mutex_unlock(&pages->mutex);
+	return rc;
+}
+
+/* Take an area out of every domain and release its pins (area->pages NULL) */
+void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages)
+{
+	struct io_pagetable *iopt = area->iopt;
+
+	mutex_lock(&pages->mutex);
+	if (!area->filled)
+		goto out_unlock;
+	for (unsigned int i = 0; i != iopt->next_domain_id; i++)
+		iopt_area_unmap_domain(area, iopt->domains[i]);
+	itree_remove(&area->pages_node, &pages->domains_itree);
+	area->filled = false;
+	area_unpin(area, pages);
+out_unlock:
+	mutex_unlock(&pages->mutex);
+}
+
+/*
+ * Load an existing area into one new domain. When no other domain holds the
+ * area yet, its pages get pinned and it joins the domains_itree. Needs
+ * pages->mutex.
+ */
+int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain)
+{
+	struct iopt_pages *pages = area->pages;
+	int rc;
+
+	if (!area->filled) {
+		rc = area_pin(area, pages);
+		if (rc)
+			return rc;
+	}
+	rc = area_map(area, pages, domain);
+	if (rc) {
+		if (!area->filled)
+			area_unpin(area, pages);
+		return rc;
+	}
+	if (!area->filled) {
+		itree_insert(&area->pages_node, &pages->domains_itree);
+		area->filled = true;
+	}
+	return 0;
+}
+
+/* The last domain holding the area lets go of it. Needs pages->mutex. */
+void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,
+			     struct iommu_domain *domain)
+{
+	iopt_area_unmap_domain(area, domain);
+	if (!area->filled)
+		return;
+	itree_remove(&area->pages_node, &pages->domains_itree);
+	area->filled = false;
+	area_unpin(area, pages);
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include <stdio.h>
+#include <sys/sysmacros.h>
+
+#include "../core/util.h"
+#include "pin_table.h"
+#include "vma.h"
+
+int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma)
+{
+	char line[512];
+	FILE *f;
+	int rc = -EFAULT;
+
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return -EFAULT;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end, ino;
+		unsigned long long off;
+		unsigned int maj, min;
+		char perms[8];
+
+		if (sscanf(line, "%lx-%lx %7s %llx %x:%x %lu", &start, &end,
+			   perms, &off, &maj, &min, &ino) != 7)
+			continue;
+		if (addr < start || addr >= end)
+			continue;
+		vma->start = start;
+		vma->end = end;
+		vma->offset = off;
+		vma->dev = makedev(maj, min);
+		vma->ino = (ino_t)ino;
+		vma->readable = perms[0] == 'r';
+		vma->writable = perms[1] == 'w';
+		vma->shared = perms[3] == 's';
+		rc = 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* The file page behind addr, when a shared file mapping backs it */
+static bool file_page_of(uintptr_t addr, dev_t *dev, ino_t *ino,
+			 unsigned long *pgoff)
+{
+	struct ufd_vma vma;
+
+	if (ufd_vma_lookup(addr, &vma) || !vma.shared || !vma.ino)
+		return false;
+	*dev = vma.dev;
+	*ino = vma.ino;
+	*pgoff = (unsigned long)((vma.offset + (addr - vma.start)) >>
+				 PAGE_SHIFT);
+	return true;
+}
+
+bool ufd_same_page(uintptr_t a, uintptr_t b)
+{
+	unsigned long pa, pb;
+	dev_t da, db;
+	ino_t ia, ib;
+
+	a = ALIGN_DOWN(a, PAGE_SIZE);
+	b = ALIGN_DOWN(b, PAGE_SIZE);
+	if (a == b)
+		return true;
+	return file_page_of(a, &da, &ia, &pa) &&
+	       file_page_of(b, &db, &ib, &pb) && da == db && ia == ib &&
+	       pa == pb;
+}
+
+long ufd_page_pin_count(uintptr_t addr)
+{
+	struct ufd_vma vma;
+	long count;
+	int space;
+
+	if (ufd_vma_lookup(addr, &vma) || !vma.readable)
+		return -EFAULT;
+	count = pin_table_count(PIN_SPACE_VA, addr >> PAGE_SHIFT);
+	if (vma.shared && vma.ino) {
+		space = pin_space_lookup(vma.dev, vma.ino);
+		if (space > 0)
+			count += pin_table_count(
+				(unsigned int)space,
+				(unsigned long)((vma.offset +
+						 (addr - vma.start)) >>
+						PAGE_SHIFT));
+	}
+	return count;
+}

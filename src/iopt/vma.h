@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What backs an address of the process, from /proc/self/maps: the engine's
+ * way to tell whether two addresses are the same page (a user mapping of a
+ * memfd and the engine's own mapping of it), as the kernel compares struct
+ * pages. Slow (it reads the maps file); used by checks, never by DMA.
+ */
+#ifndef UIOMMUFD_IOPT_VMA_H
+#define UIOMMUFD_IOPT_VMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ufd_vma {
+	uintptr_t start, end; /* [start, end) */
+	unsigned long long offset;
+	dev_t dev;
+	ino_t ino;
+	bool readable, writable, shared;
+};
+
+/* 0, or -EFAULT when nothing is mapped at addr */
+int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma);
+/* Do the two addresses reach the same page of memory? */
+bool ufd_same_page(uintptr_t a, uintptr_t b);
+/*
+ * The pin count of the page at addr: pins by address plus pins of the file
+ * page behind a shared file mapping. -EFAULT when nothing is mapped there.
+ */
+long ufd_page_pin_count(uintptr_t addr);
+
+#endif

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOMMU_TEST_CMD: the test uAPI the kernel's iommufd selftest drives.
+ */
+#include <string.h>
+
+#include "../device/access.h"
+#include "../iopt/io_pagetable.h"
+#include "../iopt/vma.h"
+#include "selftest_private.h"
+
+/*
+ * Fuzzers cannot guess IOVAs that depend on map results, so in "syz" mode a
+ * 64-bit IOVA is read as (nth area, offset into it).
+ */
+static unsigned long syz_conv_iova(struct io_pagetable *iopt, __u64 *iova)
+{
+	struct syz_layout {
+		uint32_t nth_area;
+		uint32_t offset;
+	} syz;
+	struct iopt_area *area;
+	unsigned int nth;
+
+	memcpy(&syz, iova, sizeof(syz));
+	nth = syz.nth_area;
+	down_read(&iopt->iova_rwsem);
+	for_each_area (area, iopt, 0, ULONG_MAX) {
+		if (nth == 0) {
+			up_read(&iopt->iova_rwsem);
+			return iopt_area_iova(area) + syz.offset;
+		}
+		nth--;
+	}
+	up_read(&iopt->iova_rwsem);
+	return 0;
+}
+
+unsigned long iommufd_test_syz_conv_iova(struct iommufd_access *access,
+					 __u64 *iova)
+{
+	unsigned long ret = 0;
+
+	mutex_lock(&access->ioas_lock);
+	if (access->ioas)
+		ret = syz_conv_iova(&access->ioas->iopt, iova);
+	mutex_unlock(&access->ioas_lock);
+	return ret;
+}
+
+void iommufd_test_syz_conv_iova_id(struct iommufd_ucmd *ucmd,
+				   unsigned int ioas_id, __u64 *iova,
+				   uint32_t *flags)
+{
+	struct iommufd_ioas *ioas;
+
+	if (!(*flags & MOCK_FLAGS_ACCESS_SYZ))
+		return;
+	*flags &= ~(uint32_t)MOCK_FLAGS_ACCESS_SYZ;
+
+	ioas = iommufd_get_ioas(ucmd->ictx, ioas_id);
+	if (IS_ERR(ioas))
+		return;
+	*iova = syz_conv_iova(&ioas->iopt, iova);
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
+}
+
+/* Reserve extra IOVA in an IOAS, owned by nobody (released with the IOAS) */
+static int iommufd_test_add_reserved(struct iommufd_ucmd *ucmd,
+				     unsigned int mockpt_id,
+				     unsigned long start, size_t length)
+{
+	struct iommufd_ioas *ioas;
+	unsigned long last;
+	int rc;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(start, length - 1, &last))
+		return -EOVERFLOW;
+
+	ioas = iommufd_get_ioas(ucmd->ictx, mockpt_id);
+	if (IS_ERR(ioas))
+		return (int)PTR_ERR(ioas);
+	down_write(&ioas->iopt.iova_rwsem);
+	rc = iopt_reserve_iova(&ioas->iopt, start, last, NULL);
+	up_write(&ioas->iopt.iova_rwsem);
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+/* Every page of the range must be pinned exactly refs times (EIO if not) */
+static int iommufd_test_md_check_refs(struct iommufd_ucmd *ucmd, void *uptr,
+				      size_t length, unsigned int refs)
+{
+	uintptr_t end;
+
+	(void)ucmd;
+	if (length % PAGE_SIZE || (uintptr_t)uptr % PAGE_SIZE ||
+	    check_add_overflow((uintptr_t)uptr, (uintptr_t)length, &end))
+		return -EINVAL;
+
+	for (; length; length -= PAGE_SIZE) {
+		long count = ufd_page_pin_count((uintptr_t)uptr);
+
+		if (count < 0)
+			return (int)count;
+		if (count != refs)
+			return -EIO;
+		uptr = (char *)uptr + PAGE_SIZE;
+	}
+	return 0;
+}
+
+/*
+ * The kernel bounds its temporary PFN batches with this limit so tests can
+ * force tiny batches. The engine has no such batches; the value is kept and
+ * checked the same way.
+ */
+static size_t iommufd_test_memory_limit = 65536;
+
+int iommufd_test(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+
+	switch (cmd->op) {
+	case IOMMU_TEST_OP_ADD_RESERVED:
+		return iommufd_test_add_reserved(ucmd, cmd->id,
+						 cmd->add_reserved.start,
+						 cmd->add_reserved.length);
+	case IOMMU_TEST_OP_MD_CHECK_REFS:
+		return iommufd_test_md_check_refs(
+			ucmd, u64_to_user_ptr(cmd->check_refs.uptr),
+			cmd->check_refs.length, cmd->check_refs.refs);
+	case IOMMU_TEST_OP_CREATE_ACCESS:
+		return iommufd_test_create_access(ucmd, cmd->id,
+						  cmd->create_access.flags);
+	case IOMMU_TEST_OP_ACCESS_REPLACE_IOAS:
+		return iommufd_test_access_replace_ioas(
+			ucmd, cmd->id, cmd->access_replace_ioas.ioas_id);
+	case IOMMU_TEST_OP_ACCESS_PAGES:
+		return iommufd_test_access_pages(
+			ucmd, cmd->id, cmd->access_pages.iova,
+			cmd->access_pages.length,
+			u64_to_user_ptr(cmd->access_pages.uptr),
+			cmd->access_pages.flags);
+	case IOMMU_TEST_OP_ACCESS_RW:
+		return iommufd_test_access_rw(
+			ucmd, cmd->id, cmd->access_rw.iova,
+			cmd->access_rw.length,
+			u64_to_user_ptr(cmd->access_rw.uptr),
+			cmd->access_rw.flags);
+	case IOMMU_TEST_OP_DESTROY_ACCESS_PAGES:
+		return iommufd_test_access_item_destroy(
+			ucmd, cmd->id,
+			cmd->destroy_access_pages.access_pages_id);
+	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
+		/* At least one batch element, as the kernel requires */
+		if (cmd->memory_limit.limit <
+		    sizeof(unsigned long) + sizeof(uint32_t))
+			return -EINVAL;
+		WRITE_ONCE(iommufd_test_memory_limit, cmd->memory_limit.limit);
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
