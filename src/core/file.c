@@ -27,13 +27,10 @@
 
 static struct iommufd_file **fd_chunks[FD_TOP];
 static struct mutex fd_chunk_lock = {PTHREAD_MUTEX_INITIALIZER};
-static struct mutex fd_stripe[FD_STRIPES];
-
-__attribute__((constructor)) static void fd_table_init(void)
-{
-	for (unsigned int i = 0; i != FD_STRIPES; i++)
-		mutex_init(&fd_stripe[i]);
-}
+/* Statically initialised: other libraries' constructors may get here first */
+static struct mutex fd_stripe[FD_STRIPES] = {
+	[0 ... FD_STRIPES - 1] = {PTHREAD_MUTEX_INITIALIZER},
+};
 
 static struct iommufd_file **fd_slot(int fd, bool create)
 {
