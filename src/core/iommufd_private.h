@@ -42,8 +42,8 @@ struct iommufd_ctx {
 	pthread_cond_t destroy_wait;
 	/* Stops new IOAS from appearing while all iova_rwsems are held */
 	struct rw_semaphore ioas_creation_lock;
-	/* Device groups owned through this context (device.c) */
-	struct idtable groups;
+	/* Device groups owned through this context (device.c), objects_lock */
+	struct list_head groups;
 
 	uint8_t account_mode;
 	/* Compatibility with VFIO no-iommu */

@@ -15,6 +15,8 @@
 
 #include "iommufd_private.h"
 #include "../device/access.h"
+#include "../device/device.h"
+#include "../hwpt/hw_pagetable.h"
 #include "../iopt/io_pagetable.h"
 #include "../vfio/vfio_compat.h"
 #include "../selftest/selftest.h"
@@ -33,18 +35,37 @@ __attribute__((constructor)) static void ufd_page_init(void)
 	}
 }
 
+/* clang-format off */
 const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
-	[IOMMUFD_OBJ_IOAS] =
-		{
-			.destroy = iommufd_ioas_destroy,
-			.name = "ioas",
-		},
-	[IOMMUFD_OBJ_ACCESS] =
-		{
-			.destroy = iommufd_access_destroy_object,
-			.name = "access",
-		},
+	[IOMMUFD_OBJ_ACCESS] = {
+		.destroy = iommufd_access_destroy_object,
+		.name = "access",
+	},
+	[IOMMUFD_OBJ_DEVICE] = {
+		.pre_destroy = iommufd_device_pre_destroy,
+		.destroy = iommufd_device_destroy,
+		.name = "device",
+	},
+	[IOMMUFD_OBJ_HWPT_PAGING] = {
+		.destroy = iommufd_hwpt_paging_destroy,
+		.abort = iommufd_hwpt_paging_abort,
+		.name = "hwpt_paging",
+	},
+	[IOMMUFD_OBJ_HWPT_NESTED] = {
+		.destroy = iommufd_hwpt_nested_destroy,
+		.abort = iommufd_hwpt_nested_abort,
+		.name = "hwpt_nested",
+	},
+	[IOMMUFD_OBJ_IOAS] = {
+		.destroy = iommufd_ioas_destroy,
+		.name = "ioas",
+	},
+	[IOMMUFD_OBJ_SELFTEST] = {
+		.destroy = iommufd_selftest_destroy,
+		.name = "selftest",
+	},
 };
+/* clang-format on */
 
 bool ufd_capable(int cap)
 {
@@ -70,7 +91,7 @@ struct iommufd_ctx *iommufd_ctx_create(int account_mode)
 	pthread_cond_init(&ictx->destroy_wait, NULL);
 	init_rwsem(&ictx->ioas_creation_lock);
 	idt_init(&ictx->objects, 0x7fffffff);
-	idt_init(&ictx->groups, 0x7fffffff);
+	INIT_LIST_HEAD(&ictx->groups);
 	ictx->account_mode = (uint8_t)account_mode;
 	return ictx;
 }
@@ -109,8 +130,7 @@ void iommufd_ctx_release(struct iommufd_ctx *ictx)
 	}
 	/* Tombstones may remain; they hold no memory */
 	idt_destroy(&ictx->objects);
-	WARN_ON(!idt_empty(&ictx->groups));
-	idt_destroy(&ictx->groups);
+	WARN_ON(!list_empty(&ictx->groups));
 	destroy_rwsem(&ictx->ioas_creation_lock);
 	pthread_cond_destroy(&ictx->destroy_wait);
 	mutex_destroy(&ictx->objects_lock);
@@ -146,6 +166,11 @@ int iommufd_option(struct iommufd_ucmd *ucmd)
 
 union ucmd_buffer {
 	struct iommu_destroy destroy;
+	struct iommu_hw_info info;
+	struct iommu_hwpt_alloc hwpt;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty_bitmap;
+	struct iommu_hwpt_invalidate cache;
+	struct iommu_hwpt_set_dirty_tracking set_dirty_tracking;
 	struct iommu_ioas_alloc alloc;
 	struct iommu_ioas_allow_iovas allow_iovas;
 	struct iommu_ioas_change_process change_process;
@@ -175,6 +200,16 @@ struct iommufd_ioctl_op {
 	}
 static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
+	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_get_hw_info, struct iommu_hw_info,
+		 __reserved),
+	IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_hwpt_alloc, struct iommu_hwpt_alloc,
+		 __reserved),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, iommufd_hwpt_get_dirty_bitmap,
+		 struct iommu_hwpt_get_dirty_bitmap, data),
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iommufd_hwpt_invalidate,
+		 struct iommu_hwpt_invalidate, __reserved),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, iommufd_hwpt_set_dirty_tracking,
+		 struct iommu_hwpt_set_dirty_tracking, __reserved),
 	IOCTL_OP(IOMMU_IOAS_ALLOC, iommufd_ioas_alloc_ioctl,
 		 struct iommu_ioas_alloc, out_ioas_id),
 	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, iommufd_ioas_allow_iovas,

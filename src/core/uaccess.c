@@ -101,6 +101,21 @@ int copy_to_user(void *udst, const void *src, size_t len)
 	return vm_copy((void *)src, udst, len, true);
 }
 
+int clear_user(void *udst, size_t len)
+{
+	static const unsigned char zeroes[256];
+
+	while (len) {
+		size_t n = min(len, sizeof(zeroes));
+
+		if (copy_to_user(udst, zeroes, n))
+			return -EFAULT;
+		udst = (char *)udst + n;
+		len -= n;
+	}
+	return 0;
+}
+
 int check_zeroed_user(const void *usrc, size_t len)
 {
 	unsigned char buf[256];

@@ -13,6 +13,8 @@
 /* 0 or -EFAULT */
 int copy_from_user(void *dst, const void *usrc, size_t len);
 int copy_to_user(void *udst, const void *src, size_t len);
+/* Write len zero bytes: 0 or -EFAULT */
+int clear_user(void *udst, size_t len);
 /* 0 if the len bytes at usrc are all zero, -E2BIG if not, -EFAULT */
 int check_zeroed_user(const void *usrc, size_t len);
 /*

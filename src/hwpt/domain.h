@@ -10,6 +10,7 @@
 #ifndef UIOMMUFD_HWPT_DOMAIN_H
 #define UIOMMUFD_HWPT_DOMAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,10 +19,15 @@ enum {
 	IOMMU_READ = 1 << 0,
 	IOMMU_WRITE = 1 << 1,
 	IOMMU_CACHE = 1 << 2,
+	/* Engine internal: map with leaves no bigger than a CPU page */
+	IOMMU_MAP_SMALL = 1 << 8,
 };
 
+struct device;
 struct iommu_domain;
 struct iommu_dirty_bitmap;
+struct iommu_ops;
+struct iommu_user_data_array;
 
 /* Flags of read_and_clear_dirty */
 enum {
@@ -43,6 +49,16 @@ struct iommu_domain_ops {
 	uintptr_t (*iova_to_host)(struct iommu_domain *domain,
 				  unsigned long iova);
 	void (*free)(struct iommu_domain *domain);
+	/* Make dev translate through this domain (old: its previous one) */
+	int (*attach_dev)(struct iommu_domain *domain, struct device *dev,
+			  struct iommu_domain *old);
+	int (*set_dev_pasid)(struct iommu_domain *domain, struct device *dev,
+			     uint32_t pasid, struct iommu_domain *old);
+	/* Force coherent DMA (no snoop ignored); true when done */
+	bool (*enforce_cache_coherency)(struct iommu_domain *domain);
+	/* Invalidate caches of a user-managed (nested) table */
+	int (*cache_invalidate_user)(struct iommu_domain *domain,
+				     struct iommu_user_data_array *array);
 };
 
 struct iommu_dirty_ops {
@@ -64,6 +80,8 @@ enum iommu_domain_type {
 	IOMMU_DOMAIN_NESTED,
 };
 
+void iommu_domain_free(struct iommu_domain *domain);
+
 struct iommu_domain {
 	enum iommu_domain_type type;
 	const struct iommu_domain_ops *ops;
@@ -71,8 +89,12 @@ struct iommu_domain {
 	/* Page sizes the domain can map; the lowest is its granule */
 	unsigned long pgsize_bitmap;
 	struct iommu_domain_geometry geometry;
-	/* Owner data (the HWPT object wrapping this domain) */
-	void *owner;
+	/* The driver that made the domain: it attaches only its devices */
+	const struct iommu_ops *owner;
+	/* The HWPT object wrapping this domain */
+	void *iommufd_hwpt;
+	/* Page faults of a domain with a fault queue go here */
+	int (*iopf_handler)(struct iommu_domain *domain, void *fault);
 };
 
 static inline int iommu_map(struct iommu_domain *domain, unsigned long iova,

@@ -69,4 +69,35 @@ find_hwpt_paging(struct iommufd_hw_pagetable *hwpt)
 	}
 }
 
+struct iommufd_device;
+struct iommu_user_data;
+
+struct iommufd_hwpt_paging *
+iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
+			  struct iommufd_device *idev, uint32_t pasid,
+			  uint32_t flags, bool immediate_attach,
+			  const struct iommu_user_data *user_data);
+void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
+void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
+void iommufd_hwpt_nested_destroy(struct iommufd_object *obj);
+void iommufd_hwpt_nested_abort(struct iommufd_object *obj);
+/* Drop a device's reference; an automatic HWPT goes with its last one */
+void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx,
+			      struct iommufd_hw_pagetable *hwpt);
+int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
+
+static inline struct iommufd_hwpt_paging *
+iommufd_get_hwpt_paging(struct iommufd_ucmd *ucmd, uint32_t id)
+{
+	struct iommufd_object *obj =
+		iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_HWPT_PAGING);
+
+	return IS_ERR(obj) ? (struct iommufd_hwpt_paging *)obj
+			   : container_of(obj, struct iommufd_hwpt_paging,
+					  common.obj);
+}
+
 #endif

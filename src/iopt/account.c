@@ -138,25 +138,33 @@ static void proc_slot_reclaim(struct acct_proc *p)
 				    __ATOMIC_RELAXED);
 }
 
+/*
+ * A process joining the accounting first takes back what dead processes left
+ * behind, so their pins stop counting against the user's limit.
+ */
+static void proc_slots_sweep(void)
+{
+	for (unsigned int i = 0; i != ACCT_PROCS; i++)
+		if (proc_slot_stale(&acct_seg->procs[i]))
+			proc_slot_reclaim(&acct_seg->procs[i]);
+}
+
 static int proc_slot_claim(pid_t pid, uint64_t start)
 {
-	for (int pass = 0; pass != 2; pass++) {
-		for (unsigned int i = 0; i != ACCT_PROCS; i++) {
-			struct acct_proc *p = &acct_seg->procs[i];
-			int32_t expect = 0;
+	proc_slots_sweep();
+	for (unsigned int i = 0; i != ACCT_PROCS; i++) {
+		struct acct_proc *p = &acct_seg->procs[i];
+		int32_t expect = 0;
 
-			if (pass && proc_slot_stale(p))
-				proc_slot_reclaim(p);
-			if (!__atomic_compare_exchange_n(
-				    &p->pid, &expect, pid, false,
-				    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-				continue;
-			p->start_time = start;
-			p->locked_vm = 0;
-			p->pinned_vm = 0;
-			p->user_share = 0;
-			return (int)i;
-		}
+		if (!__atomic_compare_exchange_n(&p->pid, &expect, pid, false,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED))
+			continue;
+		p->start_time = start;
+		p->locked_vm = 0;
+		p->pinned_vm = 0;
+		p->user_share = 0;
+		return (int)i;
 	}
 	return -1;
 }

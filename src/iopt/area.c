@@ -16,8 +16,13 @@ static int area_map(struct iopt_area *area, struct iopt_pages *pages,
 	uintptr_t host = iopt_pages_host(pages, iopt_area_index(area)) +
 			 area->page_offset;
 
+	int prot = area->iommu_prot;
+
+	/* Without huge pages the domain must hold CPU pages only */
+	if (READ_ONCE(area->iopt->disable_large_pages))
+		prot |= IOMMU_MAP_SMALL;
 	return iommu_map(domain, iopt_area_iova(area), host,
-			 iopt_area_length(area), area->iommu_prot);
+			 iopt_area_length(area), prot);
 }
 
 void iopt_area_unmap_domain(struct iopt_area *area, struct iommu_domain *domain)

@@ -6,6 +6,7 @@
  * area splitting that the VFIO type1 (v1) unmap rules need.
  */
 #include "../device/access.h"
+#include "../device/iommu.h"
 #include "io_pagetable.h"
 #include "pages.h"
 
@@ -421,4 +422,36 @@ void iopt_remove_access(struct io_pagetable *iopt,
 	WARN_ON(iopt_calculate_iova_alignment(iopt));
 	up_write(&iopt->iova_rwsem);
 	up_write(&iopt->domains_rwsem);
+}
+
+/*
+ * The device's reserved regions (MSI windows, firmware ranges) become
+ * reserved IOVA of the IOAS, owned by the device, for as long as it is
+ * attached.
+ */
+int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt,
+					struct device *dev)
+{
+	struct iommu_resv_region *resv;
+	LIST_HEAD(resv_regions);
+	int rc = 0;
+
+	if (ufd_should_fail())
+		return -EINVAL;
+
+	down_write(&iopt->iova_rwsem);
+	iommu_get_resv_regions(dev, &resv_regions);
+	list_for_each_entry (resv, &resv_regions, list) {
+		if (resv->type == IOMMU_RESV_DIRECT_RELAXABLE)
+			continue;
+		rc = iopt_reserve_iova(iopt, resv->start,
+				       resv->length - 1 + resv->start, dev);
+		if (rc)
+			break;
+	}
+	if (rc)
+		__iopt_remove_reserved_iova(iopt, dev);
+	iommu_put_resv_regions(dev, &resv_regions);
+	up_write(&iopt->iova_rwsem);
+	return rc;
 }

@@ -24,6 +24,30 @@ int iommufd_test_access_rw(struct iommufd_ucmd *ucmd, unsigned int access_id,
 int iommufd_test_access_item_destroy(struct iommufd_ucmd *ucmd,
 				     unsigned int access_id,
 				     unsigned int item_id);
+/* mock_device.c: mock devices and their domains */
+int iommufd_test_mock_domain(struct iommufd_ucmd *ucmd,
+			     struct iommu_test_cmd *cmd);
+int iommufd_test_mock_domain_replace(struct iommufd_ucmd *ucmd,
+				     unsigned int device_id, uint32_t pt_id,
+				     struct iommu_test_cmd *cmd);
+int iommufd_test_md_check_pa(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
+			     unsigned long iova, size_t length, void *uptr);
+int iommufd_test_md_check_iotlb(struct iommufd_ucmd *ucmd, uint32_t mockpt_id,
+				unsigned int iotlb_id, uint32_t iotlb);
+int iommufd_test_dev_check_cache(struct iommufd_ucmd *ucmd, uint32_t idev_id,
+				 unsigned int cache_id, uint32_t cache);
+int iommufd_test_dirty(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
+		       unsigned long iova, size_t length,
+		       unsigned long page_size, void *uptr, uint32_t flags);
+int iommufd_test_pasid_check_hwpt(struct iommufd_ucmd *ucmd,
+				  struct iommu_test_cmd *cmd);
+int iommufd_test_pasid_attach(struct iommufd_ucmd *ucmd,
+			      struct iommu_test_cmd *cmd);
+int iommufd_test_pasid_replace(struct iommufd_ucmd *ucmd,
+			       struct iommu_test_cmd *cmd);
+int iommufd_test_pasid_detach(struct iommufd_ucmd *ucmd,
+			      struct iommu_test_cmd *cmd);
+
 unsigned long iommufd_test_syz_conv_iova(struct iommufd_access *access,
 					 __u64 *iova);
 

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IOMMU core the engine's iommufd sits on, as drivers/iommu/iommu.c is
+ * to the kernel's: devices, the groups that isolate them, DMA ownership of a
+ * group, and which domain a group (or a PASID of a device) is attached to.
+ *
+ * IOMMU drivers plug in through struct iommu_ops: the mock IOMMU of the
+ * test uAPI (src/selftest) and the software IOMMU of the emulated devices.
+ */
+#ifndef UIOMMUFD_DEVICE_IOMMU_H
+#define UIOMMUFD_DEVICE_IOMMU_H
+
+#include "../core/iommufd_private.h"
+#include "../hwpt/domain.h"
+
+struct device;
+struct iommu_group;
+
+#define IOMMU_NO_PASID 0u
+
+enum iommu_cap {
+	IOMMU_CAP_CACHE_COHERENCY,
+	IOMMU_CAP_ENFORCE_CACHE_COHERENCY,
+	IOMMU_CAP_DIRTY_TRACKING,
+	IOMMU_CAP_PCI_ATS_SUPPORTED,
+};
+
+enum iommu_resv_type {
+	IOMMU_RESV_DIRECT,
+	IOMMU_RESV_DIRECT_RELAXABLE,
+	IOMMU_RESV_RESERVED,
+	IOMMU_RESV_MSI,
+	IOMMU_RESV_SW_MSI,
+};
+
+struct iommu_resv_region {
+	struct list_head list;
+	unsigned long start;
+	size_t length;
+	enum iommu_resv_type type;
+};
+
+/* Driver data the user passes when allocating a domain */
+struct iommu_user_data {
+	unsigned int type;
+	void *uptr;
+	size_t len;
+};
+
+/* An array of driver entries for cache invalidation */
+struct iommu_user_data_array {
+	unsigned int type;
+	void *uptr;
+	size_t entry_len;
+	uint32_t entry_num;
+};
+
+int iommu_copy_struct_from_user(void *dst, size_t dst_len,
+				const struct iommu_user_data *src,
+				unsigned int data_type, size_t min_len);
+int iommu_copy_struct_from_user_array(void *dst, size_t dst_len,
+				      const struct iommu_user_data_array *src,
+				      unsigned int data_type,
+				      unsigned int index, size_t min_len);
+
+/* An IOMMU driver */
+struct iommu_ops {
+	const char *name;
+	/* Attached when nothing else is: DMA is refused */
+	struct iommu_domain *blocked_domain;
+	/* Driver specific hardware description for IOMMU_GET_HW_INFO */
+	void *(*hw_info)(struct device *dev, uint32_t *length, uint32_t *type);
+	struct iommu_domain *(*domain_alloc_paging_flags)(
+		struct device *dev, uint32_t flags,
+		const struct iommu_user_data *user_data);
+	struct iommu_domain *(*domain_alloc_nested)(
+		struct device *dev, struct iommu_domain *parent, uint32_t flags,
+		const struct iommu_user_data *user_data);
+	bool (*capable)(struct device *dev, enum iommu_cap cap);
+	/* Append the device's reserved regions to head */
+	void (*get_resv_regions)(struct device *dev, struct list_head *head);
+};
+
+/* A device behind an IOMMU: the kernel's struct device, what we need of it */
+struct device {
+	char name[32];
+	const struct iommu_ops *iommu_ops;
+	struct iommu_group *group;
+	struct list_head group_item;
+	/* PASID width the device supports (0: none) */
+	unsigned int max_pasid_log2;
+	/* The device needs a 1:1 mapping; it can never be blocked */
+	bool require_direct;
+	void *driver_data;
+};
+
+/* Attach state of one PASID (or IOMMU_NO_PASID) of a group */
+struct iommu_attach_handle {
+	struct iommu_domain *domain;
+};
+
+struct iommu_group {
+	unsigned int id;
+	struct mutex mutex;
+	refcount_t ref;
+	struct list_head devices;
+	unsigned int ndevices;
+	struct iommu_domain *domain;
+	struct iommu_domain *default_domain;
+	struct iommu_domain *blocking_domain;
+	/* DMA ownership: one owner (an iommufd context), counted */
+	void *owner;
+	unsigned int owner_cnt;
+	/* pasid -> struct iommu_attach_handle, NO_PASID included */
+	struct pasid_entry {
+		uint32_t pasid;
+		struct iommu_attach_handle *handle;
+	} * pasid_array;
+	unsigned int npasids, pasid_alloc;
+};
+
+/* Groups and devices */
+struct iommu_group *iommu_group_alloc(void);
+void iommu_group_put(struct iommu_group *group);
+void iommu_group_get(struct iommu_group *group);
+/* Put dev in group (NULL: a group of its own); dev starts blocked */
+int iommu_device_add(struct device *dev, const struct iommu_ops *ops,
+		     struct iommu_group *group);
+void iommu_device_remove(struct device *dev);
+bool device_iommu_capable(struct device *dev, enum iommu_cap cap);
+void iommu_get_resv_regions(struct device *dev, struct list_head *head);
+void iommu_put_resv_regions(struct device *dev, struct list_head *head);
+
+/* DMA ownership */
+int iommu_device_claim_dma_owner(struct device *dev, void *owner);
+void iommu_device_release_dma_owner(struct device *dev);
+
+/* Attaching domains */
+int iommu_attach_group_handle(struct iommu_domain *domain,
+			      struct iommu_group *group,
+			      struct iommu_attach_handle *handle);
+void iommu_detach_group_handle(struct iommu_domain *domain,
+			       struct iommu_group *group);
+int iommu_replace_group_handle(struct iommu_group *group,
+			       struct iommu_domain *new_domain,
+			       struct iommu_attach_handle *handle);
+int iommu_attach_device_pasid(struct iommu_domain *domain, struct device *dev,
+			      uint32_t pasid,
+			      struct iommu_attach_handle *handle);
+int iommu_replace_device_pasid(struct iommu_domain *domain, struct device *dev,
+			       uint32_t pasid,
+			       struct iommu_attach_handle *handle);
+void iommu_detach_device_pasid(struct iommu_domain *domain, struct device *dev,
+			       uint32_t pasid);
+/* The handle attached at pasid, or NULL */
+struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
+						    uint32_t pasid);
+
+#endif

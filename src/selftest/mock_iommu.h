@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef UIOMMUFD_SELFTEST_MOCK_IOMMU_H
+#define UIOMMUFD_SELFTEST_MOCK_IOMMU_H
+
+#include <uiommufd/iommufd_test.h>
+
+#include "../device/iommu.h"
+#include "../hwpt/paging_domain.h"
+
+struct mock_iommu_domain {
+	struct paging_domain pd;
+};
+
+static inline struct mock_iommu_domain *
+to_mock_domain(struct iommu_domain *domain)
+{
+	return container_of(domain, struct mock_iommu_domain, pd.domain);
+}
+
+struct mock_iommu_domain_nested {
+	struct iommu_domain domain;
+	uint32_t iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
+};
+
+static inline struct mock_iommu_domain_nested *
+to_mock_nested(struct iommu_domain *domain)
+{
+	return container_of(domain, struct mock_iommu_domain_nested, domain);
+}
+
+struct mock_dev {
+	struct device dev;
+	unsigned long flags;
+	unsigned int id;
+	uint32_t cache[MOCK_DEV_CACHE_NUM];
+	int pasid_1024_fake_error;
+	struct iommu_domain *domain;
+};
+
+static inline struct mock_dev *to_mock_dev(struct device *dev)
+{
+	return container_of(dev, struct mock_dev, dev);
+}
+
+struct mock_dev *mock_dev_create(unsigned long dev_flags);
+void mock_dev_destroy(struct mock_dev *mdev);
+bool mock_domain_is_paging(struct iommu_domain *domain);
+bool mock_domain_is_nested(struct iommu_domain *domain);
+
+#endif
