@@ -42,6 +42,7 @@ enum uiommufd_fd_kind {
 	UIOMMUFD_FD_VFIO = 6,	  /* /dev/vfio/vfio (a container on an IOAS) */
 	UIOMMUFD_FD_VFIO_GROUP = 7,
 	UIOMMUFD_FD_VFIO_DEVICE = 8,
+	UIOMMUFD_FD_FAIL_NTH = 9, /* uiommufd_fail_nth_open() */
 };
 
 /**
@@ -112,6 +113,28 @@ int uiommufd_fd_kind(int fd);
  */
 void uiommufd_fail_nth_set(unsigned int nth);
 unsigned int uiommufd_fail_nth_get(void);
+
+/**
+ * uiommufd_fail_nth_open() - a file that reads and writes the fail-nth value
+ *
+ * The engine's counterpart of /proc/thread-self/fail-nth: read(2) gives the
+ * value of the calling thread as "N\n", write(2) of a decimal number sets it
+ * (0 disables). The file position is ignored, so pread/pwrite at any offset
+ * work the same. Returns the descriptor or -errno.
+ */
+int uiommufd_fail_nth_open(int flags);
+
+/**
+ * uiommufd_proc_counters() - the engine's share of /proc/<pid>/status
+ * @pid: a process of the calling user
+ * @vm_pinned_kb: VmPin the engine adds for @pid (pages pinned for DMA)
+ * @vm_locked_kb: VmLck the engine adds for @pid (pins charged the VFIO way)
+ *
+ * The kernel shows pinned-memory accounting in /proc/<pid>/status; the
+ * engine keeps it per user across processes, and the shim adds it to what
+ * the kernel reports. Returns 0.
+ */
+int uiommufd_proc_counters(pid_t pid, long *vm_pinned_kb, long *vm_locked_kb);
 
 /**
  * uiommufd_dump() - write a description of a context to @out_fd

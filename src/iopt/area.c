@@ -8,6 +8,7 @@
  * onto the pages' host addresses, sub-page offsets included.
  */
 #include "io_pagetable.h"
+#include "dmabuf.h"
 #include "pages.h"
 
 static int area_map(struct iopt_area *area, struct iopt_pages *pages,
@@ -15,7 +16,6 @@ static int area_map(struct iopt_area *area, struct iopt_pages *pages,
 {
 	uintptr_t host = iopt_pages_host(pages, iopt_area_index(area)) +
 			 area->page_offset;
-
 	int prot = area->iommu_prot;
 
 	/* Without huge pages the domain must hold CPU pages only */
@@ -30,6 +30,34 @@ void iopt_area_unmap_domain(struct iopt_area *area, struct iommu_domain *domain)
 	size_t len = iopt_area_length(area);
 
 	WARN_ON(iommu_unmap(domain, iopt_area_iova(area), len) != len);
+}
+
+/*
+ * Put the area into one domain: a dma-buf import records the mapping so a
+ * revoke can find it, and a revoked import maps nothing.
+ */
+static int area_attach_domain(struct iopt_area *area, struct iopt_pages *pages,
+			      struct iommu_domain *domain)
+{
+	int rc;
+
+	rc = iopt_dmabuf_track_domain(pages, area, domain);
+	if (rc)
+		return rc;
+	if (iopt_dmabuf_revoked(pages))
+		return 0;
+	rc = area_map(area, pages, domain);
+	if (rc)
+		iopt_dmabuf_untrack_domain(pages, area, domain);
+	return rc;
+}
+
+void iopt_area_detach_domain(struct iopt_area *area, struct iopt_pages *pages,
+			     struct iommu_domain *domain)
+{
+	if (!iopt_dmabuf_revoked(pages))
+		iopt_area_unmap_domain(area, domain);
+	iopt_dmabuf_untrack_domain(pages, area, domain);
 }
 
 static int area_pin(struct iopt_area *area, struct iopt_pages *pages)
@@ -62,7 +90,7 @@ int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages)
 	if (rc)
 		goto out_unlock;
 	for (i = 0; i != iopt->next_domain_id; i++) {
-		rc = area_map(area, pages, iopt->domains[i]);
+		rc = area_attach_domain(area, pages, iopt->domains[i]);
 		if (rc)
 			goto err_unmap;
 	}
@@ -73,7 +101,7 @@ int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages)
 
 err_unmap:
 	while (i--)
-		iopt_area_unmap_domain(area, iopt->domains[i]);
+		iopt_area_detach_domain(area, pages, iopt->domains[i]);
 	area_unpin(area, pages);
 out_unlock:
 	mutex_unlock(&pages->mutex);
@@ -89,7 +117,7 @@ void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages)
 	if (!area->filled)
 		goto out_unlock;
 	for (unsigned int i = 0; i != iopt->next_domain_id; i++)
-		iopt_area_unmap_domain(area, iopt->domains[i]);
+		iopt_area_detach_domain(area, pages, iopt->domains[i]);
 	itree_remove(&area->pages_node, &pages->domains_itree);
 	area->filled = false;
 	area_unpin(area, pages);
@@ -112,7 +140,7 @@ int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain)
 		if (rc)
 			return rc;
 	}
-	rc = area_map(area, pages, domain);
+	rc = area_attach_domain(area, pages, domain);
 	if (rc) {
 		if (!area->filled)
 			area_unpin(area, pages);
@@ -129,7 +157,7 @@ int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain)
 void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,
 			     struct iommu_domain *domain)
 {
-	iopt_area_unmap_domain(area, domain);
+	iopt_area_detach_domain(area, pages, domain);
 	if (!area->filled)
 		return;
 	itree_remove(&area->pages_node, &pages->domains_itree);

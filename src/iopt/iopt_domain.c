@@ -25,13 +25,12 @@ static void iopt_unfill_domain(struct io_pagetable *iopt,
 
 		if (!pages)
 			continue;
-		if (iopt->next_domain_id != 0) {
-			/* Other domains still hold the area: just unmap */
-			iopt_area_unmap_domain(area, domain);
-			continue;
-		}
 		mutex_lock(&pages->mutex);
-		iopt_area_unfill_domain(area, pages, domain);
+		/* Other domains still hold the area: just take it out */
+		if (iopt->next_domain_id != 0)
+			iopt_area_detach_domain(area, pages, domain);
+		else
+			iopt_area_unfill_domain(area, pages, domain);
 		mutex_unlock(&pages->mutex);
 	}
 }
@@ -70,7 +69,7 @@ out_unfill:
 		if (iopt->next_domain_id == 0)
 			iopt_area_unfill_domain(area, pages, domain);
 		else
-			iopt_area_unmap_domain(area, domain);
+			iopt_area_detach_domain(area, pages, domain);
 		mutex_unlock(&pages->mutex);
 	}
 	return rc;

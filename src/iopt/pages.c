@@ -46,6 +46,18 @@ static struct iopt_pages *iopt_alloc_pages(unsigned long start_byte,
 	return pages;
 }
 
+struct iopt_pages *iopt_alloc_dmabuf_pages_common(unsigned long start_byte,
+						  unsigned long length,
+						  bool writable)
+{
+	struct iopt_pages *pages =
+		iopt_alloc_pages(start_byte, length, writable);
+
+	if (!IS_ERR(pages))
+		pages->mem = &iopt_mem_dmabuf_ops;
+	return pages;
+}
+
 struct iopt_pages *iopt_alloc_user_pages(void *uptr, unsigned long length,
 					 bool writable)
 {
@@ -157,6 +169,10 @@ static void pages_unpin_range(struct iopt_pages *pages, unsigned long start,
 	unsigned long pfn;
 	unsigned int space;
 
+	/* The exporter keeps a dma-buf resident: no pins to count */
+	if (pages->type == IOPT_ADDRESS_DMABUF)
+		return;
+
 	pages->mem->pin_key(pages, start, &space, &pfn);
 	pin_table_put(space, pfn, npages);
 	pages->mem->unpin(pages, start, npages);
@@ -172,6 +188,8 @@ static int pages_pin_range(struct iopt_pages *pages, unsigned long start,
 	unsigned int space;
 	int rc;
 
+	if (pages->type == IOPT_ADDRESS_DMABUF)
+		return 0;
 	if (ufd_should_fail())
 		return -EFAULT;
 	rc = pages->mem->pin(pages, start, npages);

@@ -28,6 +28,7 @@ enum iopt_address_type {
 };
 
 struct iopt_pages;
+struct iopt_dmabuf;
 
 /*
  * Where the bytes of a pages object live: the seam between the engine and an
@@ -148,6 +149,8 @@ void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,
 			     struct iommu_domain *domain);
 void iopt_area_unmap_domain(struct iopt_area *area,
 			    struct iommu_domain *domain);
+void iopt_area_detach_domain(struct iopt_area *area, struct iopt_pages *pages,
+			     struct iommu_domain *domain);
 
 /* Memory kinds (mem_user.c, mem_file.c) */
 /* Fault in npages at addr for DMA (and mlock them by policy) */
@@ -157,5 +160,10 @@ void iopt_mem_unlock_unpinned(struct iopt_pages *pages, uintptr_t addr,
 			      unsigned long index, unsigned long npages);
 extern const struct iopt_mem_ops iopt_mem_user_ops;
 extern const struct iopt_mem_ops iopt_mem_file_ops;
+extern const struct iopt_mem_ops iopt_mem_dmabuf_ops;
+/* A pages object of length bytes, for a memory kind to fill in */
+struct iopt_pages *iopt_alloc_dmabuf_pages_common(unsigned long start_byte,
+						  unsigned long length,
+						  bool writable);
 
 #endif /* UIOMMUFD_IOPT_PAGES_H */

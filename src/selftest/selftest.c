@@ -194,6 +194,13 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 			return -EINVAL;
 		WRITE_ONCE(iommufd_test_memory_limit, cmd->memory_limit.limit);
 		return 0;
+	case IOMMU_TEST_OP_DMABUF_GET:
+		return iommufd_test_dmabuf_get(ucmd, cmd->dmabuf_get.open_flags,
+					       cmd->dmabuf_get.length);
+	case IOMMU_TEST_OP_DMABUF_REVOKE:
+		return iommufd_test_dmabuf_revoke(ucmd,
+						  cmd->dmabuf_revoke.dmabuf_fd,
+						  cmd->dmabuf_revoke.revoked);
 	default:
 		return -EOPNOTSUPP;
 	}

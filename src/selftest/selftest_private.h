@@ -48,6 +48,11 @@ int iommufd_test_pasid_replace(struct iommufd_ucmd *ucmd,
 int iommufd_test_pasid_detach(struct iommufd_ucmd *ucmd,
 			      struct iommu_test_cmd *cmd);
 
+/* dmabuf.c: the test dma-buf exporter */
+int iommufd_test_dmabuf_get(struct iommufd_ucmd *ucmd, unsigned int open_flags,
+			    size_t len);
+int iommufd_test_dmabuf_revoke(struct iommufd_ucmd *ucmd, int fd, bool revoked);
+
 unsigned long iommufd_test_syz_conv_iova(struct iommufd_access *access,
 					 __u64 *iova);
 
