@@ -10,6 +10,7 @@
  * size.
  */
 #include <linux/capability.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -255,22 +256,44 @@ long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
 
 	ucmd.ictx = ictx;
 	ucmd.ubuffer = (void *)arg;
+	ucmd.cmd = &buf;
+	op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
+
+	/*
+	 * Fast path: one fault-safe read of the whole struct the engine knows.
+	 * It fails if the caller's struct is shorter and ends at the edge of
+	 * its mapping; then the exact two-step reading below decides.
+	 */
+	if (op->ioctl_num == cmd &&
+	    !copy_from_user(&buf, ucmd.ubuffer, op->size)) {
+		ucmd.user_size = *(uint32_t *)&buf;
+		if (ucmd.user_size < op->min_size)
+			return -EINVAL;
+		if (ucmd.user_size < op->size)
+			memset((char *)&buf + ucmd.user_size, 0,
+			       op->size - ucmd.user_size);
+		else if (ucmd.user_size > op->size) {
+			ret = check_zeroed_user((char *)ucmd.ubuffer + op->size,
+						ucmd.user_size - op->size);
+			if (ret)
+				return ret;
+		}
+		goto execute;
+	}
+
 	ret = copy_from_user(&ucmd.user_size, ucmd.ubuffer,
 			     sizeof(ucmd.user_size));
 	if (ret)
 		return ret;
-
-	op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
 	if (op->ioctl_num != cmd)
 		return -ENOTTY;
 	if (ucmd.user_size < op->min_size)
 		return -EINVAL;
-
-	ucmd.cmd = &buf;
 	ret = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
 				    ucmd.user_size);
 	if (ret)
 		return ret;
+execute:
 	ret = op->execute(&ucmd);
 
 	if (ucmd.new_obj) {

@@ -71,9 +71,9 @@ static int vm_copy(void *local, const void *remote, size_t len, bool write)
 	if (READ_ONCE(uaccess_method) == UACCESS_PROCMEM)
 		return procmem_copy(local, remote, len, write);
 	if (write)
-		n = process_vm_writev(getpid(), &liov, 1, &riov, 1, 0);
+		n = process_vm_writev(ufd_getpid(), &liov, 1, &riov, 1, 0);
 	else
-		n = process_vm_readv(getpid(), &liov, 1, &riov, 1, 0);
+		n = process_vm_readv(ufd_getpid(), &liov, 1, &riov, 1, 0);
 	if (n == (ssize_t)len)
 		return 0;
 	if (n < 0 && (errno == ENOSYS || errno == EPERM)) {

@@ -49,6 +49,13 @@ extern unsigned int ufd_page_shift;
 #define PAGE_SHIFT ufd_page_shift
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
 
+/*
+ * getpid()/getuid() without a system call each time: cached per process,
+ * refreshed in a fork()ed child.
+ */
+int ufd_getpid(void);
+unsigned int ufd_getuid(void);
+
 static inline unsigned long ufd_ffs_ul(unsigned long v)
 {
 	return (unsigned long)__builtin_ctzl(v);

@@ -184,7 +184,7 @@ static int proc_slot_find(pid_t pid, uint64_t start)
 struct ufd_mm *ufd_mm_current(void)
 {
 	struct ufd_mm *mm = __atomic_load_n(&current_mm, __ATOMIC_ACQUIRE);
-	pid_t pid = getpid();
+	pid_t pid = ufd_getpid();
 	uint64_t start;
 	int slot;
 
@@ -209,7 +209,7 @@ struct ufd_mm *ufd_mm_current(void)
 	/* Never freed: inherited pages objects may still point at it */
 	mm = ufd_zalloc_nofail(sizeof(*mm));
 	mm->pid = pid;
-	mm->uid = getuid();
+	mm->uid = ufd_getuid();
 	mm->slot = (unsigned int)slot;
 	__atomic_store_n(&current_mm, mm, __ATOMIC_RELEASE);
 out:

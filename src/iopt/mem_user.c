@@ -71,7 +71,7 @@ static int mem_probe_pages(uintptr_t addr, unsigned long npages)
 			.iov_len = 1,
 		};
 
-		if (process_vm_readv(getpid(), &l, 1, &r, 1, 0) != 1)
+		if (process_vm_readv(ufd_getpid(), &l, 1, &r, 1, 0) != 1)
 			return -EFAULT;
 	}
 	return 0;

@@ -34,7 +34,7 @@ static struct iopt_pages *iopt_alloc_pages(unsigned long start_byte,
 	refcount_set(&pages->kref, 1);
 	mutex_init(&pages->mutex);
 	pages->source_mm = mm;
-	pages->source_user = getuid();
+	pages->source_user = ufd_getuid();
 	pages->npages = (length + start_byte + PAGE_SIZE - 1) / PAGE_SIZE;
 	pages->writable = writable;
 	/* As the kernel: CAP_IPC_LOCK at map time means no accounting */

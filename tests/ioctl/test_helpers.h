@@ -23,6 +23,7 @@
 #include <uiommufd/uiommufd.h>
 
 #define PAGE_SZ		  ((unsigned long)sysconf(_SC_PAGESIZE))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define offsetofend(t, m) (offsetof(t, m) + sizeof(((t *)0)->m))
 
 static inline long ioc(int fd, unsigned long cmd, void *arg)

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Run every benchmark of the build dir given (default: build).
+set -euo pipefail
+B=${1:-build}
+echo "== bench_map"; "$B/bench/bench_map" "${BENCH_MB:-1024}"

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Error-path sweep: every scenario below is run again and again with the
+ * 1st, 2nd, 3rd... failable point of the engine made to fail, until a run
+ * completes without reaching the injected failure. For every injected
+ * failure the failing call must return an error and leave the context
+ * exactly as it was (compared through uiommufd_dump()); afterwards the
+ * context is closed and no page may stay pinned. Under AddressSanitizer this
+ * also proves that no error path leaks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "test_helpers.h"
+
+struct run {
+	int fd;
+	uint32_t ioas, ioas2;
+	uint32_t stdev, hwpt, idev;
+	int access_fd;
+	uint32_t pages_id;
+	uint64_t iova;
+	void *buf;
+	int mfd;
+	bool injected_failed;
+};
+
+#define BUF_PAGES 64
+
+/* The state of the context, as text */
+static char *state_of(int fd)
+{
+	int mfd = memfd_create("dump", 0);
+	char *text;
+	off_t len;
+
+	uiommufd_dump(fd, mfd);
+	len = lseek(mfd, 0, SEEK_END);
+	text = calloc(1, (size_t)len + 1);
+	pread(mfd, text, (size_t)len, 0);
+	close(mfd);
+	/* The user-wide counter is shared with other processes: drop it */
+	if (strchr(text, '\n'))
+		memmove(text, strchr(text, '\n'),
+			strlen(strchr(text, '\n')) + 1);
+	return text;
+}
+
+/*
+ * Run one step. When the engine's injected failure fired inside it, the
+ * step must have failed and changed nothing.
+ */
+static long step(struct run *r, long rc_of_call(struct run *r))
+{
+	unsigned int before = uiommufd_fail_nth_get();
+	char *s1 = r->fd >= 0 ? state_of(r->fd) : NULL;
+	long rc;
+
+	uiommufd_fail_nth_set(before);
+	rc = rc_of_call(r);
+	if (before && uiommufd_fail_nth_get() == 0) {
+		r->injected_failed = true;
+		uiommufd_fail_nth_set(0);
+		if (r->fd >= 0 && s1) {
+			char *s2 = state_of(r->fd);
+
+			if (rc >= 0 || strcmp(s1, s2)) {
+				fprintf(stderr,
+					"step changed state on failure "
+					"(rc %ld)\n--- before\n%s--- after\n%s",
+					rc, s1, s2);
+				fail();
+			}
+			free(s2);
+		}
+	}
+	free(s1);
+	return rc;
+}
+
+static long do_open(struct run *r)
+{
+	r->fd = uiommufd_open(O_CLOEXEC);
+	return r->fd;
+}
+
+static long do_ioas(struct run *r)
+{
+	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
+	long rc = ioc(r->fd, IOMMU_IOAS_ALLOC, &cmd);
+
+	if (!rc)
+		r->ioas = cmd.out_ioas_id;
+	return rc;
+}
+
+static long do_ioas2(struct run *r)
+{
+	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
+	long rc = ioc(r->fd, IOMMU_IOAS_ALLOC, &cmd);
+
+	if (!rc)
+		r->ioas2 = cmd.out_ioas_id;
+	return rc;
+}
+
+static long do_allow(struct run *r)
+{
+	struct iommu_iova_range range = {.start = MOCK_APERTURE_START,
+					 .last = MOCK_APERTURE_LAST};
+	struct iommu_ioas_allow_iovas cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = r->ioas,
+		.num_iovas = 1,
+		.allowed_iovas = (uintptr_t)&range,
+	};
+
+	return ioc(r->fd, IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+}
+
+static long do_mock_domain(struct run *r)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
+		.id = r->ioas,
+	};
+	long rc = ioc(r->fd, IOMMU_TEST_CMD, &cmd);
+
+	if (!rc) {
+		r->stdev = cmd.mock_domain.out_stdev_id;
+		r->hwpt = cmd.mock_domain.out_hwpt_id;
+		r->idev = cmd.mock_domain.out_idev_id;
+	}
+	return rc;
+}
+
+static long do_map(struct run *r)
+{
+	r->iova = 0;
+	return ioas_map(r->fd, r->ioas, r->buf, BUF_PAGES * PAGE_SZ, &r->iova,
+			RW);
+}
+
+static long do_map_file(struct run *r)
+{
+	struct iommu_ioas_map_file cmd = {
+		.size = sizeof(cmd),
+		.flags = RW,
+		.ioas_id = r->ioas,
+		.fd = r->mfd,
+		.length = 8 * PAGE_SZ,
+	};
+
+	return ioc(r->fd, IOMMU_IOAS_MAP_FILE, &cmd);
+}
+
+static long do_copy(struct run *r)
+{
+	struct iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.flags = RW,
+		.dst_ioas_id = r->ioas2,
+		.src_ioas_id = r->ioas,
+		.length = 4 * PAGE_SZ,
+		.src_iova = r->iova + PAGE_SZ,
+	};
+
+	return ioc(r->fd, IOMMU_IOAS_COPY, &cmd);
+}
+
+static long do_hwpt_alloc(struct run *r)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+		.dev_id = r->idev,
+		.pt_id = r->ioas,
+	};
+
+	return ioc(r->fd, IOMMU_HWPT_ALLOC, &cmd);
+}
+
+static long do_access(struct run *r)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_CREATE_ACCESS,
+		.id = r->ioas,
+		.create_access =
+			{.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES},
+	};
+	long rc = ioc(r->fd, IOMMU_TEST_CMD, &cmd);
+
+	if (!rc)
+		r->access_fd = (int)cmd.create_access.out_access_fd;
+	return rc;
+}
+
+static long do_access_pages(struct run *r)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_ACCESS_PAGES,
+		.id = (uint32_t)r->access_fd,
+		.access_pages = {.iova = r->iova,
+				 .length = 4 * PAGE_SZ,
+				 .uptr = (uintptr_t)r->buf},
+	};
+	long rc = ioc(r->fd, IOMMU_TEST_CMD, &cmd);
+
+	if (!rc)
+		r->pages_id = cmd.access_pages.out_access_pages_id;
+	return rc;
+}
+
+static long do_access_rw(struct run *r)
+{
+	char tmp[300];
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_ACCESS_RW,
+		.id = (uint32_t)r->access_fd,
+		.access_rw = {.iova = r->iova + PAGE_SZ - 100,
+			      .length = sizeof(tmp),
+			      .uptr = (uintptr_t)tmp,
+			      .flags = MOCK_ACCESS_RW_SLOW_PATH},
+	};
+
+	return ioc(r->fd, IOMMU_TEST_CMD, &cmd);
+}
+
+static long do_replace(struct run *r)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+		.id = r->stdev,
+		.mock_domain_replace = {.pt_id = r->ioas2},
+	};
+
+	return ioc(r->fd, IOMMU_TEST_CMD, &cmd);
+}
+
+static long do_unmap_all(struct run *r)
+{
+	return ioas_unmap(r->fd, r->ioas, 0, UINT64_MAX, NULL);
+}
+
+static long (*const scenario[])(struct run *) = {
+	do_open,	do_ioas,      do_ioas2,	       do_allow,
+	do_mock_domain, do_map,	      do_map_file,     do_copy,
+	do_hwpt_alloc,	do_access,    do_access_pages, do_access_rw,
+	do_replace,	do_unmap_all,
+};
+
+static void test_sweep(void **state)
+{
+	void *buf = map_anon(BUF_PAGES * PAGE_SZ);
+	int mfd = memfd_create("sweep", 0);
+	unsigned int nth;
+
+	(void)state;
+	assert_int_equal(0, ftruncate(mfd, 16 * PAGE_SZ));
+	for (nth = 1; nth < 2000; nth++) {
+		struct run r = {
+			.fd = -1, .access_fd = -1, .buf = buf, .mfd = mfd};
+		int checker;
+
+		uiommufd_fail_nth_set(nth);
+		for (size_t i = 0; i != ARRAY_SIZE(scenario); i++)
+			if (step(&r, scenario[i]) < 0)
+				break;
+		uiommufd_fail_nth_set(0);
+		if (r.access_fd >= 0)
+			assert_int_equal(0, uiommufd_close(r.access_fd));
+		if (r.fd >= 0)
+			assert_int_equal(0, uiommufd_close(r.fd));
+
+		/* Nothing may stay pinned once the context is gone */
+		checker = uiommufd_open(0);
+		assert_int_equal(0, check_refs(checker, buf,
+					       BUF_PAGES * PAGE_SZ, 0));
+		uiommufd_close(checker);
+		if (!r.injected_failed)
+			break;
+	}
+	fprintf(stderr, "fail-nth sweep: %u failable points covered\n",
+		nth - 1);
+	assert_true(nth > 10 && nth < 2000);
+	close(mfd);
+	munmap(buf, BUF_PAGES * PAGE_SZ);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sweep),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
