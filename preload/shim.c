@@ -3,7 +3,9 @@
  * The LD_PRELOAD shim that serves /dev/iommu to unmodified programs.
  *
  * The shim defines the libc entry points that take a path or a descriptor.
- * A path naming a served file (shim_routes.c) is opened by the engine; a
+ * A path naming a served file (shim_routes.c) is opened by the engine, or
+ * for the kernel files that watch iommufd (/proc/<pid>/status, fail-nth,
+ * the fault injection debugfs) shown with the engine's state; a
  * descriptor the engine handed out has its ioctl, read, write, mmap, dup and
  * close routed to the engine. Everything else goes to the next definition,
  * libc's, found with dlsym(RTLD_NEXT).

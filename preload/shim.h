@@ -18,12 +18,14 @@
 #define _GNU_SOURCE
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -131,7 +133,12 @@ ssize_t __pread64_chk(int fd, void *buf, size_t count, off64_t offset,
 	X(getxattr, ssize_t, (const char *, const char *, void *, size_t))     \
 	X(lgetxattr, ssize_t, (const char *, const char *, void *, size_t))    \
 	X(listxattr, ssize_t, (const char *, char *, size_t))                  \
-	X(llistxattr, ssize_t, (const char *, char *, size_t))
+	X(llistxattr, ssize_t, (const char *, char *, size_t))                 \
+	X(opendir, DIR *, (const char *))                                      \
+	X(fopen, FILE *, (const char *, const char *))                         \
+	X(fopen64, FILE *, (const char *, const char *))                       \
+	X(freopen, FILE *, (const char *, const char *, FILE *))               \
+	X(freopen64, FILE *, (const char *, const char *, FILE *))
 
 #define X(name, ret, args) typedef ret(*shim_##name##_fn) args;
 SHIM_REAL_LIST(X)
@@ -217,6 +224,7 @@ struct shim_match {
 	const struct shim_route *route;
 	unsigned int nr_args;
 	unsigned long args[SHIM_MATCH_MAX_ARGS];
+	bool dir_only; /* the path ended in '/', "." or "..": a directory */
 	char path[PATH_MAX]; /* canonical absolute path */
 };
 
@@ -224,19 +232,32 @@ struct shim_match {
  * One served file. The pattern is an absolute canonical path in which '#'
  * stands for a decimal number (a group number, a thread id); the numbers
  * matched are handed to the handlers in the match.
+ *
+ * A route is one of three things:
+ * - a node the shim makes up (mode set): a device such as /dev/iommu, or a
+ *   kernel file such as fail-nth. stat, access and the VFS checks of open
+ *   answer from the fields here; open calls the handler.
+ * - a real file the shim rewrites (mode 0, no redirect): only open is
+ *   served, by the handler; stat, access and xattrs are the real file's.
+ * - a redirected path (redirect set): every call acts on the path the
+ *   handler gives instead (a private directory standing in for debugfs).
+ *   With subtree, the pattern (no '#' then) also covers every path below.
  */
 struct shim_route {
 	const char *pattern;
 	mode_t mode;		 /* type and permission bits for stat */
 	unsigned int rdev_major; /* device number of a character device */
 	unsigned int rdev_minor;
-	int fd_kind; /* what open gives, for fstat; NONE if no file */
+	int fd_kind;  /* what open gives, for fstat; NONE if no file */
+	bool subtree; /* the pattern covers the paths below it too */
 	/* Optional extra test on a matching path (e.g. tid is ours) */
 	bool (*match)(const struct shim_match *m);
 	/* Returns a descriptor or -errno; flags already checked for type */
 	int (*open)(const struct shim_match *m, int flags, mode_t mode);
 	/* Optional: NULL fills stat from the fields above */
 	int (*stat)(const struct shim_match *m, struct statx *stx);
+	/* The path to act on instead: 0, or -errno */
+	int (*redirect)(const struct shim_match *m, char *buf, size_t size);
 };
 
 extern const struct shim_route shim_routes[];
@@ -247,5 +268,25 @@ bool shim_path_lookup(int dirfd, const char *path, struct shim_match *m);
 int shim_route_statx(const struct shim_match *m, struct statx *stx);
 bool shim_fd_statx(int fd, int kind, struct statx *stx);
 int shim_route_open(const struct shim_match *m, int flags, mode_t mode);
+int shim_route_redirect(const struct shim_match *m, char *buf, size_t size);
+
+/* A route the shim makes up: stat and access answer from the table */
+static inline bool shim_route_node(const struct shim_route *route)
+{
+	return route->mode != 0;
+}
+
+/* shim_open.c: open @path if served; true with the result in *ret */
+bool shim_open_served(int dirfd, const char *path, int flags, mode_t mode,
+		      int *ret);
+
+/* Route handlers: /proc files (shim_proc.c), debugfs (shim_debugfs.c) */
+int shim_proc_status_open(const struct shim_match *m, int flags, mode_t mode);
+bool shim_fail_nth_match(const struct shim_match *m);
+int shim_fail_nth_open(const struct shim_match *m, int flags, mode_t mode);
+int shim_proc_stat(const struct shim_match *m, struct statx *stx);
+ssize_t shim_fail_nth_read(int fd, void *buf, size_t count, const off64_t *pos);
+bool shim_debugfs_match(const struct shim_match *m);
+int shim_debugfs_redirect(const struct shim_match *m, char *buf, size_t size);
 
 #endif /* UIOMMUFD_PRELOAD_SHIM_H */

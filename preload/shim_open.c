@@ -24,18 +24,18 @@
 
 /*
  * Open @path if it is served: true with the result in *ret (a descriptor, or
- * -1 with errno set). An O_PATH open is left to the real call: it makes no
- * file for the engine to own.
+ * -1 with errno set). An O_PATH open is left to the real call (it makes no
+ * file for the engine to own), unless the path is redirected.
  */
-static bool shim_open_served(int dirfd, const char *path, int flags,
-			     mode_t mode, int *ret)
+bool shim_open_served(int dirfd, const char *path, int flags, mode_t mode,
+		      int *ret)
 {
 	struct shim_match m;
 	int fd;
 
-	if (flags & O_PATH)
-		return false;
 	if (!shim_path_lookup(dirfd, path, &m))
+		return false;
+	if ((flags & O_PATH) && !m.route->redirect)
 		return false;
 	fd = shim_route_open(&m, flags, mode);
 	*ret = fd < 0 ? shim_fail(fd) : fd;

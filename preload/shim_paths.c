@@ -72,7 +72,20 @@ static bool shim_glob(const char *pattern, const char *str, const char *end,
 	return str == end;
 }
 
-/* Can a relative path end in a served file's name? No system call here. */
+/* Is @name (of @len) one of the components of @path? */
+static bool shim_has_component(const char *path, const char *name, size_t len)
+{
+	for (const char *p = path; (p = strstr(p, name)); p++)
+		if ((p == path || p[-1] == '/') &&
+		    (p[len] == '\0' || p[len] == '/'))
+			return true;
+	return false;
+}
+
+/*
+ * Can a relative path name a served file: end in a served file's name, or
+ * go through the top of a served subtree? No system call here.
+ */
 static bool shim_name_served(const char *path)
 {
 	const char *name = strrchr(path, '/');
@@ -84,6 +97,9 @@ static bool shim_name_served(const char *path)
 		const char *pattern = strrchr(shim_routes[i].pattern, '/') + 1;
 
 		if (shim_glob(pattern, name, end, NULL))
+			return true;
+		if (shim_routes[i].subtree &&
+		    shim_has_component(path, pattern, strlen(pattern)))
 			return true;
 	}
 	return false;
@@ -112,37 +128,39 @@ static bool shim_canon_append(char *out, size_t *pos, size_t size,
 
 /*
  * Append the components of @path. A path ending in '/', "." or ".." must
- * name a directory; no served file is one, so such a path is not served.
+ * name a directory: *dir_only says so.
  */
 static bool shim_canon_walk(char *out, size_t *pos, size_t size,
-			    const char *path)
+			    const char *path, bool *dir_only)
 {
 	const char *p = path;
 
+	*dir_only = true;
 	while (*p) {
 		const char *next = strchrnul(p, '/');
 		size_t len = (size_t)(next - p);
 
-		if (!*next && ((len == 1 && p[0] == '.') ||
-			       (len == 2 && p[0] == '.' && p[1] == '.')))
-			return false;
 		if (len && !shim_canon_append(out, pos, size, p, len))
 			return false;
-		if (!*next)
+		if (!*next) {
+			*dir_only = (len == 1 && p[0] == '.') ||
+				    (len == 2 && p[0] == '.' && p[1] == '.');
 			return true;
+		}
 		p = next + 1;
 	}
-	/* Empty or ending in '/' */
-	return false;
+	/* Empty (not a path), or ending in '/' */
+	return p != path;
 }
 
 /*
  * The canonical form of @path, relative to @dir when given: a directory
  * path from the kernel, so canonical already ("/" or without a final '/').
  */
-static bool shim_canon(const char *dir, const char *path, char *out,
-		       size_t size)
+static bool shim_canon(const char *dir, const char *path, struct shim_match *m)
 {
+	size_t size = sizeof(m->path);
+	char *out = m->path;
 	size_t pos = 0;
 
 	if (dir) {
@@ -154,7 +172,7 @@ static bool shim_canon(const char *dir, const char *path, char *out,
 		if (pos == 1)
 			pos = 0;
 	}
-	if (!shim_canon_walk(out, &pos, size, path))
+	if (!shim_canon_walk(out, &pos, size, path, &m->dir_only))
 		return false;
 	out[pos] = '\0';
 	return pos != 0;
@@ -182,6 +200,15 @@ static bool shim_dir_path(int dirfd, char *buf, size_t size)
 	return true;
 }
 
+/* A subtree route covers its path and every path below it */
+static bool shim_subtree(const char *pattern, const char *path)
+{
+	size_t len = strlen(pattern);
+
+	return !strncmp(pattern, path, len) &&
+	       (path[len] == '\0' || path[len] == '/');
+}
+
 static bool shim_table_match(struct shim_match *m)
 {
 	const char *end = m->path + strlen(m->path);
@@ -189,7 +216,15 @@ static bool shim_table_match(struct shim_match *m)
 	for (unsigned int i = 0; i != shim_nr_routes; i++) {
 		const struct shim_route *route = &shim_routes[i];
 
-		if (!shim_glob(route->pattern, m->path, end, m))
+		if (route->subtree) {
+			if (!shim_subtree(route->pattern, m->path))
+				continue;
+			m->nr_args = 0;
+		} else if (!shim_glob(route->pattern, m->path, end, m)) {
+			continue;
+		}
+		/* "name/" is not served unless name may be a directory */
+		if (m->dir_only && !route->redirect && !S_ISDIR(route->mode))
 			continue;
 		m->route = route;
 		if (!route->match || route->match(m))
@@ -214,14 +249,14 @@ bool shim_path_lookup(int dirfd, const char *path, struct shim_match *m)
 	if (path[0] == '/') {
 		if (!shim_root_served(path))
 			return false;
-		if (!shim_canon(NULL, path, m->path, sizeof(m->path)))
+		if (!shim_canon(NULL, path, m))
 			return false;
 	} else {
 		if (!path[0] || !shim_name_served(path))
 			return false;
 		if (!shim_dir_path(dirfd, dir, sizeof(dir)))
 			return false;
-		if (!shim_canon(dir, path, m->path, sizeof(m->path)))
+		if (!shim_canon(dir, path, m))
 			return false;
 	}
 	return shim_root_served(m->path) && shim_table_match(m);
@@ -294,21 +329,56 @@ bool shim_fd_statx(int fd, int kind, struct statx *stx)
 			continue;
 		m.route = route;
 		m.nr_args = 0;
+		m.dir_only = false;
 		strcpy(m.path, route->pattern);
 		return shim_route_statx(&m, stx) == 0;
 	}
 	return false;
 }
 
+/*
+ * The path a redirected route stands for, in @buf of @size; a path that
+ * must name a directory keeps its final '/'.
+ */
+int shim_route_redirect(const struct shim_match *m, char *buf, size_t size)
+{
+	int ret = m->route->redirect(m, buf, size);
+	size_t len;
+
+	if (ret < 0)
+		return ret;
+	len = strlen(buf);
+	if (m->dir_only) {
+		if (len + 2 > size)
+			return -ENAMETOOLONG;
+		buf[len++] = '/';
+		buf[len] = '\0';
+	}
+	return 0;
+}
+
 /* open() of a served file, after the checks the VFS makes for any file */
 int shim_route_open(const struct shim_match *m, int flags, mode_t mode)
 {
 	const struct shim_route *route = m->route;
+	char path[PATH_MAX];
+	long fd;
+	int ret;
 
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return -EEXIST;
-	if ((flags & O_DIRECTORY) && !S_ISDIR(route->mode))
-		return -ENOTDIR;
+	if (route->redirect) {
+		ret = shim_route_redirect(m, path, sizeof(path));
+		if (ret < 0)
+			return ret;
+		fd = syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+		return fd < 0 ? -errno : (int)fd;
+	}
+	/* A real file's own open makes these checks */
+	if (shim_route_node(route)) {
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		if ((flags & O_DIRECTORY) && !S_ISDIR(route->mode))
+			return -ENOTDIR;
+	}
 	if (!route->open)
 		return -ENXIO; /* a node without a driver behind it */
 	return route->open(m, flags, mode);

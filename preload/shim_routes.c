@@ -5,8 +5,10 @@
  * To serve another file, add an entry here: a canonical absolute path under
  * /dev/, /proc/ or /sys/ (the only roots shim_paths.c looks at), with '#'
  * for a decimal field ("/dev/vfio/#", "/proc/self/task/#/fail-nth"), its
- * stat identity, and an open handler. The open, stat and access entry
- * points all dispatch through this table; nothing else needs to change.
+ * stat identity, and an open handler; or, for a real file shown changed,
+ * an open handler alone; or a redirect handler (see struct shim_route).
+ * The open, fopen, opendir, stat, access and xattr entry points all
+ * dispatch through this table; nothing else needs to change.
  */
 #include "shim.h"
 
@@ -26,6 +28,24 @@ static int shim_iommu_open(const struct shim_match *m, int flags, mode_t mode)
 		uiommufd_open(flags & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK)));
 }
 
+/* A file of every task: /proc/<pid>/name and /proc/<pid>/task/<tid>/name */
+/* clang-format off */
+#define SHIM_PROC_TASK_FILE(name, ...)                                 \
+	{ .pattern = "/proc/self/" name, __VA_ARGS__ },                \
+	{ .pattern = "/proc/thread-self/" name, __VA_ARGS__ },         \
+	{ .pattern = "/proc/#/" name, __VA_ARGS__ },                   \
+	{ .pattern = "/proc/self/task/#/" name, __VA_ARGS__ },         \
+	{ .pattern = "/proc/#/task/#/" name, __VA_ARGS__ }
+/* clang-format on */
+
+/* The stand-in for debugfs: see shim_debugfs.c */
+#define SHIM_DEBUGFS_PATH(path, is_subtree)             \
+	{                                               \
+		.pattern = path, .subtree = is_subtree, \
+		.match = shim_debugfs_match,            \
+		.redirect = shim_debugfs_redirect,      \
+	}
+
 const struct shim_route shim_routes[] = {
 	{
 		.pattern = "/dev/iommu",
@@ -35,6 +55,16 @@ const struct shim_route shim_routes[] = {
 		.fd_kind = UIOMMUFD_FD_IOMMUFD,
 		.open = shim_iommu_open,
 	},
+	/* The kernel's text, with the engine's pinned pages added */
+	SHIM_PROC_TASK_FILE("status", .open = shim_proc_status_open),
+	/* Fault injection: the engine's fail-nth of the calling thread */
+	SHIM_PROC_TASK_FILE("fail-nth", .mode = S_IFREG | 0644,
+			    .fd_kind = UIOMMUFD_FD_FAIL_NTH,
+			    .match = shim_fail_nth_match,
+			    .open = shim_fail_nth_open, .stat = shim_proc_stat),
+	SHIM_DEBUGFS_PATH("/sys/kernel/debug", false),
+	SHIM_DEBUGFS_PATH("/sys/kernel/debug/failslab", true),
+	SHIM_DEBUGFS_PATH("/sys/kernel/debug/fail_page_alloc", true),
 };
 
 const unsigned int shim_nr_routes =

@@ -19,6 +19,22 @@
 #define SHIM_AT_STAT  (AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)
 #define SHIM_AT_STATX (SHIM_AT_STAT | AT_STATX_SYNC_TYPE)
 
+/* The file a redirected path stands for: 1 when filled, or -1 */
+static int shim_redirect_statx(const struct shim_match *m, int flags,
+			       struct statx *stx)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	ret = shim_route_redirect(m, path, sizeof(path));
+	if (ret < 0)
+		return shim_fail(ret);
+	if (syscall(SYS_statx, AT_FDCWD, path, flags,
+		    STATX_BASIC_STATS | STATX_BTIME, stx))
+		return -1;
+	return 1;
+}
+
 /*
  * Fill @stx if @dirfd and @path name a served file, or, for an empty path
  * with AT_EMPTY_PATH, if @dirfd is an engine descriptor that stats as one.
@@ -41,6 +57,10 @@ static int shim_statx_served(int dirfd, const char *path, int flags,
 	}
 	if (!shim_path_lookup(dirfd, path, &m))
 		return 0;
+	if (m.route->redirect)
+		return shim_redirect_statx(&m, flags, stx);
+	if (!shim_route_node(m.route))
+		return 0; /* a real file: the real call answers */
 	ret = shim_route_statx(&m, stx);
 	return ret < 0 ? shim_fail(ret) : 1;
 }
@@ -184,9 +204,21 @@ SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask,
 	return (int)syscall(SYS_statx, dirfd, path, flags, mask, buf);
 }
 
+static int shim_sys_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	if (!flags)
+		return (int)syscall(SYS_faccessat, dirfd, path, mode);
+#ifdef SYS_faccessat2
+	return (int)syscall(SYS_faccessat2, dirfd, path, mode, flags);
+#else
+	return shim_fail(-ENOSYS);
+#endif
+}
+
 /*
- * access() of a served path. The shim serves its files to any user, so
+ * access() of a served path. The shim serves its nodes to any user, so
  * reading and writing are allowed; executing needs an x bit the node lacks.
+ * A redirected path is checked where it leads.
  * True with the result in *ret when @path is served.
  */
 static bool shim_access_served(int dirfd, const char *path, int mode, int flags,
@@ -199,22 +231,22 @@ static bool shim_access_served(int dirfd, const char *path, int mode, int flags,
 		return false;
 	if (!shim_path_lookup(dirfd, path, &m))
 		return false;
+	if (m.route->redirect) {
+		char real[PATH_MAX];
+		int err = shim_route_redirect(&m, real, sizeof(real));
+
+		*ret = err < 0 ? shim_fail(err)
+			       : shim_sys_faccessat(AT_FDCWD, real, mode,
+						    flags);
+		return true;
+	}
+	if (!shim_route_node(m.route))
+		return false;
 	if ((mode & X_OK) && !(m.route->mode & 0111))
 		*ret = shim_fail(-EACCES);
 	else
 		*ret = 0;
 	return true;
-}
-
-static int shim_sys_faccessat(int dirfd, const char *path, int mode, int flags)
-{
-	if (!flags)
-		return (int)syscall(SYS_faccessat, dirfd, path, mode);
-#ifdef SYS_faccessat2
-	return (int)syscall(SYS_faccessat2, dirfd, path, mode, flags);
-#else
-	return shim_fail(-ENOSYS);
-#endif
 }
 
 SHIM_EXPORT int access(const char *path, int mode)

@@ -2,7 +2,8 @@
 /*
  * Extended attributes of a served path: there are none, as on a fresh
  * devtmpfs node. Tools ask (ls -l looks for an SELinux label and ACLs) and
- * must get "no such attribute", not "no such file".
+ * must get "no such attribute", not "no such file". A real file the shim
+ * rewrites has its own; a redirected path has those of where it leads.
  */
 #include "shim.h"
 
@@ -23,19 +24,38 @@ static bool shim_xattr_name_known(const char *name)
 	return false;
 }
 
-static bool shim_xattr_served(const char *path)
+/*
+ * 1 when @path is a node the shim serves, 0 when the real call answers (for
+ * a redirected path, about *path, pointed to @buf), or -errno.
+ */
+static int shim_xattr_served(const char **path, char *buf, size_t size)
 {
 	struct shim_match m;
+	int ret;
 
-	return shim_path_lookup(AT_FDCWD, path, &m);
+	if (!shim_path_lookup(AT_FDCWD, *path, &m))
+		return 0;
+	if (m.route->redirect) {
+		ret = shim_route_redirect(&m, buf, size);
+		if (ret < 0)
+			return ret;
+		*path = buf;
+		return 0;
+	}
+	return shim_route_node(m.route);
 }
 
 SHIM_EXPORT ssize_t getxattr(const char *path, const char *name, void *value,
 			     size_t size)
 {
+	char buf[PATH_MAX];
 	shim_getxattr_fn fn;
+	int served;
 
-	if (shim_xattr_served(path))
+	served = shim_xattr_served(&path, buf, sizeof(buf));
+	if (served < 0)
+		return shim_fail(served);
+	if (served)
 		return shim_fail(shim_xattr_name_known(name) ? -ENODATA
 							     : -EOPNOTSUPP);
 	fn = REAL(getxattr);
@@ -46,9 +66,14 @@ SHIM_EXPORT ssize_t getxattr(const char *path, const char *name, void *value,
 SHIM_EXPORT ssize_t lgetxattr(const char *path, const char *name, void *value,
 			      size_t size)
 {
+	char buf[PATH_MAX];
 	shim_lgetxattr_fn fn;
+	int served;
 
-	if (shim_xattr_served(path))
+	served = shim_xattr_served(&path, buf, sizeof(buf));
+	if (served < 0)
+		return shim_fail(served);
+	if (served)
 		return shim_fail(shim_xattr_name_known(name) ? -ENODATA
 							     : -EOPNOTSUPP);
 	fn = REAL(lgetxattr);
@@ -58,10 +83,13 @@ SHIM_EXPORT ssize_t lgetxattr(const char *path, const char *name, void *value,
 
 SHIM_EXPORT ssize_t listxattr(const char *path, char *list, size_t size)
 {
+	char buf[PATH_MAX];
 	shim_listxattr_fn fn;
+	int served;
 
-	if (shim_xattr_served(path))
-		return 0;
+	served = shim_xattr_served(&path, buf, sizeof(buf));
+	if (served)
+		return served < 0 ? shim_fail(served) : 0;
 	fn = REAL(listxattr);
 	return fn ? fn(path, list, size)
 		  : syscall(SYS_listxattr, path, list, size);
@@ -69,10 +97,13 @@ SHIM_EXPORT ssize_t listxattr(const char *path, char *list, size_t size)
 
 SHIM_EXPORT ssize_t llistxattr(const char *path, char *list, size_t size)
 {
+	char buf[PATH_MAX];
 	shim_llistxattr_fn fn;
+	int served;
 
-	if (shim_xattr_served(path))
-		return 0;
+	served = shim_xattr_served(&path, buf, sizeof(buf));
+	if (served)
+		return served < 0 ? shim_fail(served) : 0;
 	fn = REAL(llistxattr);
 	return fn ? fn(path, list, size)
 		  : syscall(SYS_llistxattr, path, list, size);

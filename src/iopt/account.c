@@ -86,7 +86,7 @@ static struct acct_shm *acct_map(void)
 	struct acct_shm *shm;
 	int fd;
 
-	snprintf(name, sizeof(name), "/uiommufd-acct_seg-%u",
+	snprintf(name, sizeof(name), "/uiommufd-acct-%u",
 		 (unsigned)getuid());
 	fd = shm_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0 && ftruncate(fd, sizeof(*shm)) == 0) {
@@ -306,13 +306,34 @@ void ufd_acct_pinned_add(struct ufd_mm *mm, long npages)
 				    (unsigned long)-npages);
 }
 
+/* Map the segment if some process created it; never create it here */
+static bool acct_seg_lookup(void)
+{
+	char name[64];
+	int fd;
+
+	if (READ_ONCE(acct_seg))
+		return true;
+	snprintf(name, sizeof(name), "/uiommufd-acct-%u", ufd_getuid());
+	fd = shm_open(name, O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return false;
+	close(fd);
+	pthread_mutex_lock(&acct_lock);
+	if (!acct_seg)
+		acct_seg = acct_map();
+	pthread_mutex_unlock(&acct_lock);
+	return acct_seg != NULL;
+}
+
 void ufd_acct_proc_stat(pid_t pid, struct ufd_acct_proc_stat *out)
 {
 	uint64_t start;
 	int slot;
 
 	memset(out, 0, sizeof(*out));
-	if (!ufd_mm_current())
+	/* A reader of /proc/<pid>/status is not a user of the accounting */
+	if (!acct_seg_lookup())
 		return;
 	start = proc_start_time(pid);
 	slot = proc_slot_find(pid, start);
