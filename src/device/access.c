@@ -15,6 +15,9 @@ static int iommufd_access_change_ioas(struct iommufd_access *access,
 	struct iommufd_ioas *cur_ioas = access->ioas;
 	int rc;
 
+	/* Racing with a concurrent detach: let it finish */
+	if (cur_ioas != access->ioas_unpin)
+		return -EBUSY;
 	if (cur_ioas == new_ioas)
 		return 0;
 
