@@ -95,6 +95,11 @@ struct iommufd_object_ops {
 	void (*abort)(struct iommufd_object *obj);
 	/* Called before waiting for wait_cnt during a forced destroy */
 	void (*pre_destroy)(struct iommufd_object *obj);
+	/*
+	 * Objects with a file (event queues): on a failed creation the file,
+	 * which holds a users reference, is closed before the destroy.
+	 */
+	void (*abort_file)(struct iommufd_object *obj);
 	const char *name;
 };
 

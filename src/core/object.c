@@ -100,6 +100,8 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 {
 	const struct iommufd_object_ops *ops = &iommufd_object_ops[obj->type];
 
+	if (ops->abort_file)
+		ops->abort_file(obj);
 	if (ops->abort)
 		ops->abort(obj);
 	else

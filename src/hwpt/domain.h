@@ -28,6 +28,7 @@ struct iommu_domain;
 struct iommu_dirty_bitmap;
 struct iommu_ops;
 struct iommu_user_data_array;
+struct iopf_group;
 
 /* Flags of read_and_clear_dirty */
 enum {
@@ -94,7 +95,8 @@ struct iommu_domain {
 	/* The HWPT object wrapping this domain */
 	void *iommufd_hwpt;
 	/* Page faults of a domain with a fault queue go here */
-	int (*iopf_handler)(struct iommu_domain *domain, void *fault);
+	int (*iopf_handler)(struct iommu_domain *domain,
+			    struct iopf_group *group);
 };
 
 static inline int iommu_map(struct iommu_domain *domain, unsigned long iova,

@@ -1,26 +1,323 @@
 // SPDX-License-Identifier: MIT
 /*
- * I/O page fault delivery to FAULT objects.
+ * I/O page faults: delivery to FAULT objects and the user's answers.
  *
- * IOMMU_FAULT_QUEUE_ALLOC is not served yet (it comes with nested
- * translation), so no HWPT can have a fault queue: a fault on a domain
- * without one is refused as a real IOMMU without PRI refuses it.
+ * A request waits on the deliver list until read; reading gives it a cookie
+ * and moves it to the response table until the user writes an answer with
+ * that cookie. Detaching the device or destroying the queue answers
+ * whatever is left with INVALID, so no request is ever lost, as a device
+ * waiting on PRI must always get a response.
  */
-#include "../hwpt/hw_pagetable.h"
-#include "fault.h"
+#include <fcntl.h>
+#include <string.h>
+#include <uiommufd/uiommufd.h>
 
-int iommufd_fault_iopf_handler(struct iommu_domain *domain, void *fault)
+#include "../device/device.h"
+#include "fault.h"
+#include "hw_pagetable.h"
+
+/*
+ * Answer a request. The software devices retry or give up on their own, so
+ * the answer is only recorded; nothing waits on it.
+ */
+static void iopf_group_response(struct iopf_group *group, uint32_t code)
 {
-	(void)domain;
-	(void)fault;
-	return -EOPNOTSUPP;
+	(void)group;
+	(void)code;
+}
+
+static void iopf_free_group(struct iopf_group *group)
+{
+	ufd_free(group);
+}
+
+static void eventq_update_readable(struct iommufd_eventq *eventq)
+{
+	iommufd_file_set_readable(eventq->file, !list_empty(&eventq->deliver));
 }
 
 void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 				  struct iommufd_device *idev, uint32_t pasid)
 {
-	(void)idev;
-	(void)pasid;
-	/* No queue, nothing pending */
-	WARN_ON(hwpt->fault);
+	struct iommufd_fault *fault = hwpt->fault;
+	struct iopf_group *group, *next;
+	uint32_t id = 0;
+
+	if (!fault)
+		return;
+
+	mutex_lock(&fault->mutex);
+	mutex_lock(&fault->common.lock);
+	list_for_each_entry_safe (group, next, &fault->common.deliver, node) {
+		if (group->hwpt != hwpt || group->idev != idev ||
+		    group->pasid != pasid)
+			continue;
+		list_del(&group->node);
+		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
+		iopf_free_group(group);
+	}
+	eventq_update_readable(&fault->common);
+	mutex_unlock(&fault->common.lock);
+
+	while ((id = idt_next_used(&fault->response, id + 1))) {
+		group = idt_load(&fault->response, id);
+		if (group == IDT_RESERVED || group->hwpt != hwpt ||
+		    group->idev != idev || group->pasid != pasid)
+			continue;
+		idt_erase(&fault->response, id);
+		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
+		iopf_free_group(group);
+	}
+	mutex_unlock(&fault->mutex);
+}
+
+void iommufd_fault_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_fault *fault =
+		container_of(obj, struct iommufd_fault, common.obj);
+	struct iopf_group *group, *next;
+	uint32_t id = 0;
+
+	/* No users left: nothing else can reach the lists */
+	list_for_each_entry_safe (group, next, &fault->common.deliver, node) {
+		list_del(&group->node);
+		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
+		iopf_free_group(group);
+	}
+	while ((id = idt_next_used(&fault->response, id + 1))) {
+		group = idt_erase(&fault->response, id);
+		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
+		iopf_free_group(group);
+	}
+	idt_destroy(&fault->response);
+	mutex_destroy(&fault->mutex);
+	mutex_destroy(&fault->common.lock);
+}
+
+static void compose_fault_message(struct iopf_group *group,
+				  struct iommu_hwpt_pgfault *msg)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->flags = group->flags;
+	msg->dev_id = group->idev->obj.id;
+	msg->pasid = group->pasid;
+	msg->grpid = group->grpid;
+	msg->perm = group->perm;
+	msg->addr = group->addr;
+	msg->cookie = group->cookie;
+}
+
+static struct iopf_group *deliver_fetch(struct iommufd_eventq *eventq)
+{
+	struct iopf_group *group;
+
+	mutex_lock(&eventq->lock);
+	group = list_first_entry_or_null(&eventq->deliver, struct iopf_group,
+					 node);
+	if (group)
+		list_del(&group->node);
+	eventq_update_readable(eventq);
+	mutex_unlock(&eventq->lock);
+	return group;
+}
+
+static void deliver_restore(struct iommufd_eventq *eventq,
+			    struct iopf_group *group)
+{
+	mutex_lock(&eventq->lock);
+	list_add(&group->node, &eventq->deliver);
+	eventq_update_readable(eventq);
+	mutex_unlock(&eventq->lock);
+}
+
+static ssize_t fault_fops_read(struct iommufd_file *file, void *buf,
+			       size_t count)
+{
+	const size_t fault_size = sizeof(struct iommu_hwpt_pgfault);
+	struct iommufd_fault *fault = file->private_data;
+	struct iommu_hwpt_pgfault msg;
+	struct iopf_group *group;
+	size_t done = 0;
+	int rc = 0;
+
+	if (count % fault_size)
+		return -ESPIPE;
+
+	mutex_lock(&fault->mutex);
+	while ((group = deliver_fetch(&fault->common))) {
+		/* Every request here is a group of one fault */
+		if (done >= count || fault_size > count - done) {
+			deliver_restore(&fault->common, group);
+			if (done == 0)
+				rc = -EINVAL;
+			break;
+		}
+		rc = idt_alloc(&fault->response, &group->cookie);
+		if (rc) {
+			deliver_restore(&fault->common, group);
+			break;
+		}
+		idt_store(&fault->response, group->cookie, group);
+		compose_fault_message(group, &msg);
+		if (copy_to_user((char *)buf + done, &msg, fault_size)) {
+			idt_erase(&fault->response, group->cookie);
+			deliver_restore(&fault->common, group);
+			rc = -EFAULT;
+			break;
+		}
+		done += fault_size;
+	}
+	mutex_unlock(&fault->mutex);
+	return done == 0 ? rc : (ssize_t)done;
+}
+
+static ssize_t fault_fops_write(struct iommufd_file *file, const void *buf,
+				size_t count)
+{
+	const size_t response_size = sizeof(struct iommu_hwpt_page_response);
+	struct iommufd_fault *fault = file->private_data;
+	struct iommu_hwpt_page_response response;
+	struct iopf_group *group;
+	size_t done = 0;
+	int rc = 0;
+
+	if (count % response_size)
+		return -ESPIPE;
+
+	mutex_lock(&fault->mutex);
+	while (count > done) {
+		if (copy_from_user(&response, (const char *)buf + done,
+				   response_size)) {
+			rc = -EFAULT;
+			break;
+		}
+		if (response.code != IOMMUFD_PAGE_RESP_SUCCESS &&
+		    response.code != IOMMUFD_PAGE_RESP_INVALID) {
+			rc = -EINVAL;
+			break;
+		}
+		group = idt_load(&fault->response, response.cookie);
+		if (!group || group == IDT_RESERVED) {
+			rc = -EINVAL;
+			break;
+		}
+		idt_erase(&fault->response, response.cookie);
+		iopf_group_response(group, response.code);
+		iopf_free_group(group);
+		done += response_size;
+	}
+	mutex_unlock(&fault->mutex);
+	return done == 0 ? rc : (ssize_t)done;
+}
+
+static void eventq_fops_release(struct iommufd_file *file)
+{
+	struct iommufd_eventq *eventq = file->private_data;
+	struct iommufd_ctx *ictx = eventq->ictx;
+
+	refcount_dec(&eventq->obj.users);
+	iommufd_ctx_put(ictx);
+}
+
+static const struct iommufd_file_ops fault_fops = {
+	.kind = UIOMMUFD_FD_FAULT,
+	.read = fault_fops_read,
+	.write = fault_fops_write,
+	.release = eventq_fops_release,
+};
+
+/* The file holds a users reference and the context until it is closed */
+static int iommufd_eventq_init(struct iommufd_eventq *eventq,
+			       struct iommufd_ctx *ictx,
+			       const struct iommufd_file_ops *fops)
+{
+	int fd;
+
+	mutex_init(&eventq->lock);
+	INIT_LIST_HEAD(&eventq->deliver);
+	eventq->ictx = ictx;
+	eventq->fd = -1;
+	fd = iommufd_file_create(fops, eventq, true, O_CLOEXEC, &eventq->file);
+	if (fd < 0)
+		return fd;
+	iommufd_ctx_get(ictx);
+	refcount_inc(&eventq->obj.users);
+	eventq->fd = fd;
+	return fd;
+}
+
+void iommufd_eventq_abort_file(struct iommufd_object *obj)
+{
+	struct iommufd_eventq *eventq =
+		container_of(obj, struct iommufd_eventq, obj);
+
+	/* Nobody saw the descriptor yet; closing it drops its reference */
+	if (eventq->fd >= 0)
+		iommufd_file_close(eventq->fd);
+	eventq->fd = -1;
+}
+
+int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_fault_alloc *cmd = ucmd->cmd;
+	struct iommufd_fault *fault;
+	int fd;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+
+	fault = iommufd_object_alloc_ucmd(ucmd, fault, IOMMUFD_OBJ_FAULT);
+	if (IS_ERR(fault))
+		return (int)PTR_ERR(fault);
+	idt_init(&fault->response, UINT32_MAX);
+	mutex_init(&fault->mutex);
+
+	fd = iommufd_eventq_init(&fault->common, ucmd->ictx, &fault_fops);
+	if (fd < 0)
+		return fd;
+
+	cmd->out_fault_id = fault->common.obj.id;
+	cmd->out_fault_fd = (uint32_t)fd;
+	return iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+int iommufd_fault_iopf_handler(struct iommu_domain *domain,
+			       struct iopf_group *group)
+{
+	struct iommufd_hw_pagetable *hwpt = domain->iommufd_hwpt;
+	struct iommufd_fault *fault = hwpt->fault;
+
+	group->hwpt = hwpt;
+	mutex_lock(&fault->common.lock);
+	list_add_tail(&group->node, &fault->common.deliver);
+	eventq_update_readable(&fault->common);
+	mutex_unlock(&fault->common.lock);
+	return 0;
+}
+
+int iommufd_report_device_fault(struct iommufd_device *idev,
+				struct iopf_group *fault)
+{
+	struct iommu_group *group = idev->dev->group;
+	struct iommu_attach_handle *handle = NULL;
+	struct iopf_group *copy;
+
+	/*
+	 * A request with a PASID goes to that PASID's domain; an IOMMU whose
+	 * PASID table belongs to the user falls back to the RID's domain.
+	 */
+	if (fault->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID)
+		handle = iommu_attach_handle_get(group, fault->pasid);
+	if (!handle)
+		handle = iommu_attach_handle_get(group, IOMMU_NO_PASID);
+	if (!handle || !handle->domain->iopf_handler)
+		return -EINVAL;
+
+	copy = ufd_new(struct iopf_group);
+	if (!copy)
+		return -ENOMEM;
+	*copy = *fault;
+	copy->idev = idev;
+	INIT_LIST_HEAD(&copy->node);
+	return handle->domain->iopf_handler(handle->domain, copy);
 }

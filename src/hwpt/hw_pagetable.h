@@ -90,6 +90,8 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
 int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
 int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd);
 int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd);
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_hw_queue_alloc_ioctl(struct iommufd_ucmd *ucmd);
 
 static inline struct iommufd_hwpt_paging *
 iommufd_get_hwpt_paging(struct iommufd_ucmd *ucmd, uint32_t id)

@@ -28,6 +28,10 @@ int paging_domain_map(struct iommu_domain *domain, unsigned long iova,
 	struct paging_domain *pd = to_paging_domain(domain);
 	unsigned int pte_prot = 0;
 
+	/* A mapping nothing can use is refused, as the kernel's page tables do
+	 */
+	if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
 	if (prot & IOMMU_READ)
 		pte_prot |= IOPTE_READ;
 	if (prot & IOMMU_WRITE)

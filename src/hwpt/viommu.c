@@ -6,10 +6,22 @@
  * None of the engine's IOMMU drivers offers one yet (it comes with nested
  * translation), so allocation stops where the kernel stops for a driver
  * without vIOMMU support: after checking the arguments and the device, with
- * EOPNOTSUPP. No vIOMMU can exist, so a vDEVICE never finds one (ENOENT).
+ * EOPNOTSUPP. No vIOMMU can exist, so a vDEVICE, vEVENTQ or HW queue never
+ * finds one (ENOENT).
  */
 #include "../device/device.h"
 #include "hw_pagetable.h"
+
+static int viommu_lookup(struct iommufd_ucmd *ucmd, uint32_t id)
+{
+	struct iommufd_object *viommu =
+		iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_VIOMMU);
+
+	if (IS_ERR(viommu))
+		return (int)PTR_ERR(viommu);
+	iommufd_put_object(ucmd->ictx, viommu);
+	return -EOPNOTSUPP;
+}
 
 int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd)
 {
@@ -30,15 +42,39 @@ int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd)
 int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_vdevice_alloc *cmd = ucmd->cmd;
-	struct iommufd_object *viommu;
 
 	/* virt_id indexes a table by unsigned long */
 	if (cmd->virt_id > ULONG_MAX)
 		return -EINVAL;
-	viommu = iommufd_get_object(ucmd->ictx, cmd->viommu_id,
-				    IOMMUFD_OBJ_VIOMMU);
-	if (IS_ERR(viommu))
-		return (int)PTR_ERR(viommu);
-	iommufd_put_object(ucmd->ictx, viommu);
-	return -EOPNOTSUPP;
+	return viommu_lookup(ucmd, cmd->viommu_id);
+}
+
+/* A bound far above what any IOMMU queues, as the kernel's */
+#define VEVENTQ_MAX_DEPTH (1U << 19)
+
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_veventq_alloc *cmd = ucmd->cmd;
+
+	if (cmd->flags || cmd->__reserved ||
+	    cmd->type == IOMMU_VEVENTQ_TYPE_DEFAULT)
+		return -EOPNOTSUPP;
+	if (!cmd->veventq_depth || cmd->veventq_depth > VEVENTQ_MAX_DEPTH)
+		return -EINVAL;
+	return viommu_lookup(ucmd, cmd->viommu_id);
+}
+
+int iommufd_hw_queue_alloc_ioctl(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hw_queue_alloc *cmd = ucmd->cmd;
+	uint64_t last;
+
+	if (cmd->flags || cmd->type == IOMMU_HW_QUEUE_TYPE_DEFAULT)
+		return -EOPNOTSUPP;
+	if (!cmd->length)
+		return -EINVAL;
+	if (check_add_overflow(cmd->nesting_parent_iova, cmd->length - 1,
+			       &last))
+		return -EOVERFLOW;
+	return viommu_lookup(ucmd, cmd->viommu_id);
 }

@@ -86,8 +86,7 @@ static struct acct_shm *acct_map(void)
 	struct acct_shm *shm;
 	int fd;
 
-	snprintf(name, sizeof(name), "/uiommufd-acct-%u",
-		 (unsigned)getuid());
+	snprintf(name, sizeof(name), "/uiommufd-acct-%u", (unsigned)getuid());
 	fd = shm_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0 && ftruncate(fd, sizeof(*shm)) == 0) {
 		shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE,

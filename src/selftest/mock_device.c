@@ -5,6 +5,7 @@
  * PASIDs, and inspect what the mock domains hold.
  */
 #include "../device/device.h"
+#include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
 #include "../iopt/vma.h"
 #include "mock_iommu.h"
@@ -390,5 +391,36 @@ int iommufd_test_pasid_detach(struct iommufd_ucmd *ucmd,
 		return (int)PTR_ERR(sobj);
 	iommufd_device_detach(sobj->idev.idev, cmd->pasid_detach.pasid);
 	iommufd_put_object(ucmd->ictx, &sobj->obj);
+	return 0;
+}
+
+/* The mock device sends a page request, as a PRI-capable device would */
+int iommufd_test_trigger_iopf(struct iommufd_ucmd *ucmd,
+			      struct iommu_test_cmd *cmd)
+{
+	struct iopf_group fault = {
+		/* One-fault groups: every request is the last of its group */
+		.flags = IOMMU_PGFAULT_FLAGS_LAST_PAGE,
+		.pasid = cmd->trigger_iopf.pasid,
+		.grpid = cmd->trigger_iopf.grpid,
+		.perm = cmd->trigger_iopf.perm,
+		.addr = cmd->trigger_iopf.addr,
+	};
+	struct iommufd_device *idev;
+	int rc;
+
+	idev = iommufd_get_device(ucmd, cmd->trigger_iopf.dev_id);
+	if (IS_ERR(idev))
+		return (int)PTR_ERR(idev);
+	if (!iommufd_selftest_is_mock_dev(idev->dev)) {
+		iommufd_put_object(ucmd->ictx, &idev->obj);
+		return -EINVAL;
+	}
+	if (cmd->trigger_iopf.pasid != IOMMU_NO_PASID)
+		fault.flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
+	/* As the kernel, a refused request is answered, not reported */
+	rc = iommufd_report_device_fault(idev, &fault);
+	(void)rc;
+	iommufd_put_object(ucmd->ictx, &idev->obj);
 	return 0;
 }

@@ -125,7 +125,7 @@ mock_domain_alloc_pgtable(const struct iommu_hwpt_selftest *user_cfg,
 
 	switch (user_cfg->pagetable_type) {
 	case MOCK_IOMMUPT_DEFAULT:
-		/* Every level's page size, like the AMDv1 format it mimics */
+		/* The table's own levels; larger sizes are runs of them */
 		cfg.leaf_sizes = MOCK_PAGE_SIZE | (MOCK_PAGE_SIZE << 9) |
 				 (MOCK_PAGE_SIZE << 18);
 		break;
@@ -153,6 +153,13 @@ mock_domain_alloc_pgtable(const struct iommu_hwpt_selftest *user_cfg,
 		 */
 		mock->pd.domain.pgsize_bitmap = MOCK_HUGE_PAGE_SIZE | PAGE_SIZE;
 	} else {
+		/*
+		 * Like the AMDv1 format it mimics, every power of two from the
+		 * 2 KiB page up to 64 GiB can be mapped (as runs of the
+		 * table's level sizes).
+		 */
+		mock->pd.domain.pgsize_bitmap = ~(MOCK_PAGE_SIZE - 1UL) &
+						((1UL << 37) - 1);
 		/* The test aperture, narrower than the table */
 		mock->pd.domain.geometry.aperture_start = MOCK_APERTURE_START;
 		mock->pd.domain.geometry.aperture_end = MOCK_APERTURE_LAST;

@@ -153,6 +153,8 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 					  cmd->dirty.page_size,
 					  u64_to_user_ptr(cmd->dirty.uptr),
 					  cmd->dirty.flags);
+	case IOMMU_TEST_OP_TRIGGER_IOPF:
+		return iommufd_test_trigger_iopf(ucmd, cmd);
 	case IOMMU_TEST_OP_PASID_ATTACH:
 		return iommufd_test_pasid_attach(ucmd, cmd);
 	case IOMMU_TEST_OP_PASID_REPLACE:
