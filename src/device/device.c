@@ -19,8 +19,6 @@ struct iommufd_attach {
 	/* The devices attached, by pointer; room reserved before adding */
 	struct iommufd_device **devs;
 	unsigned int ndevs, alloc;
-	/* The IOMMU core's handle for this attachment */
-	struct iommu_attach_handle handle;
 };
 
 static void iommufd_group_release(struct iommufd_group *igroup)
@@ -290,10 +288,8 @@ static int iommufd_hwpt_attach_device(struct iommufd_hw_pagetable *hwpt,
 	if (rc)
 		return rc;
 	if (pasid == IOMMU_NO_PASID)
-		return iommu_attach_group_handle(
-			hwpt->domain, idev->igroup->group, &attach->handle);
-	return iommu_attach_device_pasid(hwpt->domain, idev->dev, pasid,
-					 &attach->handle);
+		return iommu_attach_group(hwpt->domain, idev->igroup->group);
+	return iommu_attach_device_pasid(hwpt->domain, idev->dev, pasid);
 }
 
 static void iommufd_hwpt_detach_device(struct iommufd_hw_pagetable *hwpt,
@@ -301,7 +297,7 @@ static void iommufd_hwpt_detach_device(struct iommufd_hw_pagetable *hwpt,
 				       uint32_t pasid)
 {
 	if (pasid == IOMMU_NO_PASID)
-		iommu_detach_group_handle(hwpt->domain, idev->igroup->group);
+		iommu_detach_group(idev->igroup->group);
 	else
 		iommu_detach_device_pasid(hwpt->domain, idev->dev, pasid);
 	iommufd_auto_response_faults(hwpt, idev, pasid);
@@ -494,7 +490,6 @@ iommufd_device_do_replace(struct iommufd_device *idev, uint32_t pasid,
 	struct iommufd_group *igroup = idev->igroup;
 	struct iommufd_hw_pagetable *old_hwpt;
 	struct iommufd_attach *attach;
-	struct iommu_attach_handle handle;
 	unsigned int num_devices;
 	int rc;
 
@@ -529,15 +524,12 @@ iommufd_device_do_replace(struct iommufd_device *idev, uint32_t pasid,
 
 	/* No window without translation: the core switches domains at once */
 	if (pasid == IOMMU_NO_PASID)
-		rc = iommu_replace_group_handle(igroup->group, hwpt->domain,
-						&handle);
+		rc = iommu_replace_group(igroup->group, hwpt->domain);
 	else
-		rc = iommu_replace_device_pasid(hwpt->domain, idev->dev, pasid,
-						&handle);
+		rc = iommu_replace_device_pasid(hwpt->domain, idev->dev, pasid);
 	if (rc)
 		goto err_unresv;
 	iommufd_auto_response_faults(old_hwpt, idev, pasid);
-	attach->handle = handle;
 
 	old_hwpt_paging = find_hwpt_paging(old_hwpt);
 	if (old_hwpt_paging && pasid == IOMMU_NO_PASID &&

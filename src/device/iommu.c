@@ -141,15 +141,18 @@ static struct pasid_entry *pasid_find(struct iommu_group *group, uint32_t pasid)
 	return NULL;
 }
 
-struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
-						    uint32_t pasid)
+struct iommu_domain *iommu_attached_domain(struct iommu_group *group,
+					   uint32_t pasid)
 {
+	struct iommu_domain *domain = NULL;
 	struct pasid_entry *e;
 
 	mutex_lock(&group->mutex);
 	e = pasid_find(group, pasid);
+	if (e)
+		domain = e->domain;
 	mutex_unlock(&group->mutex);
-	return e ? e->handle : NULL;
+	return domain;
 }
 
 /* Make room for a pasid entry so storing it later cannot fail */
@@ -170,7 +173,7 @@ static int pasid_reserve(struct iommu_group *group)
 }
 
 static void pasid_store(struct iommu_group *group, uint32_t pasid,
-			struct iommu_attach_handle *handle)
+			struct iommu_domain *domain)
 {
 	struct pasid_entry *e = pasid_find(group, pasid);
 
@@ -178,7 +181,7 @@ static void pasid_store(struct iommu_group *group, uint32_t pasid,
 		e = &group->pasid_array[group->npasids++];
 		e->pasid = pasid;
 	}
-	e->handle = handle;
+	e->domain = domain;
 }
 
 static void pasid_erase(struct iommu_group *group, uint32_t pasid)
@@ -307,14 +310,9 @@ static bool domain_compatible(struct iommu_group *group,
 	return dev && domain->owner == dev->iommu_ops;
 }
 
-int iommu_attach_group_handle(struct iommu_domain *domain,
-			      struct iommu_group *group,
-			      struct iommu_attach_handle *handle)
+int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group)
 {
 	int rc;
-
-	if (!handle)
-		return -EINVAL;
 
 	mutex_lock(&group->mutex);
 	if (pasid_find(group, IOMMU_NO_PASID)) {
@@ -336,17 +334,14 @@ int iommu_attach_group_handle(struct iommu_domain *domain,
 	rc = group_set_domain(group, domain);
 	if (rc)
 		goto out_unlock;
-	handle->domain = domain;
-	pasid_store(group, IOMMU_NO_PASID, handle);
+	pasid_store(group, IOMMU_NO_PASID, domain);
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
 }
 
-void iommu_detach_group_handle(struct iommu_domain *domain,
-			       struct iommu_group *group)
+void iommu_detach_group(struct iommu_group *group)
 {
-	(void)domain;
 	mutex_lock(&group->mutex);
 	/* An owned group goes back to blocked, never to "no translation" */
 	group_set_domain_nofail(group, group->owner ? group->blocking_domain
@@ -355,13 +350,12 @@ void iommu_detach_group_handle(struct iommu_domain *domain,
 	mutex_unlock(&group->mutex);
 }
 
-int iommu_replace_group_handle(struct iommu_group *group,
-			       struct iommu_domain *new_domain,
-			       struct iommu_attach_handle *handle)
+int iommu_replace_group(struct iommu_group *group,
+			struct iommu_domain *new_domain)
 {
 	int rc;
 
-	if (!new_domain || !handle)
+	if (!new_domain)
 		return -EINVAL;
 
 	mutex_lock(&group->mutex);
@@ -375,8 +369,7 @@ int iommu_replace_group_handle(struct iommu_group *group,
 	rc = group_set_domain(group, new_domain);
 	if (rc)
 		goto out_unlock;
-	handle->domain = new_domain;
-	pasid_store(group, IOMMU_NO_PASID, handle);
+	pasid_store(group, IOMMU_NO_PASID, new_domain);
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
@@ -391,13 +384,12 @@ static int device_set_pasid(struct iommu_domain *domain, struct device *dev,
 }
 
 int iommu_attach_device_pasid(struct iommu_domain *domain, struct device *dev,
-			      uint32_t pasid,
-			      struct iommu_attach_handle *handle)
+			      uint32_t pasid)
 {
 	struct iommu_group *group = dev->group;
 	int rc;
 
-	if (!group || !handle || pasid == IOMMU_NO_PASID)
+	if (!group || pasid == IOMMU_NO_PASID)
 		return -EINVAL;
 	if (!dev->max_pasid_log2 || pasid >= (1u << dev->max_pasid_log2))
 		return -EINVAL;
@@ -417,22 +409,20 @@ int iommu_attach_device_pasid(struct iommu_domain *domain, struct device *dev,
 	rc = device_set_pasid(domain, dev, pasid, group->blocking_domain);
 	if (rc)
 		goto out_unlock;
-	handle->domain = domain;
-	pasid_store(group, pasid, handle);
+	pasid_store(group, pasid, domain);
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
 }
 
 int iommu_replace_device_pasid(struct iommu_domain *domain, struct device *dev,
-			       uint32_t pasid,
-			       struct iommu_attach_handle *handle)
+			       uint32_t pasid)
 {
 	struct iommu_group *group = dev->group;
 	struct pasid_entry *e;
 	int rc;
 
-	if (!group || !handle || pasid == IOMMU_NO_PASID)
+	if (!group || pasid == IOMMU_NO_PASID)
 		return -EINVAL;
 
 	mutex_lock(&group->mutex);
@@ -445,11 +435,10 @@ int iommu_replace_device_pasid(struct iommu_domain *domain, struct device *dev,
 		goto out_unlock;
 	e = pasid_find(group, pasid);
 	rc = device_set_pasid(domain, dev, pasid,
-			      e ? e->handle->domain : group->blocking_domain);
+			      e ? e->domain : group->blocking_domain);
 	if (rc)
 		goto out_unlock;
-	handle->domain = domain;
-	pasid_store(group, pasid, handle);
+	pasid_store(group, pasid, domain);
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;

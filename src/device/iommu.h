@@ -94,11 +94,6 @@ struct device {
 	void *driver_data;
 };
 
-/* Attach state of one PASID (or IOMMU_NO_PASID) of a group */
-struct iommu_attach_handle {
-	struct iommu_domain *domain;
-};
-
 struct iommu_group {
 	unsigned int id;
 	struct mutex mutex;
@@ -111,10 +106,10 @@ struct iommu_group {
 	/* DMA ownership: one owner (an iommufd context), counted */
 	void *owner;
 	unsigned int owner_cnt;
-	/* pasid -> struct iommu_attach_handle, NO_PASID included */
+	/* pasid -> attached domain, NO_PASID included */
 	struct pasid_entry {
 		uint32_t pasid;
-		struct iommu_attach_handle *handle;
+		struct iommu_domain *domain;
 	} * pasid_array;
 	unsigned int npasids, pasid_alloc;
 };
@@ -136,24 +131,18 @@ int iommu_device_claim_dma_owner(struct device *dev, void *owner);
 void iommu_device_release_dma_owner(struct device *dev);
 
 /* Attaching domains */
-int iommu_attach_group_handle(struct iommu_domain *domain,
-			      struct iommu_group *group,
-			      struct iommu_attach_handle *handle);
-void iommu_detach_group_handle(struct iommu_domain *domain,
-			       struct iommu_group *group);
-int iommu_replace_group_handle(struct iommu_group *group,
-			       struct iommu_domain *new_domain,
-			       struct iommu_attach_handle *handle);
+int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group);
+void iommu_detach_group(struct iommu_group *group);
+int iommu_replace_group(struct iommu_group *group,
+			struct iommu_domain *new_domain);
 int iommu_attach_device_pasid(struct iommu_domain *domain, struct device *dev,
-			      uint32_t pasid,
-			      struct iommu_attach_handle *handle);
+			      uint32_t pasid);
 int iommu_replace_device_pasid(struct iommu_domain *domain, struct device *dev,
-			       uint32_t pasid,
-			       struct iommu_attach_handle *handle);
+			       uint32_t pasid);
 void iommu_detach_device_pasid(struct iommu_domain *domain, struct device *dev,
 			       uint32_t pasid);
-/* The handle attached at pasid, or NULL */
-struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
-						    uint32_t pasid);
+/* The domain attached at pasid (for NO_PASID the whole group's), or NULL */
+struct iommu_domain *iommu_attached_domain(struct iommu_group *group,
+					   uint32_t pasid);
 
 #endif

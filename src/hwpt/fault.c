@@ -299,7 +299,7 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 				struct iopf_group *fault)
 {
 	struct iommu_group *group = idev->dev->group;
-	struct iommu_attach_handle *handle = NULL;
+	struct iommu_domain *domain = NULL;
 	struct iopf_group *copy;
 
 	/*
@@ -307,10 +307,10 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 	 * PASID table belongs to the user falls back to the RID's domain.
 	 */
 	if (fault->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID)
-		handle = iommu_attach_handle_get(group, fault->pasid);
-	if (!handle)
-		handle = iommu_attach_handle_get(group, IOMMU_NO_PASID);
-	if (!handle || !handle->domain->iopf_handler)
+		domain = iommu_attached_domain(group, fault->pasid);
+	if (!domain)
+		domain = iommu_attached_domain(group, IOMMU_NO_PASID);
+	if (!domain || !domain->iopf_handler)
 		return -EINVAL;
 
 	copy = ufd_new(struct iopf_group);
@@ -319,5 +319,5 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 	*copy = *fault;
 	copy->idev = idev;
 	INIT_LIST_HEAD(&copy->node);
-	return handle->domain->iopf_handler(handle->domain, copy);
+	return domain->iopf_handler(domain, copy);
 }

@@ -311,7 +311,6 @@ int iommufd_test_pasid_check_hwpt(struct iommufd_ucmd *ucmd,
 {
 	uint32_t hwpt_id = cmd->pasid_check.hwpt_id;
 	struct iommu_domain *attached_domain;
-	struct iommu_attach_handle *handle;
 	struct iommufd_hw_pagetable *hwpt;
 	struct selftest_obj *sobj;
 	int rc = 0;
@@ -320,9 +319,8 @@ int iommufd_test_pasid_check_hwpt(struct iommufd_ucmd *ucmd,
 	if (IS_ERR(sobj))
 		return (int)PTR_ERR(sobj);
 
-	handle = iommu_attach_handle_get(sobj->idev.mock_dev->dev.group,
-					 cmd->pasid_check.pasid);
-	attached_domain = handle ? handle->domain : NULL;
+	attached_domain = iommu_attached_domain(sobj->idev.mock_dev->dev.group,
+						cmd->pasid_check.pasid);
 
 	/* hwpt_id 0 asks whether the pasid is detached */
 	if (!hwpt_id) {
