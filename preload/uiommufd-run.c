@@ -105,6 +105,16 @@ static const char *find_shim(const char *opt_lib, char *buf)
 }
 
 /*
+ * A launcher built in a sanitized tree runs a sanitized shim, whose runtime
+ * must be the first library loaded: it goes before the shim.
+ */
+#ifdef UIOMMUFD_SANITIZER_RUNTIME
+#define RUNTIME_FIRST UIOMMUFD_SANITIZER_RUNTIME ":"
+#else
+#define RUNTIME_FIRST ""
+#endif
+
+/*
  * LD_PRELOAD with the shim first. The path is made absolute, so the program
  * still finds it after a chdir() and in the programs it runs; it cannot
  * hold the separators of the list.
@@ -128,9 +138,9 @@ static int set_preload(const char *lib)
 		return -1;
 	}
 	if (old && old[0])
-		rc = asprintf(&val, "%s:%s", abs, old);
+		rc = asprintf(&val, RUNTIME_FIRST "%s:%s", abs, old);
 	else
-		rc = asprintf(&val, "%s", abs);
+		rc = asprintf(&val, RUNTIME_FIRST "%s", abs);
 	if (rc < 0 || setenv("LD_PRELOAD", val, 1)) {
 		perror("uiommufd-run");
 		return -1;
