@@ -2,17 +2,20 @@
 # SPDX-License-Identifier: MIT
 #
 # compare_layout.sh - compare the layout of <uiommufd/iommufd.h> with a
-# kernel's <linux/iommufd.h>, and optionally of <uiommufd/iommufd_test.h>
-# with the kernel's test uAPI.
+# kernel's <linux/iommufd.h>, of <uiommufd/vfio.h> with its <linux/vfio.h>
+# when that has the device cdev ioctls, and optionally of
+# <uiommufd/iommufd_test.h> with the kernel's test uAPI.
 #
 # Usage: compare_layout.sh HEADERS_DIR [TEST_HEADER]
 #
 # HEADERS_DIR is a kernel headers root, i.e. it holds linux/iommufd.h
 # (/usr/include, or the output of "make headers_install"). TEST_HEADER, if
 # given, is the kernel's drivers/iommu/iommufd/iommufd_test.h (a source
-# file, never installed); the test uAPI is then compared too. layout_dump.c
-# is built twice with $CC (default: cc) and $CFLAGS, once against the
-# kernel's headers and once against ours, and the two outputs are compared.
+# file, never installed); the test uAPI is then compared too. The VFIO uAPI
+# is compared when HEADERS_DIR/linux/vfio.h defines VFIO_DEVICE_BIND_IOMMUFD
+# (Linux 6.6 and later), and silently left out otherwise. layout_dump.c is
+# built twice with $CC (default: cc) and $CFLAGS, once against the kernel's
+# headers and once against ours, and the two outputs are compared.
 #
 # Exit status (automake / meson test conventions):
 #   0   the layouts are identical
@@ -66,6 +69,14 @@ if [ -n "$testh" ]; then
 	what="$what and $testh"
 fi
 
+# The VFIO uAPI only with a vfio.h that knows the device cdev (iommufd) calls
+vfio=
+if grep -Eq '^#define[[:space:]]+VFIO_DEVICE_BIND_IOMMUFD[[:space:]]' \
+	"$hdrdir/linux/vfio.h" 2>/dev/null; then
+	vfio=-DWITH_VFIO
+	what="$what and $hdrdir/linux/vfio.h"
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/uiommufd-abi.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 
@@ -74,8 +85,8 @@ trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 # $cc and $cflags are deliberately unquoted: they may hold several words.
 # shellcheck disable=SC2086
 if ! $cc -std=gnu11 $cflags -DUSE_UIOMMUFD_HEADER ${ours_test:+"$ours_test"} \
-	-I "$root/include" -idirafter "$hdrdir" -o "$tmp/dump_ours" \
-	"$here/layout_dump.c"; then
+	${vfio:+"$vfio"} -I "$root/include" -idirafter "$hdrdir" \
+	-o "$tmp/dump_ours" "$here/layout_dump.c"; then
 	echo "ERROR: layout_dump.c does not build against our headers" >&2
 	exit 99
 fi
@@ -85,8 +96,9 @@ if ! "$tmp/dump_ours" >"$tmp/ours.txt"; then
 fi
 
 # shellcheck disable=SC2086,SC2090
-if ! $cc -std=gnu11 $cflags ${kernel_test:+"$kernel_test"} -I "$hdrdir" \
-	-o "$tmp/dump_kernel" "$here/layout_dump.c" 2>"$tmp/kernel_build.log"; then
+if ! $cc -std=gnu11 $cflags ${kernel_test:+"$kernel_test"} ${vfio:+"$vfio"} \
+	-I "$hdrdir" -o "$tmp/dump_kernel" "$here/layout_dump.c" \
+	2>"$tmp/kernel_build.log"; then
 	echo "DIFFERENT: the kernel's headers lack declarations of ours ($what):"
 	sed -n 's/^.*error: //p' "$tmp/kernel_build.log" | sort -u | head -n 20
 	exit 1

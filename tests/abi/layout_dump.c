@@ -17,6 +17,14 @@
  * drivers/iommu/iommufd/iommufd_test.h (it is not an installed header); in
  * our build by -DWITH_TEST_HEADER, which reads <uiommufd/iommufd_test.h>.
  *
+ * With -DWITH_VFIO the VFIO uAPI is dumped too, from <linux/vfio.h> or, with
+ * USE_UIOMMUFD_HEADER, <uiommufd/vfio.h> (less the powerpc and v1 migration
+ * parts ours leaves out), with two more kinds of line:
+ *
+ *   <struct>.<member> <offsetof> [<size>]   for a flexible array member,
+ *                                           <size> that of one element
+ *   <DEFINE> "<text>"                       for a #define'd string
+ *
  * The two outputs must be byte-identical: tests/abi/compare_layout.sh
  * builds both and diffs them. Only names are used here, never numbers, so
  * the program itself cannot drift from the header it describes.
@@ -34,6 +42,14 @@
 #ifdef KERNEL_TEST_H
 #define WITH_TEST_HEADER 1
 #include KERNEL_TEST_H
+#endif
+#endif
+
+#ifdef WITH_VFIO
+#ifdef USE_UIOMMUFD_HEADER
+#include <uiommufd/vfio.h>
+#else
+#include <linux/vfio.h>
 #endif
 #endif
 
@@ -608,6 +624,434 @@ static void dump_test_header(void)
 }
 #endif
 
+#ifdef WITH_VFIO
+static void flex_member(const char *s, const char *f, size_t off,
+			size_t elem_size)
+{
+	printf("%s.%s %zu [%zu]\n", s, f, off, elem_size);
+}
+
+static void string_constant(const char *name, const char *text)
+{
+	printf("%s \"%s\"\n", name, text);
+}
+
+/* a flexible array member: its offset and the size of one element */
+#define FLEX(s, f)                                 \
+	flex_member(#s, #f, offsetof(struct s, f), \
+		    sizeof(((struct s *)0)->f[0]))
+#define STRING(name) string_constant(#name, name)
+
+static void dump_vfio(void)
+{
+	/* structs: members, then the whole */
+	MEMBER(vfio_info_cap_header, id);
+	MEMBER(vfio_info_cap_header, version);
+	MEMBER(vfio_info_cap_header, next);
+	STRUCT(vfio_info_cap_header);
+	MEMBER(vfio_group_status, argsz);
+	MEMBER(vfio_group_status, flags);
+	STRUCT(vfio_group_status);
+	MEMBER(vfio_device_info, argsz);
+	MEMBER(vfio_device_info, flags);
+	MEMBER(vfio_device_info, num_regions);
+	MEMBER(vfio_device_info, num_irqs);
+	MEMBER(vfio_device_info, cap_offset);
+	MEMBER(vfio_device_info, pad);
+	STRUCT(vfio_device_info);
+	MEMBER(vfio_device_info_cap_pci_atomic_comp, header);
+	MEMBER(vfio_device_info_cap_pci_atomic_comp, flags);
+	MEMBER(vfio_device_info_cap_pci_atomic_comp, reserved);
+	STRUCT(vfio_device_info_cap_pci_atomic_comp);
+	MEMBER(vfio_region_info, argsz);
+	MEMBER(vfio_region_info, flags);
+	MEMBER(vfio_region_info, index);
+	MEMBER(vfio_region_info, cap_offset);
+	MEMBER(vfio_region_info, size);
+	MEMBER(vfio_region_info, offset);
+	STRUCT(vfio_region_info);
+	MEMBER(vfio_region_sparse_mmap_area, offset);
+	MEMBER(vfio_region_sparse_mmap_area, size);
+	STRUCT(vfio_region_sparse_mmap_area);
+	MEMBER(vfio_region_info_cap_sparse_mmap, header);
+	MEMBER(vfio_region_info_cap_sparse_mmap, nr_areas);
+	MEMBER(vfio_region_info_cap_sparse_mmap, reserved);
+	FLEX(vfio_region_info_cap_sparse_mmap, areas);
+	STRUCT(vfio_region_info_cap_sparse_mmap);
+	MEMBER(vfio_region_info_cap_type, header);
+	MEMBER(vfio_region_info_cap_type, type);
+	MEMBER(vfio_region_info_cap_type, subtype);
+	STRUCT(vfio_region_info_cap_type);
+	MEMBER(vfio_region_gfx_edid, edid_offset);
+	MEMBER(vfio_region_gfx_edid, edid_max_size);
+	MEMBER(vfio_region_gfx_edid, edid_size);
+	MEMBER(vfio_region_gfx_edid, max_xres);
+	MEMBER(vfio_region_gfx_edid, max_yres);
+	MEMBER(vfio_region_gfx_edid, link_state);
+	STRUCT(vfio_region_gfx_edid);
+	MEMBER(vfio_region_info_cap_nvlink2_ssatgt, header);
+	MEMBER(vfio_region_info_cap_nvlink2_ssatgt, tgt);
+	STRUCT(vfio_region_info_cap_nvlink2_ssatgt);
+	MEMBER(vfio_region_info_cap_nvlink2_lnkspd, header);
+	MEMBER(vfio_region_info_cap_nvlink2_lnkspd, link_speed);
+	MEMBER(vfio_region_info_cap_nvlink2_lnkspd, __pad);
+	STRUCT(vfio_region_info_cap_nvlink2_lnkspd);
+	MEMBER(vfio_irq_info, argsz);
+	MEMBER(vfio_irq_info, flags);
+	MEMBER(vfio_irq_info, index);
+	MEMBER(vfio_irq_info, count);
+	STRUCT(vfio_irq_info);
+	MEMBER(vfio_irq_set, argsz);
+	MEMBER(vfio_irq_set, flags);
+	MEMBER(vfio_irq_set, index);
+	MEMBER(vfio_irq_set, start);
+	MEMBER(vfio_irq_set, count);
+	FLEX(vfio_irq_set, data);
+	STRUCT(vfio_irq_set);
+	MEMBER(vfio_pci_dependent_device, group_id);
+	MEMBER(vfio_pci_dependent_device, devid);
+	MEMBER(vfio_pci_dependent_device, segment);
+	MEMBER(vfio_pci_dependent_device, bus);
+	MEMBER(vfio_pci_dependent_device, devfn);
+	STRUCT(vfio_pci_dependent_device);
+	MEMBER(vfio_pci_hot_reset_info, argsz);
+	MEMBER(vfio_pci_hot_reset_info, flags);
+	MEMBER(vfio_pci_hot_reset_info, count);
+	FLEX(vfio_pci_hot_reset_info, devices);
+	STRUCT(vfio_pci_hot_reset_info);
+	MEMBER(vfio_pci_hot_reset, argsz);
+	MEMBER(vfio_pci_hot_reset, flags);
+	MEMBER(vfio_pci_hot_reset, count);
+	FLEX(vfio_pci_hot_reset, group_fds);
+	STRUCT(vfio_pci_hot_reset);
+	MEMBER(vfio_device_gfx_plane_info, argsz);
+	MEMBER(vfio_device_gfx_plane_info, flags);
+	MEMBER(vfio_device_gfx_plane_info, drm_plane_type);
+	MEMBER(vfio_device_gfx_plane_info, drm_format);
+	MEMBER(vfio_device_gfx_plane_info, drm_format_mod);
+	MEMBER(vfio_device_gfx_plane_info, width);
+	MEMBER(vfio_device_gfx_plane_info, height);
+	MEMBER(vfio_device_gfx_plane_info, stride);
+	MEMBER(vfio_device_gfx_plane_info, size);
+	MEMBER(vfio_device_gfx_plane_info, x_pos);
+	MEMBER(vfio_device_gfx_plane_info, y_pos);
+	MEMBER(vfio_device_gfx_plane_info, x_hot);
+	MEMBER(vfio_device_gfx_plane_info, y_hot);
+	MEMBER(vfio_device_gfx_plane_info, region_index);
+	MEMBER(vfio_device_gfx_plane_info, dmabuf_id);
+	MEMBER(vfio_device_gfx_plane_info, reserved);
+	STRUCT(vfio_device_gfx_plane_info);
+	MEMBER(vfio_device_ioeventfd, argsz);
+	MEMBER(vfio_device_ioeventfd, flags);
+	MEMBER(vfio_device_ioeventfd, offset);
+	MEMBER(vfio_device_ioeventfd, data);
+	MEMBER(vfio_device_ioeventfd, fd);
+	MEMBER(vfio_device_ioeventfd, reserved);
+	STRUCT(vfio_device_ioeventfd);
+	MEMBER(vfio_device_feature, argsz);
+	MEMBER(vfio_device_feature, flags);
+	FLEX(vfio_device_feature, data);
+	STRUCT(vfio_device_feature);
+	MEMBER(vfio_device_bind_iommufd, argsz);
+	MEMBER(vfio_device_bind_iommufd, flags);
+	MEMBER(vfio_device_bind_iommufd, iommufd);
+	MEMBER(vfio_device_bind_iommufd, out_devid);
+	MEMBER(vfio_device_bind_iommufd, token_uuid_ptr);
+	STRUCT(vfio_device_bind_iommufd);
+	MEMBER(vfio_device_attach_iommufd_pt, argsz);
+	MEMBER(vfio_device_attach_iommufd_pt, flags);
+	MEMBER(vfio_device_attach_iommufd_pt, pt_id);
+	MEMBER(vfio_device_attach_iommufd_pt, pasid);
+	STRUCT(vfio_device_attach_iommufd_pt);
+	MEMBER(vfio_device_detach_iommufd_pt, argsz);
+	MEMBER(vfio_device_detach_iommufd_pt, flags);
+	MEMBER(vfio_device_detach_iommufd_pt, pasid);
+	STRUCT(vfio_device_detach_iommufd_pt);
+	MEMBER(vfio_device_feature_migration, flags);
+	STRUCT(vfio_device_feature_migration);
+	MEMBER(vfio_device_feature_mig_state, device_state);
+	MEMBER(vfio_device_feature_mig_state, data_fd);
+	STRUCT(vfio_device_feature_mig_state);
+	MEMBER(vfio_precopy_info, argsz);
+	MEMBER(vfio_precopy_info, flags);
+	MEMBER(vfio_precopy_info, initial_bytes);
+	MEMBER(vfio_precopy_info, dirty_bytes);
+	STRUCT(vfio_precopy_info);
+	MEMBER(vfio_device_low_power_entry_with_wakeup, wakeup_eventfd);
+	MEMBER(vfio_device_low_power_entry_with_wakeup, reserved);
+	STRUCT(vfio_device_low_power_entry_with_wakeup);
+	MEMBER(vfio_device_feature_dma_logging_control, page_size);
+	MEMBER(vfio_device_feature_dma_logging_control, num_ranges);
+	MEMBER(vfio_device_feature_dma_logging_control, __reserved);
+	MEMBER(vfio_device_feature_dma_logging_control, ranges);
+	STRUCT(vfio_device_feature_dma_logging_control);
+	MEMBER(vfio_device_feature_dma_logging_range, iova);
+	MEMBER(vfio_device_feature_dma_logging_range, length);
+	STRUCT(vfio_device_feature_dma_logging_range);
+	MEMBER(vfio_device_feature_dma_logging_report, iova);
+	MEMBER(vfio_device_feature_dma_logging_report, length);
+	MEMBER(vfio_device_feature_dma_logging_report, page_size);
+	MEMBER(vfio_device_feature_dma_logging_report, bitmap);
+	STRUCT(vfio_device_feature_dma_logging_report);
+	MEMBER(vfio_device_feature_mig_data_size, stop_copy_length);
+	STRUCT(vfio_device_feature_mig_data_size);
+	MEMBER(vfio_device_feature_bus_master, op);
+	STRUCT(vfio_device_feature_bus_master);
+	MEMBER(vfio_region_dma_range, offset);
+	MEMBER(vfio_region_dma_range, length);
+	STRUCT(vfio_region_dma_range);
+	MEMBER(vfio_device_feature_dma_buf, region_index);
+	MEMBER(vfio_device_feature_dma_buf, open_flags);
+	MEMBER(vfio_device_feature_dma_buf, flags);
+	MEMBER(vfio_device_feature_dma_buf, nr_ranges);
+	FLEX(vfio_device_feature_dma_buf, dma_ranges);
+	STRUCT(vfio_device_feature_dma_buf);
+	MEMBER(vfio_iommu_type1_info, argsz);
+	MEMBER(vfio_iommu_type1_info, flags);
+	MEMBER(vfio_iommu_type1_info, iova_pgsizes);
+	MEMBER(vfio_iommu_type1_info, cap_offset);
+	MEMBER(vfio_iommu_type1_info, pad);
+	STRUCT(vfio_iommu_type1_info);
+	MEMBER(vfio_iova_range, start);
+	MEMBER(vfio_iova_range, end);
+	STRUCT(vfio_iova_range);
+	MEMBER(vfio_iommu_type1_info_cap_iova_range, header);
+	MEMBER(vfio_iommu_type1_info_cap_iova_range, nr_iovas);
+	MEMBER(vfio_iommu_type1_info_cap_iova_range, reserved);
+	FLEX(vfio_iommu_type1_info_cap_iova_range, iova_ranges);
+	STRUCT(vfio_iommu_type1_info_cap_iova_range);
+	MEMBER(vfio_iommu_type1_info_cap_migration, header);
+	MEMBER(vfio_iommu_type1_info_cap_migration, flags);
+	MEMBER(vfio_iommu_type1_info_cap_migration, pgsize_bitmap);
+	MEMBER(vfio_iommu_type1_info_cap_migration, max_dirty_bitmap_size);
+	STRUCT(vfio_iommu_type1_info_cap_migration);
+	MEMBER(vfio_iommu_type1_info_dma_avail, header);
+	MEMBER(vfio_iommu_type1_info_dma_avail, avail);
+	STRUCT(vfio_iommu_type1_info_dma_avail);
+	MEMBER(vfio_iommu_type1_dma_map, argsz);
+	MEMBER(vfio_iommu_type1_dma_map, flags);
+	MEMBER(vfio_iommu_type1_dma_map, vaddr);
+	MEMBER(vfio_iommu_type1_dma_map, iova);
+	MEMBER(vfio_iommu_type1_dma_map, size);
+	STRUCT(vfio_iommu_type1_dma_map);
+	MEMBER(vfio_bitmap, pgsize);
+	MEMBER(vfio_bitmap, size);
+	MEMBER(vfio_bitmap, data);
+	STRUCT(vfio_bitmap);
+	MEMBER(vfio_iommu_type1_dma_unmap, argsz);
+	MEMBER(vfio_iommu_type1_dma_unmap, flags);
+	MEMBER(vfio_iommu_type1_dma_unmap, iova);
+	MEMBER(vfio_iommu_type1_dma_unmap, size);
+	FLEX(vfio_iommu_type1_dma_unmap, data);
+	STRUCT(vfio_iommu_type1_dma_unmap);
+	MEMBER(vfio_iommu_type1_dirty_bitmap, argsz);
+	MEMBER(vfio_iommu_type1_dirty_bitmap, flags);
+	FLEX(vfio_iommu_type1_dirty_bitmap, data);
+	STRUCT(vfio_iommu_type1_dirty_bitmap);
+	MEMBER(vfio_iommu_type1_dirty_bitmap_get, iova);
+	MEMBER(vfio_iommu_type1_dirty_bitmap_get, size);
+	MEMBER(vfio_iommu_type1_dirty_bitmap_get, bitmap);
+	STRUCT(vfio_iommu_type1_dirty_bitmap_get);
+
+	/* ioctl numbers */
+	IOCTL(VFIO_GET_API_VERSION);
+	IOCTL(VFIO_CHECK_EXTENSION);
+	IOCTL(VFIO_SET_IOMMU);
+	IOCTL(VFIO_GROUP_GET_STATUS);
+	IOCTL(VFIO_GROUP_SET_CONTAINER);
+	IOCTL(VFIO_GROUP_UNSET_CONTAINER);
+	IOCTL(VFIO_GROUP_GET_DEVICE_FD);
+	IOCTL(VFIO_DEVICE_GET_INFO);
+	IOCTL(VFIO_DEVICE_GET_REGION_INFO);
+	IOCTL(VFIO_DEVICE_GET_IRQ_INFO);
+	IOCTL(VFIO_DEVICE_SET_IRQS);
+	IOCTL(VFIO_DEVICE_RESET);
+	IOCTL(VFIO_DEVICE_GET_PCI_HOT_RESET_INFO);
+	IOCTL(VFIO_DEVICE_PCI_HOT_RESET);
+	IOCTL(VFIO_DEVICE_QUERY_GFX_PLANE);
+	IOCTL(VFIO_DEVICE_GET_GFX_DMABUF);
+	IOCTL(VFIO_DEVICE_IOEVENTFD);
+	IOCTL(VFIO_DEVICE_FEATURE);
+	IOCTL(VFIO_DEVICE_BIND_IOMMUFD);
+	IOCTL(VFIO_DEVICE_ATTACH_IOMMUFD_PT);
+	IOCTL(VFIO_DEVICE_DETACH_IOMMUFD_PT);
+	IOCTL(VFIO_MIG_GET_PRECOPY_INFO);
+	IOCTL(VFIO_IOMMU_GET_INFO);
+	IOCTL(VFIO_IOMMU_MAP_DMA);
+	IOCTL(VFIO_IOMMU_UNMAP_DMA);
+	IOCTL(VFIO_IOMMU_ENABLE);
+	IOCTL(VFIO_IOMMU_DISABLE);
+	IOCTL(VFIO_IOMMU_DIRTY_PAGES);
+
+	/* enumerators */
+	CONSTANT(VFIO_PCI_BAR0_REGION_INDEX);
+	CONSTANT(VFIO_PCI_BAR1_REGION_INDEX);
+	CONSTANT(VFIO_PCI_BAR2_REGION_INDEX);
+	CONSTANT(VFIO_PCI_BAR3_REGION_INDEX);
+	CONSTANT(VFIO_PCI_BAR4_REGION_INDEX);
+	CONSTANT(VFIO_PCI_BAR5_REGION_INDEX);
+	CONSTANT(VFIO_PCI_ROM_REGION_INDEX);
+	CONSTANT(VFIO_PCI_CONFIG_REGION_INDEX);
+	CONSTANT(VFIO_PCI_VGA_REGION_INDEX);
+	CONSTANT(VFIO_PCI_NUM_REGIONS);
+	CONSTANT(VFIO_PCI_INTX_IRQ_INDEX);
+	CONSTANT(VFIO_PCI_MSI_IRQ_INDEX);
+	CONSTANT(VFIO_PCI_MSIX_IRQ_INDEX);
+	CONSTANT(VFIO_PCI_ERR_IRQ_INDEX);
+	CONSTANT(VFIO_PCI_REQ_IRQ_INDEX);
+	CONSTANT(VFIO_PCI_NUM_IRQS);
+	CONSTANT(VFIO_CCW_CONFIG_REGION_INDEX);
+	CONSTANT(VFIO_CCW_NUM_REGIONS);
+	CONSTANT(VFIO_CCW_IO_IRQ_INDEX);
+	CONSTANT(VFIO_CCW_CRW_IRQ_INDEX);
+	CONSTANT(VFIO_CCW_REQ_IRQ_INDEX);
+	CONSTANT(VFIO_CCW_NUM_IRQS);
+	CONSTANT(VFIO_AP_REQ_IRQ_INDEX);
+	CONSTANT(VFIO_AP_CFG_CHG_IRQ_INDEX);
+	CONSTANT(VFIO_AP_NUM_IRQS);
+	CONSTANT(VFIO_DEVICE_STATE_ERROR);
+	CONSTANT(VFIO_DEVICE_STATE_STOP);
+	CONSTANT(VFIO_DEVICE_STATE_RUNNING);
+	CONSTANT(VFIO_DEVICE_STATE_STOP_COPY);
+	CONSTANT(VFIO_DEVICE_STATE_RESUMING);
+	CONSTANT(VFIO_DEVICE_STATE_RUNNING_P2P);
+	CONSTANT(VFIO_DEVICE_STATE_PRE_COPY);
+	CONSTANT(VFIO_DEVICE_STATE_PRE_COPY_P2P);
+	CONSTANT(VFIO_DEVICE_STATE_NR);
+
+	/* #defines: the type of each literal matters too */
+	TYPED_CONSTANT(VFIO_API_VERSION);
+	TYPED_CONSTANT(VFIO_TYPE1_IOMMU);
+	TYPED_CONSTANT(VFIO_SPAPR_TCE_IOMMU);
+	TYPED_CONSTANT(VFIO_TYPE1v2_IOMMU);
+	TYPED_CONSTANT(VFIO_DMA_CC_IOMMU);
+	TYPED_CONSTANT(VFIO_EEH);
+	TYPED_CONSTANT(__VFIO_RESERVED_TYPE1_NESTING_IOMMU);
+	TYPED_CONSTANT(VFIO_SPAPR_TCE_v2_IOMMU);
+	TYPED_CONSTANT(VFIO_NOIOMMU_IOMMU);
+	TYPED_CONSTANT(VFIO_UNMAP_ALL);
+	TYPED_CONSTANT(VFIO_UPDATE_VADDR);
+	TYPED_CONSTANT(VFIO_TYPE);
+	TYPED_CONSTANT(VFIO_BASE);
+	TYPED_CONSTANT(VFIO_GROUP_FLAGS_VIABLE);
+	TYPED_CONSTANT(VFIO_GROUP_FLAGS_CONTAINER_SET);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_RESET);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_PCI);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_PLATFORM);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_AMBA);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_CCW);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_AP);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_FSL_MC);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_CAPS);
+	TYPED_CONSTANT(VFIO_DEVICE_FLAGS_CDX);
+	TYPED_CONSTANT(VFIO_DEVICE_INFO_CAP_ZPCI_BASE);
+	TYPED_CONSTANT(VFIO_DEVICE_INFO_CAP_ZPCI_GROUP);
+	TYPED_CONSTANT(VFIO_DEVICE_INFO_CAP_ZPCI_UTIL);
+	TYPED_CONSTANT(VFIO_DEVICE_INFO_CAP_ZPCI_PFIP);
+	TYPED_CONSTANT(VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP);
+	TYPED_CONSTANT(VFIO_PCI_ATOMIC_COMP32);
+	TYPED_CONSTANT(VFIO_PCI_ATOMIC_COMP64);
+	TYPED_CONSTANT(VFIO_PCI_ATOMIC_COMP128);
+	TYPED_CONSTANT(VFIO_REGION_INFO_FLAG_READ);
+	TYPED_CONSTANT(VFIO_REGION_INFO_FLAG_WRITE);
+	TYPED_CONSTANT(VFIO_REGION_INFO_FLAG_MMAP);
+	TYPED_CONSTANT(VFIO_REGION_INFO_FLAG_CAPS);
+	TYPED_CONSTANT(VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	TYPED_CONSTANT(VFIO_REGION_INFO_CAP_TYPE);
+	TYPED_CONSTANT(VFIO_REGION_TYPE_PCI_VENDOR_TYPE);
+	TYPED_CONSTANT(VFIO_REGION_TYPE_PCI_VENDOR_MASK);
+	TYPED_CONSTANT(VFIO_REGION_TYPE_GFX);
+	TYPED_CONSTANT(VFIO_REGION_TYPE_CCW);
+	TYPED_CONSTANT(VFIO_REGION_TYPE_MIGRATION_DEPRECATED);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_INTEL_IGD_OPREGION);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_INTEL_IGD_HOST_CFG);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_INTEL_IGD_LPC_CFG);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_GFX_EDID);
+	TYPED_CONSTANT(VFIO_DEVICE_GFX_LINK_STATE_UP);
+	TYPED_CONSTANT(VFIO_DEVICE_GFX_LINK_STATE_DOWN);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_CCW_SCHIB);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_CCW_CRW);
+	TYPED_CONSTANT(VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED);
+	TYPED_CONSTANT(VFIO_REGION_INFO_CAP_MSIX_MAPPABLE);
+	TYPED_CONSTANT(VFIO_REGION_INFO_CAP_NVLINK2_SSATGT);
+	TYPED_CONSTANT(VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD);
+	TYPED_CONSTANT(VFIO_IRQ_INFO_EVENTFD);
+	TYPED_CONSTANT(VFIO_IRQ_INFO_MASKABLE);
+	TYPED_CONSTANT(VFIO_IRQ_INFO_AUTOMASKED);
+	TYPED_CONSTANT(VFIO_IRQ_INFO_NORESIZE);
+	TYPED_CONSTANT(VFIO_IRQ_SET_DATA_NONE);
+	TYPED_CONSTANT(VFIO_IRQ_SET_DATA_BOOL);
+	TYPED_CONSTANT(VFIO_IRQ_SET_DATA_EVENTFD);
+	TYPED_CONSTANT(VFIO_IRQ_SET_ACTION_MASK);
+	TYPED_CONSTANT(VFIO_IRQ_SET_ACTION_UNMASK);
+	TYPED_CONSTANT(VFIO_IRQ_SET_ACTION_TRIGGER);
+	TYPED_CONSTANT(VFIO_IRQ_SET_DATA_TYPE_MASK);
+	TYPED_CONSTANT(VFIO_IRQ_SET_ACTION_TYPE_MASK);
+	TYPED_CONSTANT(VFIO_PCI_DEVID_OWNED);
+	TYPED_CONSTANT(VFIO_PCI_DEVID_NOT_OWNED);
+	TYPED_CONSTANT(VFIO_PCI_HOT_RESET_FLAG_DEV_ID);
+	TYPED_CONSTANT(VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
+	TYPED_CONSTANT(VFIO_GFX_PLANE_TYPE_PROBE);
+	TYPED_CONSTANT(VFIO_GFX_PLANE_TYPE_DMABUF);
+	TYPED_CONSTANT(VFIO_GFX_PLANE_TYPE_REGION);
+	TYPED_CONSTANT(VFIO_DEVICE_IOEVENTFD_8);
+	TYPED_CONSTANT(VFIO_DEVICE_IOEVENTFD_16);
+	TYPED_CONSTANT(VFIO_DEVICE_IOEVENTFD_32);
+	TYPED_CONSTANT(VFIO_DEVICE_IOEVENTFD_64);
+	TYPED_CONSTANT(VFIO_DEVICE_IOEVENTFD_SIZE_MASK);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_MASK);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_GET);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_SET);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_PROBE);
+	TYPED_CONSTANT(VFIO_DEVICE_BIND_FLAG_TOKEN);
+	TYPED_CONSTANT(VFIO_DEVICE_ATTACH_PASID);
+	TYPED_CONSTANT(VFIO_DEVICE_DETACH_PASID);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_PCI_VF_TOKEN);
+	TYPED_CONSTANT(VFIO_MIGRATION_STOP_COPY);
+	TYPED_CONSTANT(VFIO_MIGRATION_P2P);
+	TYPED_CONSTANT(VFIO_MIGRATION_PRE_COPY);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_MIGRATION);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE);
+	TYPED_CONSTANT(VFIO_PRECOPY_INFO_REINIT);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_LOW_POWER_EXIT);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_DMA_LOGGING_START);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_MIG_DATA_SIZE);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_CLEAR_MASTER);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_SET_MASTER);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_BUS_MASTER);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_DMA_BUF);
+	TYPED_CONSTANT(VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2);
+	TYPED_CONSTANT(VFIO_IOMMU_INFO_PGSIZES);
+	TYPED_CONSTANT(VFIO_IOMMU_INFO_CAPS);
+	TYPED_CONSTANT(VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE);
+	TYPED_CONSTANT(VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION);
+	TYPED_CONSTANT(VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	TYPED_CONSTANT(VFIO_DMA_MAP_FLAG_READ);
+	TYPED_CONSTANT(VFIO_DMA_MAP_FLAG_WRITE);
+	TYPED_CONSTANT(VFIO_DMA_MAP_FLAG_VADDR);
+	TYPED_CONSTANT(VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP);
+	TYPED_CONSTANT(VFIO_DMA_UNMAP_FLAG_ALL);
+	TYPED_CONSTANT(VFIO_DMA_UNMAP_FLAG_VADDR);
+	TYPED_CONSTANT(VFIO_IOMMU_DIRTY_PAGES_FLAG_START);
+	TYPED_CONSTANT(VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP);
+	TYPED_CONSTANT(VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP);
+
+	/* strings */
+	STRING(VFIO_DEVICE_API_PCI_STRING);
+	STRING(VFIO_DEVICE_API_PLATFORM_STRING);
+	STRING(VFIO_DEVICE_API_AMBA_STRING);
+	STRING(VFIO_DEVICE_API_CCW_STRING);
+	STRING(VFIO_DEVICE_API_AP_STRING);
+}
+#endif
+
 int main(void)
 {
 	dump_structs();
@@ -615,6 +1059,9 @@ int main(void)
 	dump_constants();
 #ifdef WITH_TEST_HEADER
 	dump_test_header();
+#endif
+#ifdef WITH_VFIO
+	dump_vfio();
 #endif
 	return fflush(stdout) == 0 ? 0 : 1;
 }
