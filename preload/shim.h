@@ -135,6 +135,7 @@ ssize_t __pread64_chk(int fd, void *buf, size_t count, off64_t offset,
 	X(listxattr, ssize_t, (const char *, char *, size_t))                  \
 	X(llistxattr, ssize_t, (const char *, char *, size_t))                 \
 	X(opendir, DIR *, (const char *))                                      \
+	X(realpath, char *, (const char *, char *))                            \
 	X(fopen, FILE *, (const char *, const char *))                         \
 	X(fopen64, FILE *, (const char *, const char *))                       \
 	X(freopen, FILE *, (const char *, const char *, FILE *))               \
@@ -280,6 +281,13 @@ static inline bool shim_route_node(const struct shim_route *route)
 bool shim_open_served(int dirfd, const char *path, int flags, mode_t mode,
 		      int *ret);
 
+/* The private directory of stand-in files (shim_private.c) */
+const char *shim_private_root(void);
+void shim_rmtree_at(int parent, const char *name);
+/* In a directory of it: a file with @text, a path of directories */
+int shim_private_file(int dfd, const char *name, const char *text);
+int shim_private_mkdirs(int dfd, const char *path);
+
 /* Route handlers: /proc files (shim_proc.c), debugfs (shim_debugfs.c) */
 int shim_proc_status_open(const struct shim_match *m, int flags, mode_t mode);
 bool shim_fail_nth_match(const struct shim_match *m);
@@ -288,5 +296,22 @@ int shim_proc_stat(const struct shim_match *m, struct statx *stx);
 ssize_t shim_fail_nth_read(int fd, void *buf, size_t count, const off64_t *pos);
 bool shim_debugfs_match(const struct shim_match *m);
 int shim_debugfs_redirect(const struct shim_match *m, char *buf, size_t size);
+
+/* VFIO device nodes and the sysfs of emulated devices (shim_vfio.c) */
+int shim_vfio_container_open(const struct shim_match *m, int flags,
+			     mode_t mode);
+bool shim_vfio_group_match(const struct shim_match *m);
+int shim_vfio_group_open(const struct shim_match *m, int flags, mode_t mode);
+int shim_vfio_group_stat(const struct shim_match *m, struct statx *stx);
+bool shim_vfio_cdev_match(const struct shim_match *m);
+int shim_vfio_cdev_open(const struct shim_match *m, int flags, mode_t mode);
+int shim_vfio_cdev_stat(const struct shim_match *m, struct statx *stx);
+bool shim_vfio_char_match(const struct shim_match *m);
+int shim_vfio_char_open(const struct shim_match *m, int flags, mode_t mode);
+int shim_vfio_char_stat(const struct shim_match *m, struct statx *stx);
+bool shim_sysfs_match(const struct shim_match *m);
+int shim_sysfs_redirect(const struct shim_match *m, char *buf, size_t size);
+/* A path inside the stand-in tree made the path it mirrors: true if it was */
+bool shim_sysfs_unredirect(char *path);
 
 #endif /* UIOMMUFD_PRELOAD_SHIM_H */

@@ -15,23 +15,17 @@
  * are accepted and ignored. Other debugfs paths (tracing ...) stay the
  * kernel's, though listing /sys/kernel/debug shows only the stand-in.
  *
- * The directory is <base>/uiommufd-debugfs-<pid>-XXXXXX, base being
- * $XDG_RUNTIME_DIR, $TMPDIR or /tmp; forked children share it. The process
- * that made it removes it when it exits; one left by a process that was
- * killed (or that exec'd) is removed by the next process making one once
- * that pid is gone. UIOMMUFD_FAKE_DEBUGFS=0 turns the stand-in off.
+ * The stand-in is the "debugfs" directory of the process's private
+ * directory (shim_private.c). UIOMMUFD_FAKE_DEBUGFS=0 turns it off.
  */
 #include "shim.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#define SHIM_DEBUGFS	    "/sys/kernel/debug"
-#define SHIM_DEBUGFS_PREFIX "uiommufd-debugfs-"
+#define SHIM_DEBUGFS "/sys/kernel/debug"
 
 struct shim_debugfs_file {
 	const char *name;
@@ -65,7 +59,6 @@ static const struct shim_debugfs_file shim_fail_page_alloc[] = {
 };
 
 static char shim_debugfs_dir[PATH_MAX];
-static pid_t shim_debugfs_owner;
 
 /* Route test: the stand-in is on unless UIOMMUFD_FAKE_DEBUGFS=0 */
 bool shim_debugfs_match(const struct shim_match *m)
@@ -83,73 +76,11 @@ bool shim_debugfs_match(const struct shim_match *m)
 	return on;
 }
 
-/* Remove @name under @parent and what it holds, @depth levels down */
-static void shim_rmtree_at(int parent, const char *name, int depth)
-{
-	struct dirent *d;
-	DIR *dir;
-	int fd;
-
-	fd = openat(parent, name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		dir = fdopendir(fd);
-		if (!dir)
-			close(fd);
-		while (dir && (d = readdir(dir))) {
-			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
-				continue;
-			if (unlinkat(fd, d->d_name, 0) && errno == EISDIR &&
-			    depth)
-				shim_rmtree_at(fd, d->d_name, depth - 1);
-		}
-		if (dir)
-			closedir(dir);
-	}
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
-/* Remove the stand-ins in @base left by processes that are gone */
-static void shim_debugfs_sweep(const char *base)
-{
-	size_t len = strlen(SHIM_DEBUGFS_PREFIX);
-	struct dirent *d;
-	DIR *dir;
-
-	dir = opendir(base);
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		char *end;
-		long pid;
-
-		if (strncmp(d->d_name, SHIM_DEBUGFS_PREFIX, len))
-			continue;
-		pid = strtol(d->d_name + len, &end, 10);
-		if (end == d->d_name + len || *end != '-' || pid <= 0 ||
-		    pid > INT_MAX || !kill((pid_t)pid, 0) || errno != ESRCH)
-			continue;
-		shim_rmtree_at(dirfd(dir), d->d_name, 1);
-	}
-	closedir(dir);
-}
-
 static bool shim_debugfs_write(int dfd, const struct shim_debugfs_file *f)
 {
-	for (; f->name; f++) {
-		size_t len = strlen(f->text);
-		int fd;
-
-		fd = openat(dfd, f->name,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
+	for (; f->name; f++)
+		if (shim_private_file(dfd, f->name, f->text))
 			return false;
-		if (write(fd, f->text, len) != (ssize_t)len) {
-			close(fd);
-			return false;
-		}
-		close(fd);
-	}
 	return true;
 }
 
@@ -186,51 +117,20 @@ static bool shim_debugfs_fill(const char *dir)
 	return ok;
 }
 
-/*
- * Make the stand-in, once per process. Its own libc calls (the opens and
- * opendirs here) go straight to libc, as the engine's do.
- */
+/* Make the stand-in, once per process */
 static void shim_debugfs_create(void)
 {
-	const char *bases[] = {getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"),
-			       "/tmp"};
+	const char *root = shim_private_root();
 	int saved_errno = errno;
 	char dir[PATH_MAX];
 
-	shim_tls.in_engine++;
-	for (size_t i = 0; i != sizeof(bases) / sizeof(bases[0]); i++) {
-		if (!bases[i] || bases[i][0] != '/')
-			continue;
-		shim_debugfs_sweep(bases[i]);
-		if ((size_t)snprintf(dir, sizeof(dir), "%s/%s%d-XXXXXX",
-				     bases[i], SHIM_DEBUGFS_PREFIX,
-				     (int)getpid()) >= sizeof(dir))
-			continue;
-		if (!mkdtemp(dir))
-			continue;
-		if (!shim_debugfs_fill(dir)) {
-			shim_rmtree_at(AT_FDCWD, dir, 1);
-			continue;
-		}
-		strcpy(shim_debugfs_dir, dir);
-		shim_debugfs_owner = getpid();
-		break;
-	}
-	shim_tls.in_engine--;
-	errno = saved_errno;
-}
-
-/* The process that made the stand-in removes it; its children do not */
-__attribute__((destructor)) static void shim_debugfs_exit(void)
-{
-	int saved_errno = errno;
-
-	if (!shim_debugfs_dir[0] || shim_debugfs_owner != getpid())
+	if (!root || (size_t)snprintf(dir, sizeof(dir), "%s/debugfs", root) >=
+			     sizeof(dir))
 		return;
 	shim_tls.in_engine++;
-	shim_rmtree_at(AT_FDCWD, shim_debugfs_dir, 1);
+	if (!mkdir(dir, 0755) && shim_debugfs_fill(dir))
+		strcpy(shim_debugfs_dir, dir);
 	shim_tls.in_engine--;
-	shim_debugfs_dir[0] = '\0';
 	errno = saved_errno;
 }
 

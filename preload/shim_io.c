@@ -1,14 +1,16 @@
 /*
- * read/write on the engine's descriptors (fault queues, vEVENTQs, fail-nth):
- * routed to the engine, which returns whole records as the kernel's files do.
+ * read/write on the engine's descriptors (fault queues, vEVENTQs, VFIO
+ * devices, fail-nth): routed to the engine, which returns whole records as
+ * the kernel's files do.
  *
  * The vectored calls gather into one buffer so the engine sees the single
  * read or write the kernel's file would. The positioned calls (pread,
- * pwrite ...) get ESPIPE, as on the kernel's anonymous files, which cannot
- * seek; a call with offset -1 (preadv2) means "at the file position" and is
- * a plain read. A fail-nth file is a /proc file with a position: reads at
- * an offset (or at the position, which they advance) give that part of its
- * text, writes set the value wherever they are (see shim_proc.c).
+ * pwrite ...) reach VFIO device regions at their offsets; on the anonymous
+ * files, which cannot seek, the engine answers ESPIPE. A call with offset
+ * -1 (preadv2) means "at the file position" and is a plain read. A
+ * fail-nth file is a /proc file with a position: reads at an offset (or at
+ * the position, which they advance) give that part of its text, writes set
+ * the value wherever they are (see shim_proc.c).
  */
 #include "shim.h"
 
@@ -27,22 +29,27 @@
 static ssize_t shim_engine_pread(int fd, int kind, void *buf, size_t count,
 				 const off64_t *pos)
 {
-	if (pos && *pos < 0)
-		return -EINVAL;
-	if (kind == UIOMMUFD_FD_FAIL_NTH)
+	if (kind == UIOMMUFD_FD_FAIL_NTH) {
+		if (pos && *pos < 0)
+			return -EINVAL;
 		return shim_fail_nth_read(fd, buf, count, pos);
+	}
 	if (pos)
-		return -ESPIPE;
+		return ENGINE_CALL(uiommufd_pread(fd, buf, count, *pos));
 	return ENGINE_CALL(uiommufd_read(fd, buf, count));
 }
 
 static ssize_t shim_engine_pwrite(int fd, int kind, const void *buf,
 				  size_t count, const off64_t *pos)
 {
-	if (pos && *pos < 0)
-		return -EINVAL;
-	if (pos && kind != UIOMMUFD_FD_FAIL_NTH)
-		return -ESPIPE;
+	/* fail-nth takes its value wherever the write is */
+	if (pos && kind == UIOMMUFD_FD_FAIL_NTH) {
+		if (*pos < 0)
+			return -EINVAL;
+		pos = NULL;
+	}
+	if (pos)
+		return ENGINE_CALL(uiommufd_pwrite(fd, buf, count, *pos));
 	return ENGINE_CALL(uiommufd_write(fd, buf, count));
 }
 

@@ -321,7 +321,14 @@ bool shim_fd_statx(int fd, int kind, struct statx *stx)
 {
 	struct shim_match m;
 
-	(void)fd;
+	/* A file opened through a node that is not fixed (/dev/vfio/3) */
+	if (!ENGINE_CALL(uiommufd_fd_devnode(fd, m.path, sizeof(m.path)))) {
+		char path[PATH_MAX];
+
+		strcpy(path, m.path);
+		return shim_path_lookup(AT_FDCWD, path, &m) &&
+		       shim_route_node(m.route) && shim_route_statx(&m, stx) == 0;
+	}
 	for (unsigned int i = 0; i != shim_nr_routes; i++) {
 		const struct shim_route *route = &shim_routes[i];
 

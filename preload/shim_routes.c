@@ -38,6 +38,19 @@ static int shim_iommu_open(const struct shim_match *m, int flags, mode_t mode)
 	{ .pattern = "/proc/#/task/#/" name, __VA_ARGS__ }
 /* clang-format on */
 
+/* The sysfs of emulated devices and the /dev/vfio listing: shim_vfio.c */
+#define SHIM_SYSFS_PATH(path, is_subtree)               \
+	{                                               \
+		.pattern = path, .subtree = is_subtree, \
+		.match = shim_sysfs_match,              \
+		.redirect = shim_sysfs_redirect,        \
+	}
+
+/* VFIO device nodes: the container is misc 10:196; see shim_vfio.c */
+#define VFIO_CONTAINER_MINOR 196
+#define VFIO_DEV_MAJOR	     247
+#define VFIO_GROUP_MAJOR     248
+
 /* The stand-in for debugfs: see shim_debugfs.c */
 #define SHIM_DEBUGFS_PATH(path, is_subtree)             \
 	{                                               \
@@ -55,6 +68,60 @@ const struct shim_route shim_routes[] = {
 		.fd_kind = UIOMMUFD_FD_IOMMUFD,
 		.open = shim_iommu_open,
 	},
+	/* VFIO: the container (an iommufd), groups, device cdevs */
+	{
+		.pattern = "/dev/vfio/vfio",
+		.mode = S_IFCHR | 0666,
+		.rdev_major = MISC_MAJOR,
+		.rdev_minor = VFIO_CONTAINER_MINOR,
+		.fd_kind = UIOMMUFD_FD_VFIO,
+		.open = shim_vfio_container_open,
+	},
+	{
+		.pattern = "/dev/vfio/#",
+		.mode = S_IFCHR | 0600,
+		.rdev_major = VFIO_GROUP_MAJOR,
+		.fd_kind = UIOMMUFD_FD_VFIO_GROUP,
+		.match = shim_vfio_group_match,
+		.open = shim_vfio_group_open,
+		.stat = shim_vfio_group_stat,
+	},
+	{
+		.pattern = "/dev/vfio/noiommu-#",
+		.mode = S_IFCHR | 0600,
+		.rdev_major = VFIO_GROUP_MAJOR,
+		.fd_kind = UIOMMUFD_FD_VFIO_GROUP,
+		.match = shim_vfio_group_match,
+		.open = shim_vfio_group_open,
+		.stat = shim_vfio_group_stat,
+	},
+	{
+		.pattern = "/dev/vfio/devices/vfio#",
+		.mode = S_IFCHR | 0600,
+		.rdev_major = VFIO_DEV_MAJOR,
+		.fd_kind = UIOMMUFD_FD_VFIO_DEVICE,
+		.match = shim_vfio_cdev_match,
+		.open = shim_vfio_cdev_open,
+		.stat = shim_vfio_cdev_stat,
+	},
+	{
+		.pattern = "/dev/char/#:#",
+		.mode = S_IFCHR | 0600,
+		.match = shim_vfio_char_match,
+		.open = shim_vfio_char_open,
+		.stat = shim_vfio_char_stat,
+	},
+	SHIM_SYSFS_PATH("/dev/vfio", false),
+	SHIM_SYSFS_PATH("/dev/vfio/devices", false),
+	SHIM_SYSFS_PATH("/sys/bus/pci/devices", true),
+	SHIM_SYSFS_PATH("/sys/bus/pci/drivers/vfio-pci", true),
+	SHIM_SYSFS_PATH("/sys/devices", true),
+	SHIM_SYSFS_PATH("/sys/kernel/iommu_groups", true),
+	SHIM_SYSFS_PATH("/sys/class/vfio", true),
+	SHIM_SYSFS_PATH("/sys/class/vfio-dev", true),
+	SHIM_SYSFS_PATH("/sys/dev/char", true),
+	SHIM_SYSFS_PATH("/sys/module/vfio", true),
+	SHIM_SYSFS_PATH("/sys/module/vfio_pci", true),
 	/* The kernel's text, with the engine's pinned pages added */
 	SHIM_PROC_TASK_FILE("status", .open = shim_proc_status_open),
 	/* Fault injection: the engine's fail-nth of the calling thread */

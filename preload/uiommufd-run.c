@@ -26,14 +26,19 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: uiommufd-run [--lib PATH] [--] PROGRAM [ARGS...]\n"
+		"Usage: uiommufd-run [--lib PATH] [--device SPEC]... [--] "
+		"PROGRAM [ARGS...]\n"
 		"Run PROGRAM with /dev/iommu served by the user-space "
 		"iommufd.\n"
 		"\n"
-		"  --lib PATH  the preload library to use (default: "
+		"  --lib PATH     the preload library to use (default: "
 		"$UIOMMUFD_PRELOAD,\n"
-		"              else the installed " SHIM_NAME ")\n"
-		"  --help      show this help\n"
+		"                 else the installed " SHIM_NAME ")\n"
+		"  --device SPEC  an emulated device, served through VFIO:\n"
+		"                 udma[,group=N][,name=DDDD:BB:DD.F][,noiommu]\n"
+		"                 (repeat for more; added to "
+		"$UIOMMUFD_DEVICES)\n"
+		"  --help         show this help\n"
 		"\n"
 		"UIOMMUFD_DISABLE=1 in the environment turns the shim off.\n");
 }
@@ -149,6 +154,29 @@ static int set_preload(const char *lib)
 	return 0;
 }
 
+/* Append @spec to the device list UIOMMUFD_DEVICES gives the engine */
+static int add_device(const char *spec)
+{
+	const char *old = getenv("UIOMMUFD_DEVICES");
+	char *val;
+	int rc;
+
+	if (!spec[0] || strpbrk(spec, "; \t\n")) {
+		fprintf(stderr, "uiommufd-run: bad device '%s'\n", spec);
+		return -1;
+	}
+	if (old && old[0])
+		rc = asprintf(&val, "%s;%s", old, spec);
+	else
+		rc = asprintf(&val, "%s", spec);
+	if (rc < 0 || setenv("UIOMMUFD_DEVICES", val, 1)) {
+		perror("uiommufd-run");
+		return -1;
+	}
+	free(val);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *opt_lib = NULL;
@@ -172,6 +200,17 @@ int main(int argc, char **argv)
 			opt_lib = argv[++i];
 		} else if (!strncmp(argv[i], "--lib=", 6)) {
 			opt_lib = argv[i] + 6;
+		} else if (!strcmp(argv[i], "--device")) {
+			if (i + 1 == argc) {
+				fprintf(stderr,
+					"uiommufd-run: --device needs a spec\n");
+				return 2;
+			}
+			if (add_device(argv[++i]))
+				return 2;
+		} else if (!strncmp(argv[i], "--device=", 9)) {
+			if (add_device(argv[i] + 9))
+				return 2;
 		} else {
 			fprintf(stderr, "uiommufd-run: bad option '%s'\n",
 				argv[i]);

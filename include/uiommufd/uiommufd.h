@@ -66,11 +66,27 @@ int uiommufd_open(int flags);
  */
 long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg);
 
-/** uiommufd_read() - read(2) on a uiommufd file (fault queue, vEVENTQ). */
+/**
+ * uiommufd_read() - read(2) on a uiommufd file
+ *
+ * A fault queue or vEVENTQ gives whole records; a VFIO device file reads
+ * the region at the descriptor's position, which advances.
+ */
 ssize_t uiommufd_read(int fd, void *buf, size_t count);
 
-/** uiommufd_write() - write(2) on a uiommufd file (fault responses). */
+/** uiommufd_write() - write(2) on a uiommufd file (fault responses, VFIO regions). */
 ssize_t uiommufd_write(int fd, const void *buf, size_t count);
+
+/**
+ * uiommufd_pread() - pread(2) on a uiommufd file
+ *
+ * For a VFIO device file, @offset selects the region (index << 40) and the
+ * place in it. Files without a position (fault queues ...) answer -ESPIPE.
+ */
+ssize_t uiommufd_pread(int fd, void *buf, size_t count, off_t offset);
+
+/** uiommufd_pwrite() - pwrite(2) on a uiommufd file */
+ssize_t uiommufd_pwrite(int fd, const void *buf, size_t count, off_t offset);
 
 /**
  * uiommufd_mmap() - mmap(2) on a uiommufd file
@@ -102,6 +118,67 @@ int uiommufd_fd_dup(int oldfd, int newfd);
 
 /** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not ours) */
 int uiommufd_fd_kind(int fd);
+
+/**
+ * uiommufd_fd_devnode() - the device node @fd was opened through
+ * @buf: receives a path such as "/dev/vfio/3" or "/dev/vfio/devices/vfio0"
+ *
+ * For fstat(2) of the file. Returns 0, or -ENOENT for a file that is not a
+ * device node's (an anonymous file: access, fault queue, a VFIO device
+ * from its group ...), -EBADF if @fd is not ours.
+ */
+int uiommufd_fd_devnode(int fd, char *buf, size_t size);
+
+/*
+ * VFIO. The same calls as on the kernel's files, once opened:
+ * uiommufd_vfio_open() is open("/dev/vfio/vfio") (the container, an
+ * iommufd that also answers the type1 container ioctls),
+ * uiommufd_vfio_group_open() open("/dev/vfio/<name>") and
+ * uiommufd_vfio_cdev_open() open("/dev/vfio/devices/vfio<index>"). Each
+ * returns the descriptor or -errno (-ENOENT when there is no such group or
+ * device, -EBUSY when the group file or a device's cdev excludes it).
+ */
+int uiommufd_vfio_open(int flags);
+int uiommufd_vfio_group_open(const char *name, int flags);
+int uiommufd_vfio_cdev_open(unsigned int index, int flags);
+
+/*
+ * Emulated devices: PCI functions that do DMA through the software IOMMU
+ * (or, with "noiommu", untranslated), served through VFIO.
+ *
+ * uiommufd_devices_add() creates the devices of a list such as
+ * "udma;udma,group=101;udma,noiommu" (see uiommufd-run(1) for the
+ * syntax); the environment variable UIOMMUFD_DEVICES gives the list a
+ * process starts with. Returns 0 or -errno (-EINVAL for a bad list: then
+ * none is created).
+ */
+int uiommufd_devices_add(const char *list);
+
+/* One emulated device, as sysfs shows it */
+struct uiommufd_device_info {
+	char name[32];	/* PCI address, "DDDD:BB:DD.F" */
+	char model[16]; /* "udma" ... */
+	unsigned int group;   /* IOMMU group number */
+	unsigned int group_minor; /* minor of /dev/vfio/<group> */
+	int vfio_index;	      /* N of /dev/vfio/devices/vfioN, -1: none */
+	int noiommu;	      /* not behind an IOMMU: group "noiommu-N" */
+	uint16_t vendor, device;
+	uint16_t subsystem_vendor, subsystem_device;
+	uint32_t class_code;
+	uint8_t revision;
+	uint8_t irq;
+	unsigned int config_size;
+	struct {
+		uint64_t start, end, flags;
+	} resource[6]; /* BARs, as the lines of sysfs "resource" */
+};
+
+/**
+ * uiommufd_device_info() - describe the @n th emulated device (from 0)
+ *
+ * Returns 0, or -ENOENT past the last one.
+ */
+int uiommufd_device_info(unsigned int n, struct uiommufd_device_info *info);
 
 /**
  * uiommufd_fail_nth_set() - per-thread fault injection, as /proc/self/fail-nth

@@ -9,6 +9,7 @@
 #define UIOMMUFD_CORE_FILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lock.h"
@@ -24,6 +25,20 @@ struct iommufd_file_ops {
 			 size_t count);
 	int (*mmap)(struct iommufd_file *file, void *addr, size_t length,
 		    int prot, int flags, off_t offset, void **out);
+	/*
+	 * Files with a position (VFIO devices, whose offsets select regions):
+	 * read or write at *pos and advance it. read and write then go here
+	 * with the descriptor's position.
+	 */
+	ssize_t (*read_at)(struct iommufd_file *file, void *buf, size_t count,
+			   uint64_t *pos);
+	ssize_t (*write_at)(struct iommufd_file *file, const void *buf,
+			    size_t count, uint64_t *pos);
+	/*
+	 * The device node the file was opened through ("/dev/vfio/3"), for
+	 * fstat(); 0, or -ENOENT for a file without one.
+	 */
+	int (*devnode)(struct iommufd_file *file, char *buf, size_t size);
 	/* Last reference gone */
 	void (*release)(struct iommufd_file *file);
 };

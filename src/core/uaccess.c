@@ -153,3 +153,24 @@ int copy_struct_from_user(void *dst, size_t ksize, const void *usrc,
 	}
 	return copy_from_user(dst, usrc, size);
 }
+
+long strncpy_from_user(char *dst, const char *usrc, size_t count)
+{
+	size_t done = 0;
+
+	/* Page by page: the string may end just before unmapped memory */
+	while (done < count) {
+		uintptr_t at = (uintptr_t)usrc + done;
+		size_t n =
+			min(count - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+		char *nul;
+
+		if (copy_from_user(dst + done, (const void *)at, n))
+			return -EFAULT;
+		nul = memchr(dst + done, '\0', n);
+		if (nul)
+			return (long)(nul - dst);
+		done += n;
+	}
+	return (long)count;
+}

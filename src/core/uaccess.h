@@ -25,6 +25,12 @@ int check_zeroed_user(const void *usrc, size_t len);
 int copy_struct_from_user(void *dst, size_t ksize, const void *usrc,
 			  size_t usize);
 
+/*
+ * Copy a NUL-terminated string of at most @count bytes: its length (the
+ * NUL copied too), @count if no NUL came within it, or -EFAULT.
+ */
+long strncpy_from_user(char *dst, const char *usrc, size_t count);
+
 static inline void *u64_to_user_ptr(uint64_t v)
 {
 	return (void *)(uintptr_t)v;

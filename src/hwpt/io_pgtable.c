@@ -336,7 +336,23 @@ bool io_pgtable_lookup(struct io_pgtable *pt, unsigned long iova,
 	walk->leaf_left = sz - (iova & (sz - 1));
 	walk->prot = (unsigned int)(pte & PTE_FLAGS_MASK);
 	walk->pte = ptep;
+	walk->entry = pte;
 	return true;
+}
+
+void io_pgtable_mark_used(const struct io_pgtable_walk *walk, bool write)
+{
+	uint64_t bits = IOPTE_ACCESSED | (write ? IOPTE_DIRTY : 0);
+	uint64_t old = pte_read(walk->pte);
+
+	/* Only the mapping the walk saw: a concurrent unmap wins */
+	do {
+		if (PTE_ADDR(old) != PTE_ADDR(walk->entry) ||
+		    !(old & PTE_PRESENT) || (old & bits) == bits)
+			return;
+	} while (!__atomic_compare_exchange_n(walk->pte, &old, old | bits, true,
+					      __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
 }
 
 void io_pgtable_set_dirty(struct io_pgtable *pt, unsigned long iova)

@@ -76,12 +76,18 @@ struct io_pgtable_walk {
 	size_t leaf_left;
 	unsigned int prot;
 	uint64_t *pte; /* the leaf, for setting accessed/dirty */
+	uint64_t entry; /* its value when walked */
 };
 bool io_pgtable_lookup(struct io_pgtable *pt, unsigned long iova,
 		       struct io_pgtable_walk *walk);
 
 /* Mark the leaf holding iova accessed and dirty (a DMA write did) */
 void io_pgtable_set_dirty(struct io_pgtable *pt, unsigned long iova);
+/*
+ * A device used the leaf a lookup found: set its accessed bit, and its
+ * dirty bit for a write, unless the leaf was unmapped meanwhile.
+ */
+void io_pgtable_mark_used(const struct io_pgtable_walk *walk, bool write);
 
 /*
  * Report the dirty leaves intersecting [iova, iova + len): record() gets the

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The software IOMMU driver and its DMA path (see sw_iommu.h).
+ *
+ * Why the DMA path needs no lock: a DMA section publishes that it runs (an
+ * odd dma_seq) and then, after a full fence, reads the domain pointer and
+ * the page table. Whoever removes a translation first writes it away (the
+ * PTE cleared, the domain pointer replaced), then after a full fence reads
+ * every device's dma_seq. Either the section sees the removal, or the
+ * remover sees the section running and waits for its dma_seq to move on.
+ * The tables themselves are never freed while their domain lives, and a
+ * domain is freed only after it was detached, which quiesced.
+ */
+#include <sched.h>
+#include <string.h>
+
+#include "../hwpt/paging_domain.h"
+#include "sw_iommu.h"
+
+#define SW_GRANULE_SHIFT 12
+#define SW_LEVELS	 4 /* 48-bit IOVA */
+#define SW_LEAF_SIZES	 ((1UL << 12) | (1UL << 21) | (1UL << 30))
+
+/* The x86 interrupt window: DMA there is an MSI, never memory */
+#define SW_MSI_START 0xfee00000UL
+#define SW_MSI_LAST  0xfeefffffUL
+
+static const struct iommu_ops sw_iommu_ops;
+
+/* Devices an unmap must wait for */
+static struct mutex dma_devs_lock = {PTHREAD_MUTEX_INITIALIZER};
+static LIST_HEAD(dma_devs);
+
+void sw_iommu_quiesce(void)
+{
+	struct sw_iommu_dev *sdev;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	mutex_lock(&dma_devs_lock);
+	list_for_each_entry (sdev, &dma_devs, dma_item) {
+		uint64_t seq =
+			__atomic_load_n(&sdev->dma_seq, __ATOMIC_ACQUIRE);
+
+		if (!(seq & 1))
+			continue;
+		while (__atomic_load_n(&sdev->dma_seq, __ATOMIC_ACQUIRE) == seq)
+			sched_yield();
+	}
+	mutex_unlock(&dma_devs_lock);
+}
+
+/* A new translation for the device: publish it, then flush the old one */
+static void sw_set_domain(struct device *dev, struct iommu_domain *domain)
+{
+	struct sw_iommu_dev *sdev = to_sw_iommu_dev(dev);
+
+	__atomic_store_n(&sdev->domain, domain, __ATOMIC_RELEASE);
+	sw_iommu_quiesce();
+}
+
+static int sw_attach_dev(struct iommu_domain *domain, struct device *dev,
+			 struct iommu_domain *old)
+{
+	(void)old;
+	sw_set_domain(dev, domain);
+	return 0;
+}
+
+static const struct iommu_domain_ops sw_blocked_ops = {
+	.attach_dev = sw_attach_dev,
+};
+
+static struct iommu_domain sw_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &sw_blocked_ops,
+	.owner = &sw_iommu_ops,
+};
+
+static size_t sw_domain_unmap(struct iommu_domain *domain, unsigned long iova,
+			      size_t length)
+{
+	size_t unmapped = paging_domain_unmap(domain, iova, length);
+
+	if (unmapped)
+		sw_iommu_quiesce();
+	return unmapped;
+}
+
+static void sw_domain_free(struct iommu_domain *domain)
+{
+	struct paging_domain *pd = to_paging_domain(domain);
+
+	paging_domain_deinit(pd);
+	ufd_free(pd);
+}
+
+/* Snooping is all a software device can do */
+static bool sw_enforce_cache_coherency(struct iommu_domain *domain)
+{
+	(void)domain;
+	return true;
+}
+
+static const struct iommu_domain_ops sw_domain_ops = {
+	.map = paging_domain_map,
+	.unmap = sw_domain_unmap,
+	.iova_to_host = paging_domain_iova_to_host,
+	.free = sw_domain_free,
+	.attach_dev = sw_attach_dev,
+	.enforce_cache_coherency = sw_enforce_cache_coherency,
+};
+
+static const struct iommu_dirty_ops sw_dirty_ops = {
+	.set_dirty_tracking = paging_domain_set_dirty_tracking,
+	.read_and_clear_dirty = paging_domain_read_and_clear_dirty,
+};
+
+static struct iommu_domain *
+sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
+			     const struct iommu_user_data *user_data)
+{
+	const struct io_pgtable_cfg cfg = {
+		.granule_shift = SW_GRANULE_SHIFT,
+		.levels = SW_LEVELS,
+		.leaf_sizes = SW_LEAF_SIZES,
+	};
+	struct paging_domain *pd;
+	int rc;
+
+	(void)dev;
+	/* No nesting and no PASID here: a flat second stage only */
+	if (flags & ~IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (user_data)
+		return ERR_PTR(-EOPNOTSUPP);
+	pd = ufd_new(struct paging_domain);
+	if (!pd)
+		return ERR_PTR(-ENOMEM);
+	rc = paging_domain_init(pd, &cfg);
+	if (rc) {
+		ufd_free(pd);
+		return ERR_PTR(rc);
+	}
+	pd->domain.ops = &sw_domain_ops;
+	pd->domain.owner = &sw_iommu_ops;
+	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+		pd->domain.dirty_ops = &sw_dirty_ops;
+	return &pd->domain;
+}
+
+static bool sw_capable(struct device *dev, enum iommu_cap cap)
+{
+	(void)dev;
+	switch (cap) {
+	case IOMMU_CAP_CACHE_COHERENCY:
+	case IOMMU_CAP_ENFORCE_CACHE_COHERENCY:
+	case IOMMU_CAP_DIRTY_TRACKING:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void sw_get_resv_regions(struct device *dev, struct list_head *head)
+{
+	struct iommu_resv_region *msi = ufd_new(struct iommu_resv_region);
+
+	(void)dev;
+	/* Without it the IOAS would not know the window: map there fails */
+	if (!msi)
+		return;
+	msi->start = SW_MSI_START;
+	msi->length = SW_MSI_LAST - SW_MSI_START + 1;
+	msi->type = IOMMU_RESV_MSI;
+	list_add_tail(&msi->list, head);
+}
+
+static const struct iommu_ops sw_iommu_ops = {
+	.name = "sw-iommu",
+	.blocked_domain = &sw_blocked_domain,
+	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
+	.capable = sw_capable,
+	.get_resv_regions = sw_get_resv_regions,
+};
+
+bool sw_iommu_is_dev(struct device *dev)
+{
+	return dev->iommu_ops == &sw_iommu_ops;
+}
+
+int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
+{
+	int rc;
+
+	sdev->domain = &sw_blocked_domain;
+	rc = iommu_device_add(&sdev->dev, &sw_iommu_ops, group);
+	if (rc)
+		return rc;
+	mutex_lock(&dma_devs_lock);
+	list_add_tail(&sdev->dma_item, &dma_devs);
+	mutex_unlock(&dma_devs_lock);
+	return 0;
+}
+
+void sw_iommu_dev_remove(struct sw_iommu_dev *sdev)
+{
+	mutex_lock(&dma_devs_lock);
+	list_del(&sdev->dma_item);
+	mutex_unlock(&dma_devs_lock);
+	iommu_device_remove(&sdev->dev);
+}
+
+static bool sw_fault(struct sw_dma_fault_info *fault, enum sw_dma_fault reason,
+		     uint64_t iova, bool write)
+{
+	if (fault) {
+		fault->reason = reason;
+		fault->iova = iova;
+		fault->write = write;
+	}
+	return false;
+}
+
+/* One leaf's worth of translation; false with @fault filled if refused */
+static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
+		    bool mark, struct io_pgtable_walk *walk,
+		    struct sw_dma_fault_info *fault)
+{
+	struct iommu_domain *domain =
+		__atomic_load_n(&sdev->domain, __ATOMIC_ACQUIRE);
+	struct paging_domain *pd;
+
+	/* Blocked, or a domain of another kind: nothing gets through */
+	if (domain->ops != &sw_domain_ops)
+		return sw_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
+	pd = to_paging_domain(domain);
+	if (iova > ULONG_MAX || !io_pgtable_lookup(&pd->pt, iova, walk))
+		return sw_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
+	if (!(walk->prot & (write ? IOPTE_WRITE : IOPTE_READ)))
+		return sw_fault(fault, write ? SW_DMA_NO_WRITE : SW_DMA_NO_READ,
+				iova, write);
+	if (mark && READ_ONCE(pd->dirty_tracking))
+		io_pgtable_mark_used(walk, write);
+	return true;
+}
+
+bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
+		  bool write, struct sw_dma_fault_info *fault)
+{
+	struct io_pgtable_walk walk;
+	uint64_t last;
+
+	if (!len)
+		return true;
+	if (check_add_overflow(iova, (uint64_t)len - 1, &last))
+		return sw_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
+	for (;;) {
+		if (!sw_walk(sdev, iova, write, false, &walk, fault))
+			return false;
+		if (walk.leaf_left > last - iova)
+			return true;
+		iova += walk.leaf_left;
+	}
+}
+
+void *sw_dma_translate(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
+		       bool write, size_t *len_out,
+		       struct sw_dma_fault_info *fault)
+{
+	struct io_pgtable_walk walk;
+
+	if (!sw_walk(sdev, iova, write, true, &walk, fault))
+		return NULL;
+	*len_out = min(len, walk.leaf_left);
+	return (void *)walk.host;
+}
+
+/* Copy between @buf and the IOVA range: to memory when @write */
+static bool sw_dma_rw(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
+		      size_t len, bool write, struct sw_dma_fault_info *fault)
+{
+	char *p = buf;
+	bool ok;
+
+	sw_dma_begin(sdev);
+	ok = sw_dma_check(sdev, iova, len, write, fault);
+	while (ok && len) {
+		size_t chunk;
+		char *host =
+			sw_dma_translate(sdev, iova, len, write, &chunk, fault);
+
+		/* Only an unmap racing with the transfer gets here */
+		if (!host) {
+			ok = false;
+			break;
+		}
+		if (write)
+			memcpy(host, p, chunk);
+		else
+			memcpy(p, host, chunk);
+		p += chunk;
+		iova += chunk;
+		len -= chunk;
+	}
+	sw_dma_end(sdev);
+	return ok;
+}
+
+bool sw_dma_read(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
+		 size_t len, struct sw_dma_fault_info *fault)
+{
+	return sw_dma_rw(sdev, iova, buf, len, false, fault);
+}
+
+bool sw_dma_write(struct sw_iommu_dev *sdev, uint64_t iova, const void *buf,
+		  size_t len, struct sw_dma_fault_info *fault)
+{
+	return sw_dma_rw(sdev, iova, (void *)buf, len, true, fault);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software IOMMU: the IOMMU driver of the emulated devices, and the DMA
+ * path through it.
+ *
+ * Its domains are 4-level radix tables of 4 KiB pages with 2 MiB and 1 GiB
+ * leaves, accessed and dirty bits, a 48-bit IOVA space and the x86 MSI
+ * window reserved, as a VT-d second stage table would give. A device DMAs
+ * by translating IOVAs through the domain its group is attached to, with
+ * the permissions of each leaf; writes set dirty bits while tracking is on.
+ *
+ * The DMA path takes no lock. A device brackets its DMA with
+ * sw_dma_begin() and sw_dma_end(); the host addresses a translation gives
+ * stay valid until sw_dma_end(), because an unmap, a detach or a replace
+ * does not return before every DMA section that might have seen the old
+ * translation has ended (sw_iommu_quiesce(), the IOTLB flush of this
+ * IOMMU). After an unmap returns, no device touches the pages it unmapped.
+ */
+#ifndef UIOMMUFD_DEVICE_SW_IOMMU_H
+#define UIOMMUFD_DEVICE_SW_IOMMU_H
+
+#include "iommu.h"
+
+/* A device behind the software IOMMU */
+struct sw_iommu_dev {
+	struct device dev;
+	/* The domain DMA translates through (NO_PASID), read locklessly */
+	struct iommu_domain *domain;
+	/* Odd while the device is inside a DMA section */
+	uint64_t dma_seq;
+	/* On the list of devices an unmap waits for */
+	struct list_head dma_item;
+};
+
+static inline struct sw_iommu_dev *to_sw_iommu_dev(struct device *dev)
+{
+	return container_of(dev, struct sw_iommu_dev, dev);
+}
+
+/*
+ * Put @sdev behind the software IOMMU, in @group (NULL: a group of its own).
+ * Its name must be set. Returns 0 or -errno.
+ */
+int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group);
+void sw_iommu_dev_remove(struct sw_iommu_dev *sdev);
+bool sw_iommu_is_dev(struct device *dev);
+
+/*
+ * Wait until every DMA section that began before this call has ended: the
+ * IOTLB flush after a translation was removed or replaced.
+ */
+void sw_iommu_quiesce(void);
+
+/* Why a DMA failed, as a device reports it */
+enum sw_dma_fault {
+	SW_DMA_OK = 0,
+	SW_DMA_NOT_MAPPED, /* no translation (or the device is blocked) */
+	SW_DMA_NO_READ,	   /* the leaf does not allow reading */
+	SW_DMA_NO_WRITE,   /* the leaf does not allow writing */
+};
+
+struct sw_dma_fault_info {
+	enum sw_dma_fault reason;
+	uint64_t iova; /* the first IOVA that failed */
+	bool write;    /* the access was a write */
+};
+
+static inline void sw_dma_begin(struct sw_iommu_dev *sdev)
+{
+	__atomic_add_fetch(&sdev->dma_seq, 1, __ATOMIC_RELAXED);
+	/* Pairs with the fence in sw_iommu_quiesce(): see sw_iommu.c */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void sw_dma_end(struct sw_iommu_dev *sdev)
+{
+	__atomic_add_fetch(&sdev->dma_seq, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Inside a DMA section: check that the whole of [iova, iova + len) can be
+ * read (@write false) or written, without touching memory or the accessed
+ * and dirty bits. Returns true, or false with @fault filled.
+ */
+bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
+		  bool write, struct sw_dma_fault_info *fault);
+
+/*
+ * Inside a DMA section: the host address of @iova for a read or a write,
+ * and in *@len_out how many bytes are contiguous from there (at most @len).
+ * NULL with @fault filled when the access is not allowed. A write marks the
+ * leaf dirty when the domain tracks dirty pages.
+ */
+void *sw_dma_translate(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
+		       bool write, size_t *len_out,
+		       struct sw_dma_fault_info *fault);
+
+/*
+ * Whole transfers, each its own DMA section and each checked in full
+ * before any byte moves: a transfer that faults anywhere touches nothing
+ * (unless the range is unmapped while the transfer runs, which real
+ * hardware leaves undefined too). Return true, or false with @fault filled.
+ */
+bool sw_dma_read(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
+		 size_t len, struct sw_dma_fault_info *fault);
+bool sw_dma_write(struct sw_iommu_dev *sdev, uint64_t iova, const void *buf,
+		  size_t len, struct sw_dma_fault_info *fault);
+
+#endif

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An emulated PCI function: its configuration space, its BARs and its
+ * interrupt outputs. Device models (the DMA engine, edu) build one and
+ * give it behaviour; a host (the vfio-pci front, src/vfio/vfio_pci.c)
+ * exposes it and delivers its interrupts.
+ *
+ * Configuration space is one array with a write mask per byte: what the
+ * host writes lands only in writable bits, so BAR sizing, the command
+ * register and the capability controls behave as hardware does. The
+ * function does DMA as a device behind the software IOMMU (sdev), or,
+ * in no-IOMMU mode, straight to host addresses.
+ */
+#ifndef UIOMMUFD_EMU_PCI_DEV_H
+#define UIOMMUFD_EMU_PCI_DEV_H
+
+#include <linux/pci_regs.h>
+
+#include "../device/sw_iommu.h"
+
+#define PCI_NUM_BARS 6
+
+struct pci_dev;
+
+/* Register BARs: naturally aligned accesses of 1, 2, 4 or 8 bytes */
+struct pci_bar_ops {
+	uint64_t (*read)(struct pci_dev *pdev, unsigned int bar, uint64_t off,
+			 unsigned int size);
+	void (*write)(struct pci_dev *pdev, unsigned int bar, uint64_t off,
+		      uint64_t val, unsigned int size);
+};
+
+struct pci_bar {
+	uint64_t size;	/* 0: no BAR */
+	uint32_t flags; /* PCI_BASE_ADDRESS_* type bits */
+	/* Memory BARs: the driver may mmap memfd; the device uses mem */
+	int memfd;
+	void *mem;
+	/* Register BARs: every access goes through ops */
+	const struct pci_bar_ops *ops;
+	/* Bytes at [hole_start, hole_end) are not mmappable (MSI-X table) */
+	uint64_t hole_start, hole_end;
+};
+
+/* How interrupts leave the function, set by its host */
+struct pci_host_ops {
+	/* An MSI(-X) message for @vector, or INTx asserted */
+	void (*notify)(struct pci_dev *pdev, unsigned int vector);
+	/* INTx deasserted */
+	void (*deassert)(struct pci_dev *pdev);
+	/* Bus master or INTx disable changed in the command register */
+	void (*command_changed)(struct pci_dev *pdev, uint16_t old_cmd);
+};
+
+/* What a device model does */
+struct pci_dev_ops {
+	/* Function level reset: registers back to power-on values */
+	void (*reset)(struct pci_dev *pdev);
+	/* The host opened/closed the function (start/stop engines) */
+	void (*enable)(struct pci_dev *pdev);
+	void (*disable)(struct pci_dev *pdev);
+	/* The command register changed (bus mastering on or off) */
+	void (*command_changed)(struct pci_dev *pdev, uint16_t old_cmd);
+	void (*release)(struct pci_dev *pdev);
+};
+
+/* Identity of a function, as its configuration header gives it */
+struct pci_dev_id {
+	uint16_t vendor, device;
+	uint16_t subsystem_vendor, subsystem_device;
+	uint32_t class_code; /* base, sub, prog-if */
+	uint8_t revision;
+};
+
+struct pci_dev {
+	/* The function as a device of the IOMMU core (name: "DDDD:BB:DD.F") */
+	struct sw_iommu_dev sdev;
+	bool noiommu;
+	struct pci_dev_id id;
+	const struct pci_dev_ops *ops;
+	const struct pci_host_ops *host_ops;
+	void *host;
+
+	/* Configuration space and the bits writes may change */
+	struct mutex cfg_lock;
+	unsigned int cfg_size;
+	uint8_t config[PCI_CFG_SPACE_EXP_SIZE];
+	uint8_t wmask[PCI_CFG_SPACE_EXP_SIZE];
+	uint8_t next_cap; /* where the next capability goes */
+	uint8_t msi_cap, msix_cap, exp_cap;
+	unsigned int msi_vectors, msix_vectors;
+	unsigned int msix_bar;
+	bool flr;
+
+	struct pci_bar bar[PCI_NUM_BARS];
+	/* INTx line level, as the model drives it */
+	bool intx_level;
+};
+
+static inline struct pci_dev *sdev_to_pci_dev(struct sw_iommu_dev *sdev)
+{
+	return container_of(sdev, struct pci_dev, sdev);
+}
+
+/*
+ * Build a function: identity and header. @intx_pin is 0 (none) or 1 (INTA).
+ * Returns 0 or -errno.
+ */
+int pci_dev_init(struct pci_dev *pdev, const char *name,
+		 const struct pci_dev_id *id, const struct pci_dev_ops *ops,
+		 uint8_t intx_pin);
+void pci_dev_deinit(struct pci_dev *pdev);
+/* A register BAR; @size a power of two of at least 16 */
+void pci_dev_add_bar_regs(struct pci_dev *pdev, unsigned int bar, uint64_t size,
+			  uint32_t flags, const struct pci_bar_ops *ops);
+/* A memory BAR the driver can mmap; Returns 0 or -errno */
+int pci_dev_add_bar_mem(struct pci_dev *pdev, unsigned int bar, uint64_t size,
+			uint32_t flags);
+/* Capabilities; each returns 0 or -ENOSPC */
+int pci_dev_add_msi(struct pci_dev *pdev, unsigned int vectors);
+int pci_dev_add_msix(struct pci_dev *pdev, unsigned int vectors,
+		     unsigned int bar, uint32_t table_offset,
+		     uint32_t pba_offset);
+int pci_dev_add_express(struct pci_dev *pdev, bool flr);
+
+/* Host side: configuration accesses of 1, 2 or 4 bytes, naturally aligned */
+uint32_t pci_config_read(struct pci_dev *pdev, unsigned int off,
+			 unsigned int size);
+void pci_config_write(struct pci_dev *pdev, unsigned int off, uint32_t val,
+		      unsigned int size);
+/* Function level reset, as the host does it: the model's state only */
+void pci_dev_reset(struct pci_dev *pdev);
+
+/* Device side */
+static inline uint16_t pci_command(struct pci_dev *pdev)
+{
+	return (uint16_t)(__atomic_load_n(&pdev->config[PCI_COMMAND],
+					  __ATOMIC_RELAXED) |
+			  __atomic_load_n(&pdev->config[PCI_COMMAND + 1],
+					  __ATOMIC_RELAXED)
+				  << 8);
+}
+
+static inline bool pci_bus_master(struct pci_dev *pdev)
+{
+	return pci_command(pdev) & PCI_COMMAND_MASTER;
+}
+
+/* Interrupt @vector (MSI/MSI-X), or assert INTx when that is in use */
+void pci_irq_notify(struct pci_dev *pdev, unsigned int vector);
+/* The model's interrupt condition is gone: deassert INTx */
+void pci_irq_deassert(struct pci_dev *pdev);
+
+/* The "resource" lines of sysfs: where the BARs sit in a made-up space */
+uint64_t pci_bar_address(struct pci_dev *pdev, unsigned int bar);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DMA of an emulated PCI function (see pci_dma.h).
+ */
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "pci_dma.h"
+
+/* Bounce size of the no-IOMMU path */
+#define RAW_CHUNK (64 * 1024)
+
+static bool dma_fault(struct sw_dma_fault_info *fault, enum sw_dma_fault reason,
+		      uint64_t addr, bool write)
+{
+	if (fault) {
+		fault->reason = reason;
+		fault->iova = addr;
+		fault->write = write;
+	}
+	return false;
+}
+
+/*
+ * No IOMMU: the bus address is the host address. A copy between our own
+ * addresses through the kernel reports a bad one as EFAULT instead of
+ * faulting the process.
+ */
+static bool raw_rw(uint64_t addr, void *buf, size_t len, bool write,
+		   struct sw_dma_fault_info *fault)
+{
+	struct iovec local = {.iov_base = buf, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr,
+			       .iov_len = len};
+	ssize_t n;
+
+	if (!len)
+		return true;
+	n = write ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0)
+		  : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return true;
+	return dma_fault(fault, write ? SW_DMA_NO_WRITE : SW_DMA_NO_READ,
+			 addr + (n > 0 ? (uint64_t)n : 0), write);
+}
+
+bool pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf, size_t len,
+		  struct sw_dma_fault_info *fault)
+{
+	if (!pci_bus_master(pdev))
+		return dma_fault(fault, SW_DMA_NOT_MAPPED, addr, false);
+	if (pdev->noiommu)
+		return raw_rw(addr, buf, len, false, fault);
+	return sw_dma_read(&pdev->sdev, addr, buf, len, fault);
+}
+
+bool pci_dma_write(struct pci_dev *pdev, uint64_t addr, const void *buf,
+		   size_t len, struct sw_dma_fault_info *fault)
+{
+	if (!pci_bus_master(pdev))
+		return dma_fault(fault, SW_DMA_NOT_MAPPED, addr, true);
+	if (pdev->noiommu)
+		return raw_rw(addr, (void *)buf, len, true, fault);
+	return sw_dma_write(&pdev->sdev, addr, buf, len, fault);
+}
+
+static bool raw_copy(uint64_t dst, uint64_t src, size_t len,
+		     struct sw_dma_fault_info *fault)
+{
+	char buf[RAW_CHUNK];
+
+	while (len) {
+		size_t n = min(len, sizeof(buf));
+
+		if (!raw_rw(src, buf, n, false, fault) ||
+		    !raw_rw(dst, buf, n, true, fault))
+			return false;
+		src += n;
+		dst += n;
+		len -= n;
+	}
+	return true;
+}
+
+/*
+ * Through the IOMMU, in one DMA section: both ranges checked first, then
+ * copied piece by piece, each piece as long as both sides stay contiguous.
+ */
+static bool iommu_copy(struct sw_iommu_dev *sdev, uint64_t dst, uint64_t src,
+		       size_t len, struct sw_dma_fault_info *fault)
+{
+	bool ok;
+
+	sw_dma_begin(sdev);
+	ok = sw_dma_check(sdev, src, len, false, fault) &&
+	     sw_dma_check(sdev, dst, len, true, fault);
+	while (ok && len) {
+		size_t src_len, dst_len, n;
+		void *s = sw_dma_translate(sdev, src, len, false, &src_len,
+					   fault);
+		void *d = s ? sw_dma_translate(sdev, dst, len, true, &dst_len,
+					       fault)
+			    : NULL;
+
+		/* Only an unmap racing with the copy fails here */
+		if (!d) {
+			ok = false;
+			break;
+		}
+		n = min(src_len, dst_len);
+		memmove(d, s, n);
+		src += n;
+		dst += n;
+		len -= n;
+	}
+	sw_dma_end(sdev);
+	return ok;
+}
+
+bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
+		  struct sw_dma_fault_info *fault)
+{
+	if (!pci_bus_master(pdev))
+		return dma_fault(fault, SW_DMA_NOT_MAPPED, src, false);
+	if (pdev->noiommu)
+		return raw_copy(dst, src, len, fault);
+	return iommu_copy(&pdev->sdev, dst, src, len, fault);
+}
+
+static void fill_pattern(void *dst, uint64_t pattern, uint64_t phase,
+			 size_t len)
+{
+	unsigned char pat[8];
+	unsigned char *d = dst;
+
+	for (unsigned int i = 0; i != 8; i++)
+		pat[i] = (unsigned char)(pattern >> (8 * ((phase + i) % 8)));
+	for (; len >= 8; len -= 8, d += 8)
+		memcpy(d, pat, 8);
+	memcpy(d, pat, len);
+}
+
+bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
+		  size_t len, struct sw_dma_fault_info *fault)
+{
+	struct sw_iommu_dev *sdev = &pdev->sdev;
+	uint64_t start = dst;
+	char buf[RAW_CHUNK];
+	bool ok;
+
+	if (!pci_bus_master(pdev))
+		return dma_fault(fault, SW_DMA_NOT_MAPPED, dst, true);
+	if (pdev->noiommu) {
+		for (ok = true; ok && len;) {
+			size_t n = min(len, sizeof(buf));
+
+			fill_pattern(buf, pattern, dst - start, n);
+			ok = raw_rw(dst, buf, n, true, fault);
+			dst += n;
+			len -= n;
+		}
+		return ok;
+	}
+	sw_dma_begin(sdev);
+	ok = sw_dma_check(sdev, dst, len, true, fault);
+	while (ok && len) {
+		size_t n;
+		void *d = sw_dma_translate(sdev, dst, len, true, &n, fault);
+
+		if (!d) {
+			ok = false;
+			break;
+		}
+		fill_pattern(d, pattern, dst - start, n);
+		dst += n;
+		len -= n;
+	}
+	sw_dma_end(sdev);
+	return ok;
+}

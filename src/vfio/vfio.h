@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VFIO on the engine: the devices userspace drivers reach through VFIO, the
+ * groups they belong to, and the files that expose them, as the kernel's
+ * drivers/vfio/ has them with CONFIG_VFIO_GROUP, CONFIG_VFIO_DEVICE_CDEV and
+ * CONFIG_IOMMUFD_VFIO_CONTAINER (the container is an iommufd context).
+ *
+ * A vfio_device is a device driver's face to userspace: regions, interrupts,
+ * reset (its ops). The core here handles what is the same for every
+ * device: the two ways of opening it (group file or cdev), binding it to an
+ * iommufd, attaching it to an IOAS or HWPT, and the order rules between
+ * those steps.
+ */
+#ifndef UIOMMUFD_VFIO_VFIO_H
+#define UIOMMUFD_VFIO_VFIO_H
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/types.h>
+
+#include <uiommufd/uiommufd.h>
+#include <uiommufd/vfio.h>
+
+#include "../core/iommufd_private.h"
+
+struct device;
+struct iommufd_device;
+struct iommufd_file;
+struct vfio_device;
+struct vfio_group;
+
+/* Major numbers of the character devices (dynamic ones in the kernel) */
+#define VFIO_MISC_MAJOR	 10
+#define VFIO_MISC_MINOR	 196 /* /dev/vfio/vfio */
+#define VFIO_DEV_MAJOR	 247 /* /dev/vfio/devices/vfioN ("vfio-dev") */
+#define VFIO_GROUP_MAJOR 248 /* /dev/vfio/N ("vfio") */
+
+/* A growing chain of capabilities for an info ioctl (vfio_info_cap) */
+struct vfio_info_cap {
+	struct vfio_info_cap_header *buf;
+	size_t size;
+};
+
+struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
+					       size_t size, uint16_t id,
+					       uint16_t version);
+/* Make the chain's offsets count from @offset (where it lands for the user) */
+void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset);
+int vfio_info_add_capability(struct vfio_info_cap *caps,
+			     struct vfio_info_cap_header *cap, size_t size);
+
+/*
+ * Validate the header of VFIO_DEVICE_SET_IRQS against @num_irqs of
+ * @hdr->index; *@data_size gets the size of the payload that follows.
+ */
+int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
+				       unsigned int num_irqs,
+				       unsigned int max_irq_type,
+				       size_t *data_size);
+
+/* What a device driver provides. User pointers are the caller's. */
+struct vfio_device_ops {
+	const char *name;
+	/* First open and last close of the device, by either path */
+	int (*open_device)(struct vfio_device *vdev);
+	void (*close_device)(struct vfio_device *vdev);
+	/* The ioctls the core does not handle itself */
+	long (*ioctl)(struct vfio_device *vdev, unsigned int cmd,
+		      unsigned long arg);
+	int (*get_region_info_caps)(struct vfio_device *vdev,
+				    struct vfio_region_info *info,
+				    struct vfio_info_cap *caps);
+	/* VFIO_DEVICE_FEATURE numbers the core does not know */
+	int (*device_feature)(struct vfio_device *vdev, uint32_t flags,
+			      void *arg, size_t argsz);
+	ssize_t (*read)(struct vfio_device *vdev, void *ubuf, size_t count,
+			uint64_t *ppos);
+	ssize_t (*write)(struct vfio_device *vdev, const void *ubuf,
+			 size_t count, uint64_t *ppos);
+	int (*mmap)(struct vfio_device *vdev, void *addr, size_t length,
+		    int prot, int flags, uint64_t offset, void **out);
+	/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO/PCI_HOT_RESET need the file */
+	long (*ioctl_file)(struct vfio_device *vdev, struct iommufd_ctx *ictx,
+			   unsigned int cmd, unsigned long arg);
+};
+
+enum vfio_group_type {
+	VFIO_IOMMU,    /* behind an IOMMU: translated DMA */
+	VFIO_NO_IOMMU, /* unsafe: the device reaches memory untranslated */
+};
+
+struct vfio_device {
+	/* The device behind its IOMMU; for a no-IOMMU device, not behind any */
+	struct device *dev;
+	const struct vfio_device_ops *ops;
+	struct vfio_group *group;
+	/* N of /dev/vfio/devices/vfioN; no cdev for a no-IOMMU device */
+	unsigned int index;
+	struct list_head group_item;
+	/* The kernel's dev_set lock: opening, binding and attaching */
+	struct mutex lock;
+	unsigned int open_count;
+	bool cdev_opened;
+	struct iommufd_device *iommufd_device;
+	bool iommufd_attached;
+	/* PASIDs attached besides NO_PASID */
+	uint32_t *pasids;
+	unsigned int npasids;
+};
+
+/* One open of a device: the cdev, or a descriptor from the group */
+struct vfio_device_file {
+	struct vfio_device *device;
+	struct vfio_group *group; /* NULL for the cdev */
+	/* Set once the device is open for this file; ioctls need it */
+	bool access_granted;
+	struct iommufd_ctx *iommufd;
+	uint32_t devid;
+};
+
+/* Registration of a device by its driver (at engine start) */
+int vfio_register_device(struct vfio_device *vdev, struct device *dev,
+			 const struct vfio_device_ops *ops,
+			 enum vfio_group_type type);
+
+/* Files: open a device's cdev, a group, or the container */
+int vfio_device_cdev_open(unsigned int index, int flags);
+int vfio_group_open(const char *name, int flags);
+int vfio_container_open(int flags);
+
+/* The iommufd context behind an iommufd or container descriptor */
+struct iommufd_ctx *iommufd_ctx_from_fd(int fd);
+
+/* group.c, for device.c */
+struct vfio_group *vfio_group_find_or_create(struct iommu_group *iommu_group,
+					     enum vfio_group_type type);
+void vfio_group_add_device(struct vfio_group *group, struct vfio_device *vdev);
+int vfio_device_block_group(struct vfio_device *vdev);
+void vfio_device_unblock_group(struct vfio_device *vdev);
+bool vfio_group_has_iommu_locked(struct vfio_group *group);
+void vfio_group_lock(struct vfio_group *group);
+void vfio_group_unlock(struct vfio_group *group);
+struct iommufd_ctx *vfio_group_iommufd(struct vfio_group *group);
+bool vfio_group_is_noiommu(struct vfio_group *group);
+/* Minor number of the group named @name ("N", "noiommu-N"), or -ENOENT */
+int vfio_group_minor(const char *name);
+
+/* device.c, for group.c */
+struct vfio_device *vfio_device_find(unsigned int index);
+int vfio_device_group_open_file(struct vfio_device *vdev, int flags);
+bool vfio_device_is_noiommu(struct vfio_device *vdev);
+
+/*
+ * The no-IOMMU mode switch (the vfio module's enable_unsafe_noiommu_mode):
+ * without it no-IOMMU devices are not registered at all.
+ */
+extern bool vfio_noiommu;
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vfio-pci for emulated PCI functions: the kernel's vfio_pci_core as it
+ * serves a function to userspace, here serving a struct pci_dev.
+ *
+ * Regions: BAR0-5, ROM, config space and VGA at index << 40 of the device
+ * file, as vfio-pci lays them out. Interrupts: INTx (maskable, masked
+ * automatically when it fires), MSI, MSI-X, the error and the request
+ * notifiers, each delivered by signalling the eventfd userspace gave in
+ * VFIO_DEVICE_SET_IRQS.
+ */
+#ifndef UIOMMUFD_VFIO_VFIO_PCI_H
+#define UIOMMUFD_VFIO_VFIO_PCI_H
+
+#include "../emu/pci_dev.h"
+#include "vfio.h"
+
+#define VFIO_PCI_OFFSET_SHIFT	    40
+#define VFIO_PCI_OFFSET_TO_INDEX(o) ((o) >> VFIO_PCI_OFFSET_SHIFT)
+#define VFIO_PCI_INDEX_TO_OFFSET(i) ((uint64_t)(i) << VFIO_PCI_OFFSET_SHIFT)
+#define VFIO_PCI_OFFSET_MASK	    ((1ULL << VFIO_PCI_OFFSET_SHIFT) - 1)
+
+struct vfio_pci_core {
+	struct vfio_device vdev;
+	struct pci_dev *pdev;
+
+	/* Interrupt configuration (SET_IRQS), serialised by igate */
+	struct mutex igate;
+	/* Delivery state, also taken by the device side to signal */
+	struct mutex irqlock;
+	/* VFIO_PCI_{INTX,MSI,MSIX}_IRQ_INDEX, or VFIO_PCI_NUM_IRQS for none */
+	unsigned int irq_type;
+	/* Our duplicates of the user's eventfds, -1 for none */
+	int intx_trigger;
+	bool intx_masked;
+	int *msi_triggers;
+	unsigned int msi_nvec;
+	int err_trigger;
+	int req_trigger;
+	/* Low power entry (VFIO_DEVICE_FEATURE_LOW_POWER_*) */
+	bool low_power;
+};
+
+static inline struct vfio_pci_core *to_vfio_pci(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vfio_pci_core, vdev);
+}
+
+/* Serve @pdev as a vfio-pci device; its DMA goes through its IOMMU group */
+int vfio_pci_register(struct vfio_pci_core *vpci, struct pci_dev *pdev);
+
+/* vfio_pci_intrs.c */
+extern const struct pci_host_ops vfio_pci_host_ops;
+unsigned int vfio_pci_irq_count(struct vfio_pci_core *vpci, unsigned int index);
+long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core *vpci, void *arg);
+long vfio_pci_ioctl_set_irqs(struct vfio_pci_core *vpci, void *arg);
+/* Close: every interrupt off and every eventfd let go */
+void vfio_pci_irqs_disable(struct vfio_pci_core *vpci);
+void vfio_pci_irqs_init(struct vfio_pci_core *vpci);
+
+#endif
