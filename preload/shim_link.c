@@ -20,8 +20,11 @@ static const char *shim_link_path(int dirfd, const char *path, char *real,
 				  size_t size, struct shim_match *m, int *err)
 {
 	*err = 0;
-	if (!shim_path_lookup(dirfd, path, m))
+	m->route = NULL;
+	if (!shim_path_lookup(dirfd, path, m)) {
+		m->route = NULL;
 		return NULL;
+	}
 	if (m->route->redirect) {
 		*err = shim_route_redirect(m, real, size);
 		return *err ? NULL : real;
@@ -61,7 +64,7 @@ SHIM_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf,
 SHIM_EXPORT char *realpath(const char *path, char *resolved)
 {
 	char real[PATH_MAX], out[PATH_MAX];
-	struct shim_match m = {0};
+	struct shim_match m;
 	shim_realpath_fn fn = REAL(realpath);
 	const char *target;
 	int err;

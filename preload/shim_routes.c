@@ -14,10 +14,11 @@
 
 /*
  * Misc character devices have major 10. The kernel gives /dev/iommu a
- * dynamic minor; a fixed one keeps the node stable across runs.
+ * dynamic minor (dynamic misc minors start at 256 since Linux 6.x); a fixed
+ * one, the one 7.2 gives it, keeps the node stable across runs.
  */
 #define MISC_MAJOR	 10
-#define SHIM_IOMMU_MINOR 120
+#define SHIM_IOMMU_MINOR 257
 
 /* The engine's open knows O_CLOEXEC and the file status flags */
 static int shim_iommu_open(const struct shim_match *m, int flags, mode_t mode)

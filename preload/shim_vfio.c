@@ -251,8 +251,15 @@ static void tree_link(struct shim_tree *t, const char *target, const char *fmt,
 	va_end(ap);
 }
 
-/* The host's entries of a listed directory: links to where they are */
-static void tree_mirror(struct shim_tree *t, const char *dir)
+static bool shim_is_device(const char *name, size_t len);
+static bool shim_is_group(const char *name, size_t len);
+
+/*
+ * The host's entries of a listed directory: links to where they are. An
+ * emulated device or group of the same name hides the host's.
+ */
+static void tree_mirror(struct shim_tree *t, const char *dir,
+			bool (*ours)(const char *name, size_t len))
 {
 	char target[PATH_MAX];
 	struct dirent *d;
@@ -263,7 +270,7 @@ static void tree_mirror(struct shim_tree *t, const char *dir)
 	if (!real)
 		return;
 	while ((d = readdir(real))) {
-		if (d->d_name[0] == '.')
+		if (d->d_name[0] == '.' || ours(d->d_name, strlen(d->d_name)))
 			continue;
 		snprintf(target, sizeof(target), "%s/%s", dir, d->d_name);
 		tree_link(t, target, "%s/%s", dir + 1, d->d_name);
@@ -397,8 +404,8 @@ static void tree_build(struct shim_tree *t)
 {
 	bool noiommu = false;
 
-	tree_mirror(t, "/sys/bus/pci/devices");
-	tree_mirror(t, "/sys/kernel/iommu_groups");
+	tree_mirror(t, "/sys/bus/pci/devices", shim_is_device);
+	tree_mirror(t, "/sys/kernel/iommu_groups", shim_is_group);
 	tree_mkdirs(t, "sys/class/vfio");
 	tree_mkdirs(t, "sys/class/vfio-dev");
 	tree_mkdirs(t, "sys/dev/char");

@@ -9,6 +9,7 @@
  *   udma,group=7              in IOMMU group 7 (devices can share one)
  *   udma,name=5546:00:03.0    at that PCI address
  *   udma,noiommu              not behind any IOMMU: VFIO no-IOMMU mode
+ *   edu                       QEMU's "edu" educational device
  *
  * UIOMMUFD_DEVICES holds the list the process starts with (uiommufd-run
  * --device sets it); uiommufd_devices_add() adds more. Devices live until
@@ -47,6 +48,7 @@ struct emu_model {
 
 static const struct emu_model emu_models[] = {
 	{"udma", udma_create},
+	{"edu", edu_create},
 };
 
 struct emu_spec {

@@ -11,6 +11,7 @@
 
 /* Device models: a function named @name ("DDDD:BB:DD.F"), or ERR_PTR */
 struct pci_dev *udma_create(const char *name);
+struct pci_dev *edu_create(const char *name);
 
 /* Create the devices UIOMMUFD_DEVICES asks for, once */
 void emu_devices_init(void);

@@ -111,8 +111,7 @@ int pci_dev_init(struct pci_dev *pdev, const char *name,
 	cfg_set(pdev, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
 	wmask_set(pdev, PCI_COMMAND,
 		  PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-			  PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
-			  PCI_COMMAND_INTX_DISABLE,
+			  PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE,
 		  2);
 	wmask_set(pdev, PCI_CACHE_LINE_SIZE, 0xff, 1);
 	wmask_set(pdev, PCI_LATENCY_TIMER, 0xff, 1);

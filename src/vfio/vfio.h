@@ -79,6 +79,13 @@ struct vfio_device_ops {
 			 size_t count, uint64_t *ppos);
 	int (*mmap)(struct vfio_device *vdev, void *addr, size_t length,
 		    int prot, int flags, uint64_t offset, void **out);
+	/*
+	 * Does the name given to VFIO_GROUP_GET_DEVICE_FD select this device?
+	 * 1 yes, 0 no, or -errno for a name that is wrong for it.
+	 */
+	int (*match)(struct vfio_device *vdev, const char *buf);
+	/* The VF token given at bind (NULL: none): 0 or -errno */
+	int (*match_token_uuid)(struct vfio_device *vdev, const uint8_t *uuid);
 	/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO/PCI_HOT_RESET need the file */
 	long (*ioctl_file)(struct vfio_device *vdev, struct iommufd_ctx *ictx,
 			   unsigned int cmd, unsigned long arg);

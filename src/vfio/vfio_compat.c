@@ -7,6 +7,7 @@
  * first VFIO group joins. Type1 (v1) may unmap in the middle of a mapping:
  * it is served by turning huge pages off so any area can be split.
  */
+#include <linux/capability.h>
 #include <linux/vfio.h>
 
 #include "../iopt/io_pagetable.h"
@@ -245,8 +246,8 @@ static int iommufd_vfio_check_extension(struct iommufd_ctx *ictx,
 	case VFIO_UNMAP_ALL:
 		return !ictx->no_iommu_mode;
 	case VFIO_NOIOMMU_IOMMU:
-		/* There is no no-IOMMU VFIO driver in this engine */
-		return 0;
+		/* The engine has no-IOMMU devices (CONFIG_VFIO_NOIOMMU) */
+		return 1;
 	case VFIO_DMA_CC_IOMMU:
 		return iommufd_vfio_cc_iommu(ictx);
 	/* VFIO_UPDATE_VADDR cannot be done safely; nesting type1 is gone */
@@ -261,6 +262,12 @@ static int iommufd_vfio_set_iommu(struct iommufd_ctx *ictx, unsigned long type)
 	struct iommufd_ioas *ioas;
 	int rc = 0;
 
+	/*
+	 * A container of no-IOMMU groups takes the no-IOMMU type and nothing
+	 * else; nothing is set up for it, as no translation will exist.
+	 */
+	if (type == VFIO_NOIOMMU_IOMMU && no_iommu_mode)
+		return ufd_capable(CAP_SYS_RAWIO) ? 0 : -EPERM;
 	if ((type != VFIO_TYPE1_IOMMU && type != VFIO_TYPE1v2_IOMMU) ||
 	    no_iommu_mode)
 		return -EINVAL;

@@ -307,6 +307,23 @@ static void vfio_df_group_close(struct vfio_device_file *df)
 
 /* The cdev path */
 
+/* The VF token of BIND_IOMMUFD, for the driver to check */
+static int vfio_df_check_token(struct vfio_device *vdev,
+			       const struct vfio_device_bind_iommufd *bind)
+{
+	uint8_t uuid[16];
+
+	if (!vdev->ops->match_token_uuid)
+		return (bind->flags & VFIO_DEVICE_BIND_FLAG_TOKEN) ? -EINVAL
+								   : 0;
+	if (!(bind->flags & VFIO_DEVICE_BIND_FLAG_TOKEN))
+		return vdev->ops->match_token_uuid(vdev, NULL);
+	if (copy_from_user(uuid, u64_to_user_ptr(bind->token_uuid_ptr),
+			   sizeof(uuid)))
+		return -EFAULT;
+	return vdev->ops->match_token_uuid(vdev, uuid);
+}
+
 static long vfio_df_ioctl_bind_iommufd(struct vfio_device_file *df, void *arg)
 {
 	const uint32_t valid_flags = VFIO_DEVICE_BIND_FLAG_TOKEN;
@@ -339,11 +356,9 @@ static long vfio_df_ioctl_bind_iommufd(struct vfio_device_file *df, void *arg)
 		rc = -EINVAL;
 		goto out_unlock;
 	}
-	/* No VF token to match: the token flag is refused */
-	if (bind.flags & VFIO_DEVICE_BIND_FLAG_TOKEN) {
-		rc = -EINVAL;
+	rc = vfio_df_check_token(vdev, &bind);
+	if (rc)
 		goto out_unlock;
-	}
 	df->iommufd = iommufd_ctx_from_fd(bind.iommufd);
 	if (IS_ERR(df->iommufd)) {
 		rc = (int)PTR_ERR(df->iommufd);

@@ -250,14 +250,22 @@ static int vfio_group_ioctl_get_device_fd(struct vfio_group *group, void *arg)
 		rc = -EINVAL;
 		goto out_free;
 	}
+	/* The first device the name selects; a name wrong for it fails */
+	rc = 0;
 	mutex_lock(&group->group_lock);
 	list_for_each_entry (vdev, &group->devices, group_item) {
-		if (!strcmp(vdev->dev->name, name)) {
-			found = vdev;
+		if (vdev->ops->match)
+			rc = vdev->ops->match(vdev, name);
+		else
+			rc = !strcmp(vdev->dev->name, name);
+		if (rc) {
+			found = rc > 0 ? vdev : NULL;
 			break;
 		}
 	}
 	mutex_unlock(&group->group_lock);
+	if (rc < 0)
+		goto out_free;
 	rc = found ? vfio_device_group_open_file(found, O_CLOEXEC) : -ENODEV;
 out_free:
 	ufd_free(name);

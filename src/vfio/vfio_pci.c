@@ -8,6 +8,7 @@
  * to 8 bytes, clipped at the BAR's end, EIO while memory decoding is off,
  * and the MSI-X table (the host's) reading as ones and dropping writes.
  */
+#include <ctype.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -419,12 +420,66 @@ static int vfio_pci_device_feature(struct vfio_device *vdev, uint32_t flags,
 	}
 }
 
+/*
+ * A VF token is for SR-IOV functions and their PF; an emulated function is
+ * neither, so one given is an error.
+ */
+static int vfio_pci_match_token_uuid(struct vfio_device *vdev,
+				     const uint8_t *uuid)
+{
+	(void)vdev;
+	return uuid ? -EINVAL : 0;
+}
+
+/* "DDDD:BB:DD.F", optionally followed by " vf_token=<uuid>" */
+static bool uuid_valid(const char *s)
+{
+	for (int i = 0; i != 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+static int vfio_pci_match(struct vfio_device *vdev, const char *buf)
+{
+	const char *name = vdev->dev->name;
+	size_t len = strlen(name);
+	bool vf_token = false;
+
+	if (strncmp(name, buf, len))
+		return 0;
+	buf += len;
+	if (*buf && *buf != ' ')
+		return 0; /* another device whose name starts the same */
+	while (*buf) {
+		if (*buf == ' ') {
+			buf++;
+			continue;
+		}
+		if (vf_token || strncmp(buf, "vf_token=", 9))
+			return -EINVAL; /* unknown or repeated option */
+		buf += 9;
+		if (strlen(buf) < 36 || !uuid_valid(buf))
+			return -EINVAL;
+		vf_token = true;
+		buf += 36;
+	}
+	return vfio_pci_match_token_uuid(vdev,
+					 vf_token ? (const uint8_t *)buf : NULL)
+		       ?: 1;
+}
+
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name = "vfio-pci",
 	.open_device = vfio_pci_open_device,
 	.close_device = vfio_pci_close_device,
 	.ioctl = vfio_pci_ioctl,
 	.ioctl_file = vfio_pci_ioctl_file,
+	.match = vfio_pci_match,
+	.match_token_uuid = vfio_pci_match_token_uuid,
 	.get_region_info_caps = vfio_pci_get_region_info_caps,
 	.device_feature = vfio_pci_device_feature,
 	.read = vfio_pci_read,

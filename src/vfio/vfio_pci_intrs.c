@@ -213,11 +213,14 @@ long vfio_pci_ioctl_get_irq_info(struct vfio_pci_core *vpci, void *arg)
 		return -EINVAL;
 	info.flags = VFIO_IRQ_INFO_EVENTFD;
 	info.count = vfio_pci_irq_count(vpci, info.index);
+	/*
+	 * MSI-X vectors are allocated one by one (dynamic MSI-X), so a
+	 * function with MSI-X can grow its set; every other kind cannot.
+	 */
 	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
 		info.flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
-	else if (info.index != VFIO_PCI_MSIX_IRQ_INDEX)
+	else if (info.index != VFIO_PCI_MSIX_IRQ_INDEX || !vpci->pdev->msix_cap)
 		info.flags |= VFIO_IRQ_INFO_NORESIZE;
-	/* MSI-X vectors are allocated one by one (dynamic MSI-X): resizable */
 	return copy_to_user(arg, &info, minsz);
 }
 

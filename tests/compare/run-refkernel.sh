@@ -1,30 +1,38 @@
 #!/usr/bin/env bash
-# Record the output of errno_matrix on the real kernel (refkernel) as
-# expected-linux-7.2.txt, the reference check.sh compares uiommufd with.
+# Record what the real kernel answers, as the references check.sh and
+# check-vfio.sh compare uiommufd with:
+#   expected-linux-7.2.txt       errno_matrix (iommufd, its test module)
+#   expected-vfio-linux-7.2.txt  vfio_matrix (VFIO with two edu devices)
+# Both run on the kernel of vfio-refkernel.sh: Linux 7.2 with iommufd, its
+# test module, vfio-pci and the VFIO no-IOMMU mode, as distributions build
+# it (CONFIG_VFIO_NOIOMMU is what makes VFIO_CHECK_EXTENSION(NOIOMMU) 1).
 #
 #   tests/compare/run-refkernel.sh
 #
-# Environment: REFKERNEL (default /work/shared/tools/refkernel), CC (gcc).
+# Environment: CC (gcc), and those of vfio-refkernel.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-refkernel=${REFKERNEL:-/work/shared/tools/refkernel}
-out=$here/expected-linux-7.2.txt
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"${CC:-gcc}" -O1 -Wall -static -I "$top/include" "$here/errno_matrix.c" \
-	-o "$tmp/errno_matrix"
+src=$("$here/vfio-refkernel.sh" build | tail -1)
+release=$(cat "$(dirname "$src")/../../../include/config/kernel.release" 2>/dev/null || echo unknown)
 
-src=$("$refkernel" src | tail -1)
-release=$(cat "$src/include/config/kernel.release" 2>/dev/null || echo unknown)
+record() {
+	local prog=$1 out=$2
+	"${CC:-gcc}" -O1 -Wall -static -I "$top/include" "$here/$prog.c" \
+		-o "$tmp/$prog"
+	"$here/vfio-refkernel.sh" run "$tmp/$prog" >"$tmp/out.txt"
+	[ -s "$tmp/out.txt" ] || { echo "run-refkernel.sh: no output from $prog" >&2; exit 1; }
+	{
+		echo "# recorded from Linux $release (vfio-refkernel.sh) by run-refkernel.sh on $(date -u +%Y-%m-%d)"
+		cat "$tmp/out.txt"
+	} >"$here/$out"
+	echo "wrote $here/$out ($(wc -l <"$tmp/out.txt") lines)"
+}
 
-"$refkernel" run "$tmp/errno_matrix" >"$tmp/out.txt"
-[ -s "$tmp/out.txt" ] || { echo "run-refkernel.sh: no output" >&2; exit 1; }
-{
-	echo "# recorded from $(basename "$src") (kernel $release) by run-refkernel.sh on $(date -u +%Y-%m-%d)"
-	cat "$tmp/out.txt"
-} >"$out"
-echo "wrote $out ($(wc -l <"$tmp/out.txt") lines)"
+record errno_matrix expected-linux-7.2.txt
+record vfio_matrix expected-vfio-linux-7.2.txt

@@ -12,6 +12,9 @@
 #
 # Environment: VFIO_REFKERNEL_CACHE (default /var/cache/uiommufd-vfiokernel),
 # REFKERNEL (the refkernel tool), REFKERNEL_MEM (2G), REFKERNEL_TIMEOUT (600).
+# The kernel is the refkernel's configuration plus vfio-pci and the no-IOMMU
+# mode (as distributions build them); its iommufd test module is there too,
+# so errno_matrix runs on it as well.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -78,11 +81,13 @@ INIT
 	(cd "$work/root" && find . | cpio -o -H newc 2>/dev/null | gzip -1 >"$work/initrd.gz")
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "$MEM" \
 		-smp "$(nproc)" -nographic -no-reboot \
-		-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on \
+		-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on,aw-bits=48 \
 		-device edu,addr=04.0 -device edu,addr=05.0 \
 		-kernel "$kernel" -initrd "$work/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1 oops=panic intel_iommu=on" >"$work/console" 2>&1 || true
-	tr -d '\r' <"$work/console" | sed -n '/@@BEGIN@@/,/@@EXIT=/p' | sed '1d;$d'
+	# The program's lines only: not the kernel's or QEMU's messages
+	tr -d '\r' <"$work/console" | sed -n '/@@BEGIN@@/,/@@EXIT=/p' | sed '1d;$d' |
+		grep -v -e '^\[ *[0-9]*\.[0-9]*\]' -e '^qemu-system'
 	local rc
 	rc=$(tr -d '\r' <"$work/console" | sed -n 's/.*@@EXIT=\([0-9]*\)@@.*/\1/p' | tail -1)
 	if [ -z "$rc" ]; then
