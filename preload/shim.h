@@ -290,6 +290,8 @@ int shim_private_mkdirs(int dfd, const char *path);
 
 /* Route handlers: /proc files (shim_proc.c), debugfs (shim_debugfs.c) */
 int shim_proc_status_open(const struct shim_match *m, int flags, mode_t mode);
+bool shim_fdinfo_match(const struct shim_match *m);
+int shim_fdinfo_open(const struct shim_match *m, int flags, mode_t mode);
 bool shim_fail_nth_match(const struct shim_match *m);
 int shim_fail_nth_open(const struct shim_match *m, int flags, mode_t mode);
 int shim_proc_stat(const struct shim_match *m, struct statx *stx);

@@ -200,6 +200,63 @@ int shim_proc_status_open(const struct shim_match *m, int flags, mode_t mode)
 	return ret;
 }
 
+/*
+ * Route test for fdinfo: the file of an engine descriptor of this process.
+ * The descriptor number is the last number of the path.
+ */
+bool shim_fdinfo_match(const struct shim_match *m)
+{
+	unsigned long fd = m->args[m->nr_args - 1];
+
+	if (!shim_proc_self(m->path) && m->args[0] != (unsigned long)getpid())
+		return false;
+	return fd <= INT_MAX && shim_fd_ours((int)fd);
+}
+
+/*
+ * /proc/<pid>/fdinfo/<fd> of an engine descriptor: the kernel's lines for
+ * the descriptor, then the engine's (uiommufd_fdinfo()).
+ */
+int shim_fdinfo_open(const struct shim_match *m, int flags, mode_t mode)
+{
+	size_t len, extra_len;
+	char *text, *extra, *out;
+	long fd, efd;
+	int ret;
+
+	fd = syscall(SYS_openat, AT_FDCWD, m->path, flags, mode);
+	if (fd < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return (int)fd;
+	text = shim_read_all((int)fd, &len);
+	syscall(SYS_close, (int)fd);
+	efd = syscall(SYS_memfd_create, "fdinfo", MFD_CLOEXEC);
+	if (!text || efd < 0) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	ENGINE_CALL(uiommufd_fdinfo((int)m->args[m->nr_args - 1], (int)efd));
+	syscall(SYS_lseek, (int)efd, 0, SEEK_SET);
+	extra = shim_read_all((int)efd, &extra_len);
+	out = extra ? malloc(len + extra_len + 1) : NULL;
+	if (!out) {
+		free(extra);
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	memcpy(out, text, len);
+	memcpy(out + len, extra, extra_len);
+	ret = shim_text_fd(out, len + extra_len, flags);
+	free(out);
+	free(extra);
+out_free:
+	if (efd >= 0)
+		syscall(SYS_close, (int)efd);
+	free(text);
+	return ret;
+}
+
 /* Is @tid a thread of this process? */
 static bool shim_tid_ours(unsigned long tid)
 {

@@ -123,6 +123,9 @@ const struct shim_route shim_routes[] = {
 	SHIM_SYSFS_PATH("/sys/dev/char", true),
 	SHIM_SYSFS_PATH("/sys/module/vfio", true),
 	SHIM_SYSFS_PATH("/sys/module/vfio_pci", true),
+	/* The kernel's lines of an engine descriptor, and the engine's */
+	SHIM_PROC_TASK_FILE("fdinfo/#", .match = shim_fdinfo_match,
+			    .open = shim_fdinfo_open),
 	/* The kernel's text, with the engine's pinned pages added */
 	SHIM_PROC_TASK_FILE("status", .open = shim_proc_status_open),
 	/* Fault injection: the engine's fail-nth of the calling thread */

@@ -225,6 +225,19 @@ int uiommufd_proc_counters(pid_t pid, long *vm_pinned_kb, long *vm_locked_kb);
  */
 int uiommufd_dump(int fd, int out_fd);
 
+/**
+ * uiommufd_fdinfo() - what the engine adds to /proc/<pid>/fdinfo/<fd>
+ * @fd: a uiommufd descriptor
+ * @out_fd: where to write the lines
+ *
+ * The shim appends these lines to the kernel's fdinfo text of the
+ * descriptor: for an iommufd (or a VFIO container) the object graph as
+ * uiommufd_dump() gives it, its first line prefixed "uiommufd-"; for a
+ * VFIO device the kernel's "vfio-device-syspath:" line and what it is
+ * bound to. Returns 0, or -EBADF if @fd is not ours.
+ */
+int uiommufd_fdinfo(int fd, int out_fd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,8 @@
 
 #include <uiommufd/uiommufd.h>
 
+#include "../device/device.h"
+#include "../hwpt/hw_pagetable.h"
 #include "../iopt/account.h"
 #include "../iopt/io_pagetable.h"
 #include "../iopt/pages.h"
@@ -60,22 +62,29 @@ static void dump_ioas(int out, struct iommufd_ioas *ioas)
 	up_read(&iopt->iova_rwsem);
 }
 
-UFD_EXPORT int uiommufd_dump(int fd, int out)
+static void dump_hwpt(int out, struct iommufd_hw_pagetable *hwpt)
 {
-	struct iommufd_file *file = iommufd_file_get(fd);
-	struct iommufd_ctx *ictx;
+	if (hwpt_is_paging(hwpt)) {
+		struct iommufd_hwpt_paging *paging = to_hwpt_paging(hwpt);
+
+		dprintf(out, "  ioas %u%s%s%s%s\n", paging->ioas->obj.id,
+			paging->auto_domain ? " auto" : "",
+			hwpt->domain->dirty_ops ? " dirty-tracking" : "",
+			paging->nest_parent ? " nest-parent" : "",
+			paging->enforce_cache_coherency ? " coherent" : "");
+	} else {
+		dprintf(out, "  parent %u\n",
+			to_hwpt_nested(hwpt)->parent->common.obj.id);
+	}
+}
+
+/* The objects of a context, each with what it links to */
+static void dump_ctx(int out, struct iommufd_ctx *ictx)
+{
 	uint32_t id = 0;
 
-	if (!file)
-		return -EBADF;
-	if (file->ops->kind != UIOMMUFD_FD_IOMMUFD) {
-		iommufd_file_put(file);
-		return -EINVAL;
-	}
-	ictx = file->private_data;
-	dprintf(out, "iommufd fd %d account_mode %u user_locked_pages %ld\n",
-		fd, ictx->account_mode, ufd_acct_user_locked());
-
+	dprintf(out, "account_mode %u user_locked_pages %ld\n",
+		ictx->account_mode, ufd_acct_user_locked());
 	mutex_lock(&ictx->objects_lock);
 	while ((id = idt_next_used(&ictx->objects, id + 1))) {
 		struct iommufd_object *obj = idt_load(&ictx->objects, id);
@@ -89,15 +98,73 @@ UFD_EXPORT int uiommufd_dump(int fd, int out)
 				? iommufd_object_ops[obj->type].name
 				: "?",
 			refcount_read(&obj->users));
-		if (obj->type == IOMMUFD_OBJ_IOAS && iommufd_lock_obj(obj)) {
-			mutex_unlock(&ictx->objects_lock);
+		if (obj->type != IOMMUFD_OBJ_IOAS &&
+		    obj->type != IOMMUFD_OBJ_DEVICE &&
+		    obj->type != IOMMUFD_OBJ_HWPT_PAGING &&
+		    obj->type != IOMMUFD_OBJ_HWPT_NESTED)
+			continue;
+		if (!iommufd_lock_obj(obj))
+			continue;
+		/* Describing takes the object's own locks: not this one */
+		mutex_unlock(&ictx->objects_lock);
+		if (obj->type == IOMMUFD_OBJ_IOAS)
 			dump_ioas(out,
 				  container_of(obj, struct iommufd_ioas, obj));
-			iommufd_put_object(ictx, obj);
-			mutex_lock(&ictx->objects_lock);
-		}
+		else if (obj->type == IOMMUFD_OBJ_DEVICE)
+			iommufd_device_describe(
+				container_of(obj, struct iommufd_device, obj),
+				out);
+		else
+			dump_hwpt(out,
+				  container_of(obj, struct iommufd_hw_pagetable,
+					       obj));
+		iommufd_put_object(ictx, obj);
+		mutex_lock(&ictx->objects_lock);
 	}
 	mutex_unlock(&ictx->objects_lock);
+}
+
+/* The iommufd context of an iommufd or VFIO container file, or NULL */
+static struct iommufd_ctx *file_ctx(struct iommufd_file *file)
+{
+	if (file->ops->kind != UIOMMUFD_FD_IOMMUFD &&
+	    file->ops->kind != UIOMMUFD_FD_VFIO)
+		return NULL;
+	return file->private_data;
+}
+
+UFD_EXPORT int uiommufd_dump(int fd, int out)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+	struct iommufd_ctx *ictx;
+
+	if (!file)
+		return -EBADF;
+	ictx = file_ctx(file);
+	if (!ictx) {
+		iommufd_file_put(file);
+		return -EINVAL;
+	}
+	dprintf(out, "iommufd fd %d ", fd);
+	dump_ctx(out, ictx);
+	iommufd_file_put(file);
+	return 0;
+}
+
+UFD_EXPORT int uiommufd_fdinfo(int fd, int out)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+	struct iommufd_ctx *ictx;
+
+	if (!file)
+		return -EBADF;
+	ictx = file_ctx(file);
+	if (ictx) {
+		dprintf(out, "uiommufd-");
+		dump_ctx(out, ictx);
+	} else if (file->ops->show_fdinfo) {
+		file->ops->show_fdinfo(file, out);
+	}
 	iommufd_file_put(file);
 	return 0;
 }

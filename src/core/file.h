@@ -39,6 +39,8 @@ struct iommufd_file_ops {
 	 * fstat(); 0, or -ENOENT for a file without one.
 	 */
 	int (*devnode)(struct iommufd_file *file, char *buf, size_t size);
+	/* Lines of /proc/<pid>/fdinfo/<fd> after the kernel's own, to @out */
+	void (*show_fdinfo)(struct iommufd_file *file, int out);
 	/* Last reference gone */
 	void (*release)(struct iommufd_file *file);
 };

@@ -8,6 +8,8 @@
  * attached to a HWPT attaches the group; the other devices must attach to
  * the same HWPT and only add their reserved regions to the IOAS.
  */
+#include <stdio.h>
+
 #include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
 #include "../iopt/io_pagetable.h"
@@ -712,6 +714,28 @@ void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid)
 struct iommu_domain *iommufd_device_domain(struct iommufd_device *idev)
 {
 	return idev->dev->group->domain;
+}
+
+void iommufd_device_describe(struct iommufd_device *idev, int out)
+{
+	struct iommufd_group *igroup = idev->igroup;
+	struct iommufd_attach *attach;
+
+	mutex_lock(&igroup->lock);
+	dprintf(out, "  dev %s group %u", idev->dev->name, igroup->group->id);
+	for (unsigned int i = 0; i != igroup->npasids; i++) {
+		attach = igroup->pasids[i].published ? igroup->pasids[i].attach
+						     : NULL;
+		if (!attach || !attach_has_dev(attach, idev))
+			continue;
+		if (igroup->pasids[i].pasid == IOMMU_NO_PASID)
+			dprintf(out, " attached %u", attach->hwpt->obj.id);
+		else
+			dprintf(out, " pasid %u attached %u",
+				igroup->pasids[i].pasid, attach->hwpt->obj.id);
+	}
+	dprintf(out, "\n");
+	mutex_unlock(&igroup->lock);
 }
 
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)

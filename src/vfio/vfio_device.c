@@ -658,6 +658,25 @@ static int vfio_cdev_devnode(struct iommufd_file *file, char *buf, size_t size)
 	return 0;
 }
 
+/* As the kernel's, the device's sysfs path; then what it is bound to */
+static void vfio_device_show_fdinfo(struct iommufd_file *file, int out)
+{
+	struct vfio_device_file *df = file->private_data;
+	struct vfio_device *vdev = df->device;
+	char dom[8];
+
+	snprintf(dom, sizeof(dom), "%.4s", vdev->dev->name);
+	dprintf(out, "vfio-device-syspath: /sys/devices/pci%s:%.2s/%s\n", dom,
+		vdev->dev->name + 5, vdev->dev->name);
+	mutex_lock(&vdev->lock);
+	if (__atomic_load_n(&df->access_granted, __ATOMIC_ACQUIRE) &&
+	    vdev->iommufd_device)
+		dprintf(out, "uiommufd-device: devid %u %s\n",
+			vdev->iommufd_device->obj.id,
+			vdev->iommufd_attached ? "attached" : "not attached");
+	mutex_unlock(&vdev->lock);
+}
+
 /* A device file from the group: an anonymous inode, "[vfio-device]" */
 static const struct iommufd_file_ops vfio_device_fops = {
 	.kind = UIOMMUFD_FD_VFIO_DEVICE,
@@ -666,6 +685,7 @@ static const struct iommufd_file_ops vfio_device_fops = {
 	.write_at = vfio_device_fops_write_at,
 	.mmap = vfio_device_fops_mmap,
 	.release = vfio_device_fops_release,
+	.show_fdinfo = vfio_device_show_fdinfo,
 };
 
 /* The same file opened through /dev/vfio/devices/vfioN */
@@ -677,6 +697,7 @@ static const struct iommufd_file_ops vfio_cdev_fops = {
 	.mmap = vfio_device_fops_mmap,
 	.release = vfio_device_fops_release,
 	.devnode = vfio_cdev_devnode,
+	.show_fdinfo = vfio_device_show_fdinfo,
 };
 
 int vfio_device_cdev_open(unsigned int index, int flags)

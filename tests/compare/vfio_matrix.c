@@ -107,12 +107,12 @@ static const char *L(const char *fmt, ...)
 /* A call whose result (an fd) must not show: ok or errno */
 #define CALLOK(label, expr)                           \
 	({                                            \
-		long r_;                              \
+		long ok_;                              \
 		errno = 0;                            \
-		r_ = (long)(expr);                    \
+		ok_ = (long)(expr);                    \
 		printf("%s.%s %s\n", sec, (label),    \
-		       r_ < 0 ? ename(errno) : "ok"); \
-		r_;                                   \
+		       ok_ < 0 ? ename(errno) : "ok"); \
+		ok_;                                   \
 	})
 #define NOTE(fmt, ...) printf("%s." fmt "\n", sec, ##__VA_ARGS__)
 
