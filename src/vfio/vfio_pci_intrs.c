@@ -23,6 +23,11 @@ static struct vfio_pci_core *pdev_to_vpci(struct pci_dev *pdev)
 	return pdev->host;
 }
 
+/*
+ * The reader of the eventfd comes after everything the device did before
+ * interrupting, as PCIe orders an MSI after the DMA writes before it: the
+ * write to the eventfd is what orders them.
+ */
 static void signal_eventfd(int fd)
 {
 	if (fd >= 0)
@@ -52,8 +57,16 @@ static int eventfd_get(int fd)
 	target[len] = '\0';
 	if (strcmp(target, "anon_inode:[eventfd]"))
 		return -EINVAL;
-	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	return dup_fd < 0 ? -errno : dup_fd;
+	/*
+	 * dup() then close-on-exec rather than F_DUPFD_CLOEXEC: thread
+	 * sanitizers know dup() makes the same file (and so see the signal
+	 * on our descriptor reach the user's reader), not fcntl().
+	 */
+	dup_fd = dup(fd);
+	if (dup_fd < 0)
+		return -errno;
+	fcntl(dup_fd, F_SETFD, FD_CLOEXEC);
+	return dup_fd;
 }
 
 static void eventfd_put(int *fd)

@@ -507,6 +507,7 @@ static void pmd_copy(struct dpdk *k)
 	struct udma_desc *ring = (struct udma_desc *)mem;
 	uint64_t iova = (uintptr_t)mem, bar0 = 0;
 	struct pollfd pfd = {.fd = k->intr_fd, .events = POLLIN};
+	uint64_t n;
 	uint32_t v;
 
 	/* BAR0 is registers: the PMD reaches them through the device file */
@@ -531,7 +532,9 @@ static void pmd_copy(struct dpdk *k)
 	pwrite(k->dev, &v, 4, (off_t)(bar0 + UDMA_REG_CONTROL));
 	v = 1;
 	pwrite(k->dev, &v, 4, (off_t)(bar0 + UDMA_REG_RING_HEAD));
-	CHECK(poll(&pfd, 1, 5000) == 1, "no interrupt");
+	/* The interrupt thread of EAL reads the eventfd, then the PMD looks */
+	CHECK(poll(&pfd, 1, 5000) == 1 && read(k->intr_fd, &n, 8) == 8,
+	      "no interrupt");
 	CHECK(ring[0].status == UDMA_DESC_DONE &&
 		      !memcmp(mem + (1 << 20), mem + (2 << 20), 1 << 20),
 	      "copy");
