@@ -85,10 +85,11 @@ bool device_iommu_capable(struct device *dev, enum iommu_cap cap)
 	return dev->iommu_ops->capable && dev->iommu_ops->capable(dev, cap);
 }
 
-void iommu_get_resv_regions(struct device *dev, struct list_head *head)
+int iommu_get_resv_regions(struct device *dev, struct list_head *head)
 {
-	if (dev->iommu_ops->get_resv_regions)
-		dev->iommu_ops->get_resv_regions(dev, head);
+	if (!dev->iommu_ops->get_resv_regions)
+		return 0;
+	return dev->iommu_ops->get_resv_regions(dev, head);
 }
 
 void iommu_put_resv_regions(struct device *dev, struct list_head *head)

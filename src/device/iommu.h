@@ -77,8 +77,11 @@ struct iommu_ops {
 		struct device *dev, struct iommu_domain *parent, uint32_t flags,
 		const struct iommu_user_data *user_data);
 	bool (*capable)(struct device *dev, enum iommu_cap cap);
-	/* Append the device's reserved regions to head */
-	void (*get_resv_regions)(struct device *dev, struct list_head *head);
+	/*
+	 * Append the device's reserved regions to head: 0, or -ENOMEM with
+	 * whatever was appended left for iommu_put_resv_regions()
+	 */
+	int (*get_resv_regions)(struct device *dev, struct list_head *head);
 };
 
 /* A device behind an IOMMU: the kernel's struct device, what we need of it */
@@ -123,7 +126,7 @@ int iommu_device_add(struct device *dev, const struct iommu_ops *ops,
 		     struct iommu_group *group);
 void iommu_device_remove(struct device *dev);
 bool device_iommu_capable(struct device *dev, enum iommu_cap cap);
-void iommu_get_resv_regions(struct device *dev, struct list_head *head);
+int iommu_get_resv_regions(struct device *dev, struct list_head *head);
 void iommu_put_resv_regions(struct device *dev, struct list_head *head);
 
 /* DMA ownership */

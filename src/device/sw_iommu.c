@@ -161,18 +161,19 @@ static bool sw_capable(struct device *dev, enum iommu_cap cap)
 	}
 }
 
-static void sw_get_resv_regions(struct device *dev, struct list_head *head)
+static int sw_get_resv_regions(struct device *dev, struct list_head *head)
 {
 	struct iommu_resv_region *msi = ufd_new(struct iommu_resv_region);
 
 	(void)dev;
-	/* Without it the IOAS would not know the window: map there fails */
+	/* Without it the IOAS would not know the window: the attach fails */
 	if (!msi)
-		return;
+		return -ENOMEM;
 	msi->start = SW_MSI_START;
 	msi->length = SW_MSI_LAST - SW_MSI_START + 1;
 	msi->type = IOMMU_RESV_MSI;
 	list_add_tail(&msi->list, head);
+	return 0;
 }
 
 static const struct iommu_ops sw_iommu_ops = {

@@ -439,8 +439,10 @@ int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt,
 		return -EINVAL;
 
 	down_write(&iopt->iova_rwsem);
-	iommu_get_resv_regions(dev, &resv_regions);
+	rc = iommu_get_resv_regions(dev, &resv_regions);
 	list_for_each_entry (resv, &resv_regions, list) {
+		if (rc)
+			break;
 		if (resv->type == IOMMU_RESV_DIRECT_RELAXABLE)
 			continue;
 		rc = iopt_reserve_iova(iopt, resv->start,
