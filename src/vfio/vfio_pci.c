@@ -16,12 +16,6 @@
 
 #include "vfio_pci.h"
 
-static bool vfio_pci_memory_enabled(struct vfio_pci_core *vpci)
-{
-	return !vpci->low_power &&
-	       (pci_command(vpci->pdev) & PCI_COMMAND_MEMORY);
-}
-
 static int vfio_pci_open_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
@@ -39,6 +33,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
 	struct pci_dev *pdev = vpci->pdev;
 
+	vfio_pci_ioeventfds_clear(vpci);
 	vfio_pci_irqs_disable(vpci);
 	if (pdev->ops->disable)
 		pdev->ops->disable(pdev);
@@ -125,6 +120,8 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return vfio_pci_ioctl_set_irqs(vpci, uarg);
 	case VFIO_DEVICE_RESET:
 		return vfio_pci_ioctl_reset(vpci);
+	case VFIO_DEVICE_IOEVENTFD:
+		return vfio_pci_ioctl_ioeventfd(vpci, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -241,7 +238,7 @@ static ssize_t vfio_pci_config_rw(struct vfio_pci_core *vpci, char *ubuf,
 	return (ssize_t)done;
 }
 
-/* One BAR access of @size bytes at @off */
+/* One BAR access of @size bytes at @off (@ubuf: the caller's memory) */
 static int vfio_pci_bar_io(struct vfio_pci_core *vpci, unsigned int bar,
 			   char *ubuf, uint64_t off, unsigned int size,
 			   bool write)
@@ -491,6 +488,8 @@ int vfio_pci_register(struct vfio_pci_core *vpci, struct pci_dev *pdev)
 {
 	vpci->pdev = pdev;
 	vfio_pci_irqs_init(vpci);
+	mutex_init(&vpci->ioeventfds_lock);
+	INIT_LIST_HEAD(&vpci->ioeventfds);
 	pdev->host = vpci;
 	__atomic_store_n(&pdev->host_ops, &vfio_pci_host_ops, __ATOMIC_RELEASE);
 	return vfio_register_device(&vpci->vdev, &pdev->sdev.dev, &vfio_pci_ops,

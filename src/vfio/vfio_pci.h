@@ -14,6 +14,7 @@
 
 #include "../emu/pci_dev.h"
 #include "vfio.h"
+#include "vfio_virqfd.h"
 
 #define VFIO_PCI_OFFSET_SHIFT	    40
 #define VFIO_PCI_OFFSET_TO_INDEX(o) ((o) >> VFIO_PCI_OFFSET_SHIFT)
@@ -37,8 +38,14 @@ struct vfio_pci_core {
 	unsigned int msi_nvec;
 	int err_trigger;
 	int req_trigger;
+	/* INTx unmasked by an eventfd (SET_IRQS UNMASK with DATA_EVENTFD) */
+	struct vfio_virqfd *intx_unmask_virqfd;
 	/* Low power entry (VFIO_DEVICE_FEATURE_LOW_POWER_*) */
 	bool low_power;
+	/* VFIO_DEVICE_IOEVENTFD: BAR writes done when an eventfd fires */
+	struct mutex ioeventfds_lock;
+	struct list_head ioeventfds;
+	unsigned int ioeventfds_nr;
 };
 
 static inline struct vfio_pci_core *to_vfio_pci(struct vfio_device *vdev)
@@ -57,5 +64,18 @@ long vfio_pci_ioctl_set_irqs(struct vfio_pci_core *vpci, void *arg);
 /* Close: every interrupt off and every eventfd let go */
 void vfio_pci_irqs_disable(struct vfio_pci_core *vpci);
 void vfio_pci_irqs_init(struct vfio_pci_core *vpci);
+/* Our own descriptor of the user's eventfd @fd, or -EBADF/-EINVAL */
+int vfio_eventfd_get(int fd);
+
+/* vfio_pci_ioeventfd.c */
+long vfio_pci_ioctl_ioeventfd(struct vfio_pci_core *vpci, void *arg);
+void vfio_pci_ioeventfds_clear(struct vfio_pci_core *vpci);
+
+/* BARs decode memory accesses: enabled in the command register, awake */
+static inline bool vfio_pci_memory_enabled(struct vfio_pci_core *vpci)
+{
+	return !vpci->low_power &&
+	       (pci_command(vpci->pdev) & PCI_COMMAND_MEMORY);
+}
 
 #endif

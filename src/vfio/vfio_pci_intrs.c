@@ -39,7 +39,7 @@ static void signal_eventfd(int fd)
  * descriptor of it, or -EBADF (no such descriptor) or -EINVAL (not an
  * eventfd).
  */
-static int eventfd_get(int fd)
+int vfio_eventfd_get(int fd)
 {
 	char link[64], target[64];
 	ssize_t len;
@@ -258,6 +258,36 @@ static void intx_mask(struct vfio_pci_core *vpci)
 	mutex_unlock(&vpci->irqlock);
 }
 
+static void intx_unmask_handler(void *data)
+{
+	intx_unmask(data);
+}
+
+/* The unmask eventfd (KVM's resampler is the usual signaller) */
+static int intx_unmask_eventfd(struct vfio_pci_core *vpci, int32_t fd)
+{
+	struct vfio_virqfd *virqfd;
+	int ours;
+
+	if (fd < 0) {
+		vfio_virqfd_disable(vpci->intx_unmask_virqfd);
+		vpci->intx_unmask_virqfd = NULL;
+		return 0;
+	}
+	ours = vfio_eventfd_get(fd);
+	if (ours < 0)
+		return ours;
+	if (vpci->intx_unmask_virqfd) {
+		close(ours);
+		return -EBUSY;
+	}
+	virqfd = vfio_virqfd_enable(ours, intx_unmask_handler, vpci);
+	if (IS_ERR(virqfd))
+		return (int)PTR_ERR(virqfd);
+	vpci->intx_unmask_virqfd = virqfd;
+	return 0;
+}
+
 static int set_intx_unmask(struct vfio_pci_core *vpci, unsigned int start,
 			   unsigned int count, uint32_t flags, void *data)
 {
@@ -269,8 +299,7 @@ static int set_intx_unmask(struct vfio_pci_core *vpci, unsigned int start,
 		if (*(uint8_t *)data)
 			intx_unmask(vpci);
 	} else if (flags & VFIO_IRQ_SET_DATA_EVENTFD) {
-		/* An unmask eventfd needs a resampler: KVM's, not ours */
-		return -EOPNOTSUPP;
+		return intx_unmask_eventfd(vpci, *(int32_t *)data);
 	}
 	return 0;
 }
@@ -293,6 +322,9 @@ static int set_intx_mask(struct vfio_pci_core *vpci, unsigned int start,
 
 static void intx_disable(struct vfio_pci_core *vpci)
 {
+	/* Not under irqlock: the unmask handler takes it */
+	vfio_virqfd_disable(vpci->intx_unmask_virqfd);
+	vpci->intx_unmask_virqfd = NULL;
 	mutex_lock(&vpci->irqlock);
 	eventfd_put(&vpci->intx_trigger);
 	vpci->intx_masked = false;
@@ -316,7 +348,7 @@ static int set_intx_trigger(struct vfio_pci_core *vpci, unsigned int start,
 		int32_t fd = *(int32_t *)data;
 
 		if (fd >= 0) {
-			trigger = eventfd_get(fd);
+			trigger = vfio_eventfd_get(fd);
 			if (trigger < 0)
 				return trigger;
 		}
@@ -393,7 +425,7 @@ static int msi_set_block(struct vfio_pci_core *vpci, unsigned int start,
 		if (start + i >= vpci->msi_nvec)
 			return -EINVAL;
 		if (fds[i] >= 0) {
-			trigger = eventfd_get(fds[i]);
+			trigger = vfio_eventfd_get(fds[i]);
 			if (trigger < 0) {
 				mutex_lock(&vpci->irqlock);
 				while (i--)
@@ -484,7 +516,7 @@ static int set_ctx_trigger_single(struct vfio_pci_core *vpci, int *trigger,
 	if (fd < -1)
 		return -EINVAL;
 	if (fd >= 0) {
-		fd = eventfd_get(fd);
+		fd = vfio_eventfd_get(fd);
 		if (fd < 0)
 			return fd;
 	}

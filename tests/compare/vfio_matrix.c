@@ -967,6 +967,86 @@ static void sec_irq(void)
 		      0, 0, NULL, 0));
 }
 
+/* VFIO_DEVICE_IOEVENTFD: a BAR write done when an eventfd fires */
+static int ioeventfd(int dev, uint64_t offset, uint64_t data, uint32_t flags,
+		     int32_t fd, uint32_t argsz)
+{
+	struct vfio_device_ioeventfd e = {.argsz = argsz,
+					  .flags = flags,
+					  .offset = offset,
+					  .data = data,
+					  .fd = fd};
+
+	return ioctl(dev, VFIO_DEVICE_IOEVENTFD, &e);
+}
+
+static void sec_ioeventfd(void)
+{
+	const uint32_t sz = sizeof(struct vfio_device_ioeventfd);
+	int efd = eventfd(0, EFD_CLOEXEC), efd2 = eventfd(0, EFD_CLOEXEC);
+	int other, g;
+	uint64_t one = 1;
+	uint16_t cmd;
+	struct bound b;
+
+	if (bind_attach(0, &b))
+		fail("bind_attach");
+	cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	pwrite(b.dev, &cmd, 2, (off_t)PCI_OFF(7) + PCI_COMMAND);
+	CALL("argsz-short", ioeventfd(b.dev, 4, 1, VFIO_DEVICE_IOEVENTFD_32,
+				      efd, 16));
+	CALL("bad-flags", ioeventfd(b.dev, 4, 1, 1u << 4, efd, sz));
+	CALL("two-sizes", ioeventfd(b.dev, 4, 1,
+				    VFIO_DEVICE_IOEVENTFD_32 |
+					    VFIO_DEVICE_IOEVENTFD_16,
+				    efd, sz));
+	CALL("no-size", ioeventfd(b.dev, 4, 1, 0, efd, sz));
+	CALL("fd-minus-two", ioeventfd(b.dev, 4, 1, VFIO_DEVICE_IOEVENTFD_32,
+				       -2, sz));
+	CALL("config-region", ioeventfd(b.dev, PCI_OFF(7) + 4, 1,
+					VFIO_DEVICE_IOEVENTFD_32, efd, sz));
+	CALL("past-bar", ioeventfd(b.dev, 0x100000 - 2, 1,
+				   VFIO_DEVICE_IOEVENTFD_32, efd, sz));
+	CALL("empty-bar", ioeventfd(b.dev, PCI_OFF(1), 1,
+				    VFIO_DEVICE_IOEVENTFD_32, efd, sz));
+	CALL("size-64", ioeventfd(b.dev, 0x80, 1, VFIO_DEVICE_IOEVENTFD_64,
+				  efd, sz));
+	CALL("remove-none", ioeventfd(b.dev, 4, 0x1234,
+				      VFIO_DEVICE_IOEVENTFD_32, -1, sz));
+	CALL("fd-closed", ioeventfd(b.dev, 4, 0x1234,
+				    VFIO_DEVICE_IOEVENTFD_32, 1000, sz));
+	other = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	CALL("fd-not-eventfd", ioeventfd(b.dev, 4, 0x1234,
+					 VFIO_DEVICE_IOEVENTFD_32, other, sz));
+	CALL("add", ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, efd,
+			      sz));
+	CALL("add-again", ioeventfd(b.dev, 4, 0x1234,
+				    VFIO_DEVICE_IOEVENTFD_32, efd, sz));
+	CALL("add-other-data", ioeventfd(b.dev, 4, 0x5678,
+					 VFIO_DEVICE_IOEVENTFD_32, efd2, sz));
+	CALL("signal", write(efd, &one, 8));
+	usleep(200000);
+	NOTE("liveness-after-signal %#x", rd32(b.dev, 4));
+	CALL("remove", ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32,
+				 -1, sz));
+	CALL("remove-again", ioeventfd(b.dev, 4, 0x1234,
+				       VFIO_DEVICE_IOEVENTFD_32, -1, sz));
+	CALL("signal-other", write(efd2, &one, 8));
+	usleep(200000);
+	NOTE("liveness-after-other %#x", rd32(b.dev, 4));
+	CALL("remove-other", ioeventfd(b.dev, 4, 0x5678,
+				       VFIO_DEVICE_IOEVENTFD_32, -1, sz));
+	/* Gone: a signal writes nothing any more */
+	wr32(b.dev, 4, 0);
+	CALL("signal-removed", write(efd, &one, 8));
+	usleep(200000);
+	NOTE("liveness-after-removed %#x", rd32(b.dev, 4));
+	/* Through the group path the same */
+	close(b.dev);
+	g = open_group(0);
+	(void)g;
+}
+
 /* DMA by the device through its IOMMU domain */
 static void edu_dma(int dev, uint64_t src, uint64_t dst, uint32_t cnt,
 		    uint32_t cmd)
@@ -1095,5 +1175,6 @@ int main(void)
 	run("bar", sec_bar);
 	run("irq", sec_irq);
 	run("dma", sec_dma);
+	run("ioevent", sec_ioeventfd);
 	return 0;
 }
