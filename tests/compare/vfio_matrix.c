@@ -105,12 +105,12 @@ static const char *L(const char *fmt, ...)
 	} while (0)
 #define CALL(label, expr) CALLF(label, expr, "%s", "")
 /* A call whose result (an fd) must not show: ok or errno */
-#define CALLOK(label, expr)                           \
-	({                                            \
+#define CALLOK(label, expr)                            \
+	({                                             \
 		long ok_;                              \
-		errno = 0;                            \
+		errno = 0;                             \
 		ok_ = (long)(expr);                    \
-		printf("%s.%s %s\n", sec, (label),    \
+		printf("%s.%s %s\n", sec, (label),     \
 		       ok_ < 0 ? ename(errno) : "ok"); \
 		ok_;                                   \
 	})
@@ -884,6 +884,38 @@ static void sec_irq(void)
 	NOTE("intx-pending-fires %llu",
 	     (unsigned long long)eventfd_count(efd, 2000));
 	wr32(b.dev, 0x64, 4);
+	/* An eventfd that unmasks: what KVM's resampler signals */
+	{
+		int32_t unmask = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		uint64_t one = 1;
+
+		CALL("intx-unmask-eventfd",
+		     set_irqs(b.dev,
+			      VFIO_IRQ_SET_DATA_EVENTFD |
+				      VFIO_IRQ_SET_ACTION_UNMASK,
+			      0, 0, 1, &unmask, 4));
+		CALL("intx-unmask-eventfd-again",
+		     set_irqs(b.dev,
+			      VFIO_IRQ_SET_DATA_EVENTFD |
+				      VFIO_IRQ_SET_ACTION_UNMASK,
+			      0, 0, 1, &unmask, 4));
+		wr32(b.dev, 0x60, 8);
+		NOTE("intx-raise-for-resample %llu",
+		     (unsigned long long)eventfd_count(efd, 2000));
+		CALL("intx-resample", write(unmask, &one, 8));
+		NOTE("intx-resample-refires %llu",
+		     (unsigned long long)eventfd_count(efd, 2000));
+		wr32(b.dev, 0x64, 8);
+		CALL("intx-resample2", write(unmask, &one, 8));
+		NOTE("intx-resample-deasserted %llu",
+		     (unsigned long long)eventfd_count(efd, 300));
+		CALL("intx-unmask-eventfd-off",
+		     set_irqs(b.dev,
+			      VFIO_IRQ_SET_DATA_EVENTFD |
+				      VFIO_IRQ_SET_ACTION_UNMASK,
+			      0, 0, 1, &none, 4));
+		close(unmask);
+	}
 	CALL("intx-mask-eventfd",
 	     set_irqs(b.dev,
 		      VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_MASK, 0,
@@ -993,49 +1025,49 @@ static void sec_ioeventfd(void)
 		fail("bind_attach");
 	cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
 	pwrite(b.dev, &cmd, 2, (off_t)PCI_OFF(7) + PCI_COMMAND);
-	CALL("argsz-short", ioeventfd(b.dev, 4, 1, VFIO_DEVICE_IOEVENTFD_32,
-				      efd, 16));
+	CALL("argsz-short",
+	     ioeventfd(b.dev, 4, 1, VFIO_DEVICE_IOEVENTFD_32, efd, 16));
 	CALL("bad-flags", ioeventfd(b.dev, 4, 1, 1u << 4, efd, sz));
-	CALL("two-sizes", ioeventfd(b.dev, 4, 1,
-				    VFIO_DEVICE_IOEVENTFD_32 |
-					    VFIO_DEVICE_IOEVENTFD_16,
-				    efd, sz));
+	CALL("two-sizes",
+	     ioeventfd(b.dev, 4, 1,
+		       VFIO_DEVICE_IOEVENTFD_32 | VFIO_DEVICE_IOEVENTFD_16, efd,
+		       sz));
 	CALL("no-size", ioeventfd(b.dev, 4, 1, 0, efd, sz));
-	CALL("fd-minus-two", ioeventfd(b.dev, 4, 1, VFIO_DEVICE_IOEVENTFD_32,
-				       -2, sz));
+	CALL("fd-minus-two",
+	     ioeventfd(b.dev, 4, 1, VFIO_DEVICE_IOEVENTFD_32, -2, sz));
 	CALL("config-region", ioeventfd(b.dev, PCI_OFF(7) + 4, 1,
 					VFIO_DEVICE_IOEVENTFD_32, efd, sz));
 	CALL("past-bar", ioeventfd(b.dev, 0x100000 - 2, 1,
 				   VFIO_DEVICE_IOEVENTFD_32, efd, sz));
 	CALL("empty-bar", ioeventfd(b.dev, PCI_OFF(1), 1,
 				    VFIO_DEVICE_IOEVENTFD_32, efd, sz));
-	CALL("size-64", ioeventfd(b.dev, 0x80, 1, VFIO_DEVICE_IOEVENTFD_64,
-				  efd, sz));
-	CALL("remove-none", ioeventfd(b.dev, 4, 0x1234,
-				      VFIO_DEVICE_IOEVENTFD_32, -1, sz));
-	CALL("fd-closed", ioeventfd(b.dev, 4, 0x1234,
-				    VFIO_DEVICE_IOEVENTFD_32, 1000, sz));
+	CALL("size-64",
+	     ioeventfd(b.dev, 0x80, 1, VFIO_DEVICE_IOEVENTFD_64, efd, sz));
+	CALL("remove-none",
+	     ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, -1, sz));
+	CALL("fd-closed",
+	     ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, 1000, sz));
 	other = open("/dev/iommu", O_RDWR | O_CLOEXEC);
-	CALL("fd-not-eventfd", ioeventfd(b.dev, 4, 0x1234,
-					 VFIO_DEVICE_IOEVENTFD_32, other, sz));
-	CALL("add", ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, efd,
-			      sz));
-	CALL("add-again", ioeventfd(b.dev, 4, 0x1234,
-				    VFIO_DEVICE_IOEVENTFD_32, efd, sz));
-	CALL("add-other-data", ioeventfd(b.dev, 4, 0x5678,
-					 VFIO_DEVICE_IOEVENTFD_32, efd2, sz));
+	CALL("fd-not-eventfd",
+	     ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, other, sz));
+	CALL("add",
+	     ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, efd, sz));
+	CALL("add-again",
+	     ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, efd, sz));
+	CALL("add-other-data",
+	     ioeventfd(b.dev, 4, 0x5678, VFIO_DEVICE_IOEVENTFD_32, efd2, sz));
 	CALL("signal", write(efd, &one, 8));
 	usleep(200000);
 	NOTE("liveness-after-signal %#x", rd32(b.dev, 4));
-	CALL("remove", ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32,
-				 -1, sz));
-	CALL("remove-again", ioeventfd(b.dev, 4, 0x1234,
-				       VFIO_DEVICE_IOEVENTFD_32, -1, sz));
+	CALL("remove",
+	     ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, -1, sz));
+	CALL("remove-again",
+	     ioeventfd(b.dev, 4, 0x1234, VFIO_DEVICE_IOEVENTFD_32, -1, sz));
 	CALL("signal-other", write(efd2, &one, 8));
 	usleep(200000);
 	NOTE("liveness-after-other %#x", rd32(b.dev, 4));
-	CALL("remove-other", ioeventfd(b.dev, 4, 0x5678,
-				       VFIO_DEVICE_IOEVENTFD_32, -1, sz));
+	CALL("remove-other",
+	     ioeventfd(b.dev, 4, 0x5678, VFIO_DEVICE_IOEVENTFD_32, -1, sz));
 	/* Gone: a signal writes nothing any more */
 	wr32(b.dev, 4, 0);
 	CALL("signal-removed", write(efd, &one, 8));
