@@ -887,7 +887,7 @@ static void sec_irq(void)
 	/* An eventfd that unmasks: what KVM's resampler signals */
 	{
 		int32_t unmask = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		uint64_t one = 1;
+		uint64_t signal = 1;
 
 		CALL("intx-unmask-eventfd",
 		     set_irqs(b.dev,
@@ -902,11 +902,11 @@ static void sec_irq(void)
 		wr32(b.dev, 0x60, 8);
 		NOTE("intx-raise-for-resample %llu",
 		     (unsigned long long)eventfd_count(efd, 2000));
-		CALL("intx-resample", write(unmask, &one, 8));
+		CALL("intx-resample", write(unmask, &signal, 8));
 		NOTE("intx-resample-refires %llu",
 		     (unsigned long long)eventfd_count(efd, 2000));
 		wr32(b.dev, 0x64, 8);
-		CALL("intx-resample2", write(unmask, &one, 8));
+		CALL("intx-resample2", write(unmask, &signal, 8));
 		NOTE("intx-resample-deasserted %llu",
 		     (unsigned long long)eventfd_count(efd, 300));
 		CALL("intx-unmask-eventfd-off",
