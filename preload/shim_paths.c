@@ -327,7 +327,8 @@ bool shim_fd_statx(int fd, int kind, struct statx *stx)
 
 		strcpy(path, m.path);
 		return shim_path_lookup(AT_FDCWD, path, &m) &&
-		       shim_route_node(m.route) && shim_route_statx(&m, stx) == 0;
+		       shim_route_node(m.route) &&
+		       shim_route_statx(&m, stx) == 0;
 	}
 	for (unsigned int i = 0; i != shim_nr_routes; i++) {
 		const struct shim_route *route = &shim_routes[i];

@@ -160,6 +160,27 @@ static int shim_text_fd(const char *text, size_t len, int flags)
 	return (int)fd;
 }
 
+/*
+ * The kernel's file at @path, read whole into *@text: 0, or 1 when the
+ * open was not for reading (then *@fd is that descriptor, to return as it
+ * is), or -errno. The kernel's open answers for bad flags and gone pids.
+ */
+static int shim_proc_read_kernel(const char *path, int flags, mode_t mode,
+				 char **text, size_t *len, long *fd)
+{
+	int ret;
+
+	*fd = syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+	if (*fd < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return 1;
+	*text = shim_read_all((int)*fd, len);
+	ret = *text ? 0 : (errno ? -errno : -ENOMEM);
+	syscall(SYS_close, (int)*fd);
+	return ret;
+}
+
 /* Route handler: /proc/<pid>/status and the other names of it */
 int shim_proc_status_open(const struct shim_match *m, int flags, mode_t mode)
 {
@@ -169,22 +190,16 @@ int shim_proc_status_open(const struct shim_match *m, int flags, mode_t mode)
 	long fd;
 	int ret;
 
-	/* The kernel's file first: it answers for bad flags, a gone pid */
-	fd = syscall(SYS_openat, AT_FDCWD, m->path, flags, mode);
-	if (fd < 0)
-		return -errno;
-	if ((flags & O_ACCMODE) != O_RDONLY)
-		return (int)fd;
 	ENGINE_CALL(uiommufd_proc_counters((pid_t)shim_proc_pid(m), &pinned_kb,
 					   &locked_kb));
-	if (pinned_kb <= 0 && locked_kb <= 0)
-		return (int)fd; /* nothing to add: the kernel's own file */
-
-	text = shim_read_all((int)fd, &len);
-	ret = text ? 0 : -errno;
-	syscall(SYS_close, (int)fd);
-	if (!text)
-		return ret ? ret : -ENOMEM;
+	/* Nothing to add: the kernel's own file */
+	if (pinned_kb <= 0 && locked_kb <= 0) {
+		fd = syscall(SYS_openat, AT_FDCWD, m->path, flags, mode);
+		return fd < 0 ? -errno : (int)fd;
+	}
+	ret = shim_proc_read_kernel(m->path, flags, mode, &text, &len, &fd);
+	if (ret)
+		return ret > 0 ? (int)fd : ret;
 	/* Each of the two lines grows by 12 bytes at most: 8 to 20 digits */
 	out = malloc(len + 24);
 	if (!out) {
@@ -224,16 +239,12 @@ int shim_fdinfo_open(const struct shim_match *m, int flags, mode_t mode)
 	long fd, efd;
 	int ret;
 
-	fd = syscall(SYS_openat, AT_FDCWD, m->path, flags, mode);
-	if (fd < 0)
-		return -errno;
-	if ((flags & O_ACCMODE) != O_RDONLY)
-		return (int)fd;
-	text = shim_read_all((int)fd, &len);
-	syscall(SYS_close, (int)fd);
+	ret = shim_proc_read_kernel(m->path, flags, mode, &text, &len, &fd);
+	if (ret)
+		return ret > 0 ? (int)fd : ret;
 	efd = syscall(SYS_memfd_create, "fdinfo", MFD_CLOEXEC);
-	if (!text || efd < 0) {
-		ret = -ENOMEM;
+	if (efd < 0) {
+		ret = -errno;
 		goto out_free;
 	}
 	ENGINE_CALL(uiommufd_fdinfo((int)m->args[m->nr_args - 1], (int)efd));

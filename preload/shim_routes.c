@@ -40,17 +40,26 @@ static int shim_iommu_open(const struct shim_match *m, int flags, mode_t mode)
 /* clang-format on */
 
 /* The sysfs of emulated devices and the /dev/vfio listing: shim_vfio.c */
-#define SHIM_SYSFS_PATH(path, is_subtree)               \
-	{                                               \
-		.pattern = path, .subtree = is_subtree, \
-		.match = shim_sysfs_match,              \
-		.redirect = shim_sysfs_redirect,        \
+#define SHIM_SYSFS_PATH(path, is_subtree)                                   \
+	{                                                                   \
+		.pattern = path, .subtree = is_subtree,                     \
+		.match = shim_sysfs_match, .redirect = shim_sysfs_redirect, \
 	}
 
 /* VFIO device nodes: the container is misc 10:196; see shim_vfio.c */
 #define VFIO_CONTAINER_MINOR 196
 #define VFIO_DEV_MAJOR	     247
 #define VFIO_GROUP_MAJOR     248
+
+/* A VFIO group node: /dev/vfio/N, or noiommu-N for a no-IOMMU group */
+#define SHIM_VFIO_GROUP_NODE(path)                                            \
+	{                                                                     \
+		.pattern = path, .mode = S_IFCHR | 0600,                      \
+		.rdev_major = VFIO_GROUP_MAJOR,                               \
+		.fd_kind = UIOMMUFD_FD_VFIO_GROUP,                            \
+		.match = shim_vfio_group_match, .open = shim_vfio_group_open, \
+		.stat = shim_vfio_group_stat,                                 \
+	}
 
 /* The stand-in for debugfs: see shim_debugfs.c */
 #define SHIM_DEBUGFS_PATH(path, is_subtree)             \
@@ -78,24 +87,8 @@ const struct shim_route shim_routes[] = {
 		.fd_kind = UIOMMUFD_FD_VFIO,
 		.open = shim_vfio_container_open,
 	},
-	{
-		.pattern = "/dev/vfio/#",
-		.mode = S_IFCHR | 0600,
-		.rdev_major = VFIO_GROUP_MAJOR,
-		.fd_kind = UIOMMUFD_FD_VFIO_GROUP,
-		.match = shim_vfio_group_match,
-		.open = shim_vfio_group_open,
-		.stat = shim_vfio_group_stat,
-	},
-	{
-		.pattern = "/dev/vfio/noiommu-#",
-		.mode = S_IFCHR | 0600,
-		.rdev_major = VFIO_GROUP_MAJOR,
-		.fd_kind = UIOMMUFD_FD_VFIO_GROUP,
-		.match = shim_vfio_group_match,
-		.open = shim_vfio_group_open,
-		.stat = shim_vfio_group_stat,
-	},
+	SHIM_VFIO_GROUP_NODE("/dev/vfio/#"),
+	SHIM_VFIO_GROUP_NODE("/dev/vfio/noiommu-#"),
 	{
 		.pattern = "/dev/vfio/devices/vfio#",
 		.mode = S_IFCHR | 0600,

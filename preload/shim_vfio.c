@@ -206,26 +206,39 @@ static void tree_mkdirs(struct shim_tree *t, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A file: its directory is made if needed */
+/*
+ * The path @fmt names, its directory made: false (and the tree marked
+ * failed) if either cannot be.
+ */
+static bool tree_entry(struct shim_tree *t, char *path, const char *fmt,
+		       va_list ap)
+{
+	char *slash;
+	int rc;
+
+	if (!tree_path(path, fmt, ap)) {
+		t->ok = false;
+		return false;
+	}
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	rc = shim_private_mkdirs(t->top, path);
+	*slash = '/';
+	if (rc)
+		t->ok = false;
+	return !rc;
+}
+
 static void tree_file(struct shim_tree *t, const char *text, const char *fmt,
 		      ...)
 {
 	char path[PATH_MAX];
-	char *slash;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (!tree_path(path, fmt, ap)) {
+	if (tree_entry(t, path, fmt, ap) &&
+	    shim_private_file(t->top, path, text))
 		t->ok = false;
-	} else {
-		slash = strrchr(path, '/');
-		*slash = '\0';
-		if (shim_private_mkdirs(t->top, path))
-			t->ok = false;
-		*slash = '/';
-		if (shim_private_file(t->top, path, text))
-			t->ok = false;
-	}
 	va_end(ap);
 }
 
@@ -233,21 +246,12 @@ static void tree_link(struct shim_tree *t, const char *target, const char *fmt,
 		      ...)
 {
 	char path[PATH_MAX];
-	char *slash;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (!tree_path(path, fmt, ap)) {
+	if (tree_entry(t, path, fmt, ap) && symlinkat(target, t->top, path) &&
+	    errno != EEXIST)
 		t->ok = false;
-	} else {
-		slash = strrchr(path, '/');
-		*slash = '\0';
-		if (shim_private_mkdirs(t->top, path))
-			t->ok = false;
-		*slash = '/';
-		if (symlinkat(target, t->top, path) && errno != EEXIST)
-			t->ok = false;
-	}
 	va_end(ap);
 }
 

@@ -35,7 +35,8 @@ static void usage(FILE *out)
 		"$UIOMMUFD_PRELOAD,\n"
 		"                 else the installed " SHIM_NAME ")\n"
 		"  --device SPEC  an emulated device, served through VFIO:\n"
-		"                 udma[,group=N][,name=DDDD:BB:DD.F][,noiommu]\n"
+		"                 "
+		"udma[,group=N][,name=DDDD:BB:DD.F][,noiommu]\n"
 		"                 (repeat for more; added to "
 		"$UIOMMUFD_DEVICES)\n"
 		"  --help         show this help\n"
@@ -202,8 +203,8 @@ int main(int argc, char **argv)
 			opt_lib = argv[i] + 6;
 		} else if (!strcmp(argv[i], "--device")) {
 			if (i + 1 == argc) {
-				fprintf(stderr,
-					"uiommufd-run: --device needs a spec\n");
+				fprintf(stderr, "uiommufd-run: --device needs "
+						"a spec\n");
 				return 2;
 			}
 			if (add_device(argv[++i]))

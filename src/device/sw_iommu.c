@@ -211,17 +211,6 @@ void sw_iommu_dev_remove(struct sw_iommu_dev *sdev)
 	iommu_device_remove(&sdev->dev);
 }
 
-static bool sw_fault(struct sw_dma_fault_info *fault, enum sw_dma_fault reason,
-		     uint64_t iova, bool write)
-{
-	if (fault) {
-		fault->reason = reason;
-		fault->iova = iova;
-		fault->write = write;
-	}
-	return false;
-}
-
 /* One leaf's worth of translation; false with @fault filled if refused */
 static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
 		    bool mark, struct io_pgtable_walk *walk,
@@ -233,13 +222,14 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
 
 	/* Blocked, or a domain of another kind: nothing gets through */
 	if (domain->ops != &sw_domain_ops)
-		return sw_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
+		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
 	pd = to_paging_domain(domain);
 	if (iova > ULONG_MAX || !io_pgtable_lookup(&pd->pt, iova, walk))
-		return sw_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
+		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
 	if (!(walk->prot & (write ? IOPTE_WRITE : IOPTE_READ)))
-		return sw_fault(fault, write ? SW_DMA_NO_WRITE : SW_DMA_NO_READ,
-				iova, write);
+		return sw_dma_fault(fault,
+				    write ? SW_DMA_NO_WRITE : SW_DMA_NO_READ,
+				    iova, write);
 	if (mark && READ_ONCE(pd->dirty_tracking))
 		io_pgtable_mark_used(walk, write);
 	return true;
@@ -254,7 +244,7 @@ bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
 	if (!len)
 		return true;
 	if (check_add_overflow(iova, (uint64_t)len - 1, &last))
-		return sw_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
+		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
 	for (;;) {
 		if (!sw_walk(sdev, iova, write, false, &walk, fault))
 			return false;

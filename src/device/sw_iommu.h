@@ -65,6 +65,19 @@ struct sw_dma_fault_info {
 	bool write;    /* the access was a write */
 };
 
+/* Fill @fault (if given) and return false: a refused access */
+static inline bool sw_dma_fault(struct sw_dma_fault_info *fault,
+				enum sw_dma_fault reason, uint64_t iova,
+				bool write)
+{
+	if (fault) {
+		fault->reason = reason;
+		fault->iova = iova;
+		fault->write = write;
+	}
+	return false;
+}
+
 static inline void sw_dma_begin(struct sw_iommu_dev *sdev)
 {
 	__atomic_add_fetch(&sdev->dma_seq, 1, __ATOMIC_RELAXED);

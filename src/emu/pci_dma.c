@@ -11,17 +11,6 @@
 /* Bounce size of the no-IOMMU path */
 #define RAW_CHUNK (64 * 1024)
 
-static bool dma_fault(struct sw_dma_fault_info *fault, enum sw_dma_fault reason,
-		      uint64_t addr, bool write)
-{
-	if (fault) {
-		fault->reason = reason;
-		fault->iova = addr;
-		fault->write = write;
-	}
-	return false;
-}
-
 /*
  * No IOMMU: the bus address is the host address. A copy between our own
  * addresses through the kernel reports a bad one as EFAULT instead of
@@ -41,15 +30,15 @@ static bool raw_rw(uint64_t addr, void *buf, size_t len, bool write,
 		  : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 	if (n == (ssize_t)len)
 		return true;
-	return dma_fault(fault, write ? SW_DMA_NO_WRITE : SW_DMA_NO_READ,
-			 addr + (n > 0 ? (uint64_t)n : 0), write);
+	return sw_dma_fault(fault, write ? SW_DMA_NO_WRITE : SW_DMA_NO_READ,
+			    addr + (n > 0 ? (uint64_t)n : 0), write);
 }
 
 bool pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf, size_t len,
 		  struct sw_dma_fault_info *fault)
 {
 	if (!pci_bus_master(pdev))
-		return dma_fault(fault, SW_DMA_NOT_MAPPED, addr, false);
+		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, addr, false);
 	if (pdev->noiommu)
 		return raw_rw(addr, buf, len, false, fault);
 	return sw_dma_read(&pdev->sdev, addr, buf, len, fault);
@@ -59,7 +48,7 @@ bool pci_dma_write(struct pci_dev *pdev, uint64_t addr, const void *buf,
 		   size_t len, struct sw_dma_fault_info *fault)
 {
 	if (!pci_bus_master(pdev))
-		return dma_fault(fault, SW_DMA_NOT_MAPPED, addr, true);
+		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, addr, true);
 	if (pdev->noiommu)
 		return raw_rw(addr, (void *)buf, len, true, fault);
 	return sw_dma_write(&pdev->sdev, addr, buf, len, fault);
@@ -122,7 +111,7 @@ bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
 		  struct sw_dma_fault_info *fault)
 {
 	if (!pci_bus_master(pdev))
-		return dma_fault(fault, SW_DMA_NOT_MAPPED, src, false);
+		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, src, false);
 	if (pdev->noiommu)
 		return raw_copy(dst, src, len, fault);
 	return iommu_copy(&pdev->sdev, dst, src, len, fault);
@@ -150,7 +139,7 @@ bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
 	bool ok;
 
 	if (!pci_bus_master(pdev))
-		return dma_fault(fault, SW_DMA_NOT_MAPPED, dst, true);
+		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, dst, true);
 	if (pdev->noiommu) {
 		for (ok = true; ok && len;) {
 			size_t n = min(len, sizeof(buf));

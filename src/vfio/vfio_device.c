@@ -402,29 +402,43 @@ static void vfio_df_unbind_iommufd(struct vfio_device_file *df)
 	vfio_device_unblock_group(vdev);
 }
 
+/*
+ * The argument of ATTACH/DETACH_IOMMUFD_PT, both starting with argsz and
+ * flags: @minsz bytes, and through the pasid field (@pasid_end) when the
+ * flags have the PASID bit, their only one.
+ */
+static int vfio_copy_pt_arg(void *karg, void *uarg, size_t minsz,
+			    size_t pasid_end, uint32_t pasid_flag)
+{
+	uint32_t argsz, flags;
+
+	if (copy_from_user(karg, uarg, minsz))
+		return -EFAULT;
+	memcpy(&argsz, karg, sizeof(argsz));
+	memcpy(&flags, (char *)karg + sizeof(argsz), sizeof(flags));
+	if (argsz < minsz || (flags & ~pasid_flag))
+		return -EINVAL;
+	if (!(flags & pasid_flag))
+		return 0;
+	if (argsz < pasid_end)
+		return -EINVAL;
+	return copy_from_user((char *)karg + minsz, (char *)uarg + minsz,
+			      pasid_end - minsz);
+}
+
 static int vfio_df_ioctl_attach_pt(struct vfio_device_file *df, void *arg)
 {
-	size_t minsz = offsetofend(struct vfio_device_attach_iommufd_pt, pt_id);
-	size_t xend = 0;
 	struct vfio_device_attach_iommufd_pt attach = {};
 	struct vfio_device *vdev = df->device;
 	int rc;
 
-	if (copy_from_user(&attach, arg, minsz))
-		return -EFAULT;
-	if (attach.argsz < minsz)
-		return -EINVAL;
-	if (attach.flags & ~VFIO_DEVICE_ATTACH_PASID)
-		return -EINVAL;
-	if (attach.flags & VFIO_DEVICE_ATTACH_PASID)
-		xend = offsetofend(struct vfio_device_attach_iommufd_pt, pasid);
-	if (xend) {
-		if (attach.argsz < xend)
-			return -EINVAL;
-		if (copy_from_user((char *)&attach + minsz, (char *)arg + minsz,
-				   xend - minsz))
-			return -EFAULT;
-	}
+	rc = vfio_copy_pt_arg(
+		&attach, arg,
+		offsetofend(struct vfio_device_attach_iommufd_pt, pt_id),
+		offsetofend(struct vfio_device_attach_iommufd_pt, pasid),
+		VFIO_DEVICE_ATTACH_PASID);
+	if (rc)
+		return rc;
 
 	mutex_lock(&vdev->lock);
 	if (attach.flags & VFIO_DEVICE_ATTACH_PASID)
@@ -448,26 +462,17 @@ out_unlock:
 
 static int vfio_df_ioctl_detach_pt(struct vfio_device_file *df, void *arg)
 {
-	size_t minsz = offsetofend(struct vfio_device_detach_iommufd_pt, flags);
 	struct vfio_device_detach_iommufd_pt detach = {};
 	struct vfio_device *vdev = df->device;
-	size_t xend = 0;
+	int rc;
 
-	if (copy_from_user(&detach, arg, minsz))
-		return -EFAULT;
-	if (detach.argsz < minsz)
-		return -EINVAL;
-	if (detach.flags & ~VFIO_DEVICE_DETACH_PASID)
-		return -EINVAL;
-	if (detach.flags & VFIO_DEVICE_DETACH_PASID)
-		xend = offsetofend(struct vfio_device_detach_iommufd_pt, pasid);
-	if (xend) {
-		if (detach.argsz < xend)
-			return -EINVAL;
-		if (copy_from_user((char *)&detach + minsz, (char *)arg + minsz,
-				   xend - minsz))
-			return -EFAULT;
-	}
+	rc = vfio_copy_pt_arg(
+		&detach, arg,
+		offsetofend(struct vfio_device_detach_iommufd_pt, flags),
+		offsetofend(struct vfio_device_detach_iommufd_pt, pasid),
+		VFIO_DEVICE_DETACH_PASID);
+	if (rc)
+		return rc;
 
 	mutex_lock(&vdev->lock);
 	if (detach.flags & VFIO_DEVICE_DETACH_PASID)
