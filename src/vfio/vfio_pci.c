@@ -85,7 +85,6 @@ static long vfio_pci_ioctl_file(struct vfio_device *vdev,
 	size_t minsz;
 	uint32_t argsz;
 
-	(void)vdev;
 	(void)ictx;
 	minsz = cmd == VFIO_DEVICE_GET_PCI_HOT_RESET_INFO
 			? offsetofend(struct vfio_pci_hot_reset_info, count)
@@ -100,6 +99,9 @@ static long vfio_pci_ioctl_file(struct vfio_device *vdev,
 		if (copy_from_user(&hdr, (void *)arg, minsz))
 			return -EFAULT;
 		if (hdr.flags)
+			return -EINVAL;
+		/* Group fds for a group-opened device, none for a cdev */
+		if (!!hdr.count == vdev->cdev_opened)
 			return -EINVAL;
 	}
 	return -ENODEV;

@@ -702,6 +702,25 @@ static void sec_regions(void)
 		pread(b.dev, &v, 1, (off_t)PCI_OFF(7) + PCI_INTERRUPT_LINE);
 		NOTE("intline %#x", v & 0xff);
 	}
+	{
+		struct vfio_pci_hot_reset_info hi = {.argsz = sizeof(hi)};
+		struct vfio_pci_hot_reset hr = {.argsz = sizeof(hr)};
+
+		CALLF("hot-reset-info",
+		      ioctl(b.dev, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hi),
+		      "flags=%#x count=%u", hi.flags, hi.count);
+		hi.argsz = 8;
+		CALL("hot-reset-info-short",
+		     ioctl(b.dev, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hi));
+		CALL("hot-reset", ioctl(b.dev, VFIO_DEVICE_PCI_HOT_RESET, &hr));
+		hr.flags = 1;
+		CALL("hot-reset-flags",
+		     ioctl(b.dev, VFIO_DEVICE_PCI_HOT_RESET, &hr));
+		hr.flags = 0;
+		hr.count = 1;
+		CALL("hot-reset-count",
+		     ioctl(b.dev, VFIO_DEVICE_PCI_HOT_RESET, &hr));
+	}
 	CALL("rom-read", pread(b.dev, cfg, 4, (off_t)PCI_OFF(6)));
 	CALL("vga-read", pread(b.dev, cfg, 4, (off_t)PCI_OFF(8)));
 	CALL("region9-read", pread(b.dev, cfg, 4, (off_t)PCI_OFF(9)));
