@@ -711,11 +711,6 @@ void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid)
 	refcount_dec(&idev->obj.users);
 }
 
-struct iommu_domain *iommufd_device_domain(struct iommufd_device *idev)
-{
-	return idev->dev->group->domain;
-}
-
 void iommufd_device_describe(struct iommufd_device *idev, int out)
 {
 	struct iommufd_group *igroup = idev->igroup;

@@ -77,7 +77,4 @@ iommufd_get_device(struct iommufd_ucmd *ucmd, uint32_t id)
 /* A line for the dump: the device, its group and what it is attached to */
 void iommufd_device_describe(struct iommufd_device *idev, int out);
 
-/* The domain the device's NO_PASID translation goes through now */
-struct iommu_domain *iommufd_device_domain(struct iommufd_device *idev);
-
 #endif

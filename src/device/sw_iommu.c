@@ -184,11 +184,6 @@ static const struct iommu_ops sw_iommu_ops = {
 	.get_resv_regions = sw_get_resv_regions,
 };
 
-bool sw_iommu_is_dev(struct device *dev)
-{
-	return dev->iommu_ops == &sw_iommu_ops;
-}
-
 int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 {
 	int rc;

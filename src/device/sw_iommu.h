@@ -43,7 +43,6 @@ static inline struct sw_iommu_dev *to_sw_iommu_dev(struct device *dev)
  */
 int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group);
 void sw_iommu_dev_remove(struct sw_iommu_dev *sdev);
-bool sw_iommu_is_dev(struct device *dev);
 
 /*
  * Wait until every DMA section that began before this call has ended: the

@@ -185,7 +185,6 @@ static int emu_create(struct emu_spec *spec, const struct emu_spec *list,
 	if (spec->noiommu) {
 		/* No IOMMU driver: the group exists for VFIO alone */
 		edev->pdev->sdev.dev.group = group;
-		vfio_noiommu = true;
 		rc = 0;
 	} else {
 		rc = sw_iommu_dev_add(&edev->pdev->sdev, group);

@@ -225,7 +225,6 @@ int pci_dev_add_msi(struct pci_dev *pdev, unsigned int vectors)
 	if (off < 0)
 		return off;
 	pdev->msi_cap = (uint8_t)off;
-	pdev->msi_vectors = vectors;
 	cfg_set(pdev, off + PCI_MSI_FLAGS, PCI_MSI_FLAGS_64BIT | mmc << 1, 2);
 	wmask_set(pdev, off + PCI_MSI_FLAGS,
 		  PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE, 2);
@@ -248,7 +247,6 @@ int pci_dev_add_msix(struct pci_dev *pdev, unsigned int vectors,
 	if (off < 0)
 		return off;
 	pdev->msix_cap = (uint8_t)off;
-	pdev->msix_vectors = vectors;
 	pdev->msix_bar = bar;
 	cfg_set(pdev, off + PCI_MSIX_FLAGS, vectors - 1, 2);
 	wmask_set(pdev, off + PCI_MSIX_FLAGS,

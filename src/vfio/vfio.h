@@ -157,10 +157,4 @@ struct vfio_device *vfio_device_find(unsigned int index);
 int vfio_device_group_open_file(struct vfio_device *vdev, int flags);
 bool vfio_device_is_noiommu(struct vfio_device *vdev);
 
-/*
- * The no-IOMMU mode switch (the vfio module's enable_unsafe_noiommu_mode):
- * without it no-IOMMU devices are not registered at all.
- */
-extern bool vfio_noiommu;
-
 #endif

@@ -40,8 +40,6 @@ static struct mutex vfio_groups_lock = {PTHREAD_MUTEX_INITIALIZER};
 static LIST_HEAD(vfio_groups);
 static unsigned int vfio_group_next_minor;
 
-bool vfio_noiommu;
-
 void vfio_group_lock(struct vfio_group *group)
 {
 	mutex_lock(&group->group_lock);
