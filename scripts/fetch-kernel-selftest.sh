@@ -108,7 +108,8 @@ need_cmd apt-get apt
 need_cmd dpkg-deb dpkg
 need_cmd xz xz-utils
 mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-echo "deb http://deb.debian.org/debian sid main" >"$APTDIR/sources.list"
+mirror=$("$ROOT/scripts/debian-mirror.sh") || die "no Debian mirror configured"
+echo "deb $mirror sid main" >"$APTDIR/sources.list"
 APT_OPTS=(
 	-o "Dir::Etc::sourcelist=$APTDIR/sources.list" -o Dir::Etc::sourceparts=/dev/null
 	-o "Dir::State::Lists=$APTDIR/lists" -o "Dir::Cache=$APTDIR/cache"

@@ -19,5 +19,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-	{ $SUDO apt-get update >/dev/null && $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+# Another apt (a parallel build, unattended upgrades) may hold the lock: wait
+APT=(apt-get -o DPkg::Lock::Timeout=900)
+$SUDO "${APT[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+	{ $SUDO "${APT[@]}" update >/dev/null && $SUDO "${APT[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null; }
