@@ -237,7 +237,7 @@ static int iommufd_eventq_init(struct iommufd_eventq *eventq,
 	INIT_LIST_HEAD(&eventq->deliver);
 	eventq->ictx = ictx;
 	eventq->fd = -1;
-	fd = iommufd_file_create(fops, eventq, true, O_CLOEXEC, &eventq->file);
+	fd = iommufd_file_alloc(fops, eventq, true, O_CLOEXEC, &eventq->file);
 	if (fd < 0)
 		return fd;
 	iommufd_ctx_get(ictx);
@@ -251,9 +251,9 @@ void iommufd_eventq_abort_file(struct iommufd_object *obj)
 	struct iommufd_eventq *eventq =
 		container_of(obj, struct iommufd_eventq, obj);
 
-	/* Nobody saw the descriptor yet; closing it drops its reference */
+	/* The descriptor was never installed; discarding it drops its ref */
 	if (eventq->fd >= 0)
-		iommufd_file_close(eventq->fd);
+		iommufd_file_discard(eventq->fd);
 	eventq->fd = -1;
 }
 
@@ -262,6 +262,7 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 	struct iommu_fault_alloc *cmd = ucmd->cmd;
 	struct iommufd_fault *fault;
 	int fd;
+	int rc;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
@@ -278,7 +279,13 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 
 	cmd->out_fault_id = fault->common.obj.id;
 	cmd->out_fault_fd = (uint32_t)fd;
-	return iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		return rc;
+	/* Last, as fd_install(): only a complete queue gets a number */
+	iommufd_file_install(fd);
+	fault->common.fd = -1;
+	return 0;
 }
 
 int iommufd_fault_iopf_handler(struct iommu_domain *domain,

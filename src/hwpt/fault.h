@@ -19,7 +19,7 @@ struct iommufd_eventq {
 	struct iommufd_object obj;
 	struct iommufd_ctx *ictx;
 	struct iommufd_file *file;
-	/* The descriptor made at allocation, to close if the command fails */
+	/* The descriptor until installed, to discard if the command fails */
 	int fd;
 	/* Protects deliver */
 	struct mutex lock;
