@@ -31,9 +31,13 @@ static void iopf_free_group(struct iopf_group *group)
 	ufd_free(group);
 }
 
+/* Caller holds eventq->lock */
 static void eventq_update_readable(struct iommufd_eventq *eventq)
 {
-	iommufd_file_set_readable(eventq->file, !list_empty(&eventq->deliver));
+	/* Once the file is closed nobody can read; the queue lives on */
+	if (eventq->file)
+		iommufd_file_set_readable(eventq->file,
+					  !list_empty(&eventq->deliver));
 }
 
 void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
@@ -215,6 +219,13 @@ static void eventq_fops_release(struct iommufd_file *file)
 	struct iommufd_eventq *eventq = file->private_data;
 	struct iommufd_ctx *ictx = eventq->ictx;
 
+	/*
+	 * The object may outlive its file (a HWPT holds a fault queue): it
+	 * must forget the file, which is freed after this returns.
+	 */
+	mutex_lock(&eventq->lock);
+	eventq->file = NULL;
+	mutex_unlock(&eventq->lock);
 	refcount_dec(&eventq->obj.users);
 	iommufd_ctx_put(ictx);
 }
