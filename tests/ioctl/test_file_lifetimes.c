@@ -12,8 +12,8 @@
 
 #include "test_helpers.h"
 
-static long mock_domain(int fd, uint32_t ioas, uint32_t *stdev,
-			uint32_t *hwpt, uint32_t *idev)
+static long mock_domain(int fd, uint32_t ioas, uint32_t *stdev, uint32_t *hwpt,
+			uint32_t *idev)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -175,8 +175,8 @@ static void test_access_fd_published_last(void **state)
 	ioas = ioas_alloc(g.iommufd);
 	g.lowest_fd = dup(0);
 	close(g.lowest_fd);
-	assert_int_equal(0, pthread_create(&thread, NULL, guess_access_fds,
-					   &g));
+	assert_int_equal(0,
+			 pthread_create(&thread, NULL, guess_access_fds, &g));
 	for (int i = 0; i != 100000; i++) {
 		struct iommu_test_cmd cmd = {
 			.size = sizeof(cmd),
@@ -185,8 +185,9 @@ static void test_access_fd_published_last(void **state)
 		};
 
 		assert_int_equal(0, ioc(g.iommufd, IOMMU_TEST_CMD, &cmd));
-		assert_int_equal(0, uiommufd_close(
-					    (int)cmd.create_access.out_access_fd));
+		assert_int_equal(
+			0,
+			uiommufd_close((int)cmd.create_access.out_access_fd));
 	}
 	__atomic_store_n(&g.stop, true, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
