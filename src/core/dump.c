@@ -9,10 +9,10 @@
 
 #include "../device/device.h"
 #include "../hwpt/hw_pagetable.h"
-#include "../iopt/account.h"
+#include "../mm/account.h"
 #include "../iopt/io_pagetable.h"
 #include "../iopt/pages.h"
-#include "file.h"
+#include "../fs/file.h"
 #include "iommufd_private.h"
 
 static void dump_ioas(int out, struct iommufd_ioas *ioas)

@@ -12,11 +12,11 @@
 
 #include <uiommufd/iommufd.h>
 
-#include "alloc.h"
-#include "idtable.h"
-#include "lock.h"
-#include "uaccess.h"
-#include "util.h"
+#include "../lib/alloc.h"
+#include "../lib/idtable.h"
+#include "../lib/lock.h"
+#include "../lib/uaccess.h"
+#include "../lib/util.h"
 
 struct iommufd_file;
 struct iommufd_ioas;

@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "iommufd_private.h"
-#include "../device/access.h"
+#include "../iopt/access.h"
 #include "../device/device.h"
 #include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
 #include "../iopt/io_pagetable.h"
-#include "../vfio/vfio_compat.h"
+#include "../iopt/vfio_compat.h"
 #include "../selftest/selftest.h"
 #include <uiommufd/iommufd_test.h>
 

@@ -9,7 +9,7 @@
 #define UIOMMUFD_DEVICE_DEVICE_H
 
 #include "../core/iommufd_private.h"
-#include "iommu.h"
+#include "../iommu/iommu.h"
 
 struct iommufd_hw_pagetable;
 struct iommufd_vdevice;

@@ -16,7 +16,7 @@
 
 #include <linux/pci_regs.h>
 
-#include "../device/sw_iommu.h"
+#include "../iommu/drivers/sw_iommu.h"
 
 #define PCI_NUM_BARS 6
 

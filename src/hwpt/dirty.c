@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../iopt/io_pagetable.h"
-#include "dirty.h"
+#include "../iommu/dirty_bitmap.h"
 #include "hw_pagetable.h"
 
 void iommu_dirty_bitmap_init(struct iommu_dirty_bitmap *d, unsigned long iova,

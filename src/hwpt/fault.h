@@ -7,7 +7,7 @@
 #ifndef UIOMMUFD_HWPT_FAULT_H
 #define UIOMMUFD_HWPT_FAULT_H
 
-#include "../core/file.h"
+#include "../fs/file.h"
 #include "../core/iommufd_private.h"
 
 struct iommufd_device;

@@ -8,7 +8,7 @@
 #define UIOMMUFD_HWPT_HW_PAGETABLE_H
 
 #include "../core/iommufd_private.h"
-#include "domain.h"
+#include "../iommu/domain.h"
 
 struct iommufd_ioas;
 struct iommufd_fault;

@@ -8,7 +8,7 @@
 #ifndef UIOMMUFD_IOPT_DMABUF_H
 #define UIOMMUFD_IOPT_DMABUF_H
 
-#include "../core/file.h"
+#include "../fs/file.h"
 #include "../core/iommufd_private.h"
 
 struct ufd_dmabuf;

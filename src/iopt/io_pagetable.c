@@ -8,7 +8,7 @@
  * NULL pages (others see the IOVA as busy), then the pages are pinned and
  * loaded into every domain, and only then is area->pages set.
  */
-#include "../device/access.h"
+#include "access.h"
 #include "io_pagetable.h"
 #include "pages.h"
 

@@ -14,8 +14,8 @@
 #define UIOMMUFD_IOPT_IO_PAGETABLE_H
 
 #include "../core/iommufd_private.h"
-#include "../hwpt/domain.h"
-#include "interval_tree.h"
+#include "../iommu/domain.h"
+#include "../lib/interval_tree.h"
 
 struct iopt_pages;
 struct iommufd_access;

@@ -5,8 +5,8 @@
  * page option flips, and the IOVA alignment follows all of them. Also the
  * area splitting that the VFIO type1 (v1) unmap rules need.
  */
-#include "../device/access.h"
-#include "../device/iommu.h"
+#include "access.h"
+#include "../iommu/iommu.h"
 #include "io_pagetable.h"
 #include "pages.h"
 

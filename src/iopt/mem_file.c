@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "pages.h"
-#include "pin_table.h"
+#include "../mm/pin_table.h"
 
 /* The file's page granule: the huge page size on hugetlbfs */
 static unsigned long file_granule(int fd)

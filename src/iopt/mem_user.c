@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "pages.h"
-#include "pin_table.h"
+#include "../mm/pin_table.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ  22

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "pages.h"
-#include "pin_table.h"
+#include "../mm/pin_table.h"
 
 static struct iopt_pages *iopt_alloc_pages(unsigned long start_byte,
 					   unsigned long length, bool writable)

@@ -18,7 +18,7 @@
 #ifndef UIOMMUFD_IOPT_PAGES_H
 #define UIOMMUFD_IOPT_PAGES_H
 
-#include "account.h"
+#include "../mm/account.h"
 #include "io_pagetable.h"
 
 enum iopt_address_type {

@@ -4,7 +4,7 @@
  * access_itree, one node per distinct range, counted by users) and the
  * copy path accesses use to read and write through an IOAS.
  */
-#include "../device/access.h"
+#include "access.h"
 #include "pages.h"
 
 static struct iopt_pages_access *

@@ -8,9 +8,9 @@
 
 #include <uiommufd/uiommufd.h>
 
-#include "../core/file.h"
-#include "../device/access.h"
-#include "../iopt/vma.h"
+#include "../fs/file.h"
+#include "../iopt/access.h"
+#include "../mm/vma.h"
 #include "selftest_private.h"
 
 struct selftest_access {

@@ -7,8 +7,8 @@
 #include "../device/device.h"
 #include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
-#include "../iopt/vma.h"
-#include "mock_iommu.h"
+#include "../mm/vma.h"
+#include "../iommu/drivers/mock_iommu.h"
 #include "selftest_private.h"
 
 enum selftest_obj_type {

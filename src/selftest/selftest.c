@@ -4,9 +4,9 @@
  */
 #include <string.h>
 
-#include "../device/access.h"
+#include "../iopt/access.h"
 #include "../iopt/io_pagetable.h"
-#include "../iopt/vma.h"
+#include "../mm/vma.h"
 #include "selftest_private.h"
 
 /*

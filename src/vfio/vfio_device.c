@@ -15,10 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../core/file.h"
+#include "../fs/file.h"
 #include "../device/device.h"
 #include "vfio.h"
-#include "vfio_compat.h"
+#include "../iopt/vfio_compat.h"
 
 /* Devices by index (N of vfioN): registered at start, never removed */
 #define VFIO_MAX_DEVICES 256

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/file.h"
-#include "../device/iommu.h"
+#include "../fs/file.h"
+#include "../iommu/iommu.h"
 #include "vfio.h"
-#include "vfio_compat.h"
+#include "../iopt/vfio_compat.h"
 
 struct vfio_group {
 	/* The number in /dev/vfio/N: the IOMMU group's */

@@ -15,7 +15,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "../core/file.h"
+#include "../fs/file.h"
 #include "vfio_pci.h"
 
 static struct vfio_pci_core *pdev_to_vpci(struct pci_dev *pdev)

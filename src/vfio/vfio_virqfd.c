@@ -16,8 +16,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "../core/alloc.h"
-#include "../core/lock.h"
+#include "../lib/alloc.h"
+#include "../lib/lock.h"
 #include "vfio_virqfd.h"
 
 struct vfio_virqfd {

@@ -5,7 +5,7 @@
 #ifndef UIOMMUFD_VFIO_VIRQFD_H
 #define UIOMMUFD_VFIO_VIRQFD_H
 
-#include "../core/util.h"
+#include "../lib/util.h"
 
 struct vfio_virqfd;
 

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <sys/sysmacros.h>
 
-#include "../core/util.h"
+#include "../lib/util.h"
 #include "pin_table.h"
 #include "vma.h"
 

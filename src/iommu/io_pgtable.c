@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/alloc.h"
-#include "../core/util.h"
+#include "../lib/alloc.h"
+#include "../lib/util.h"
 #include "io_pgtable.h"
 
 #define PTE_PRESENT    1ull

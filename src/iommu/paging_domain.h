@@ -8,7 +8,7 @@
 #ifndef UIOMMUFD_HWPT_PAGING_DOMAIN_H
 #define UIOMMUFD_HWPT_PAGING_DOMAIN_H
 
-#include "../core/util.h"
+#include "../lib/util.h"
 #include "domain.h"
 #include "io_pgtable.h"
 

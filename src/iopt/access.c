@@ -2,9 +2,9 @@
 /*
  * Accesses: emulated devices reaching memory through an IOAS.
  */
-#include "../core/file.h"
-#include "../iopt/io_pagetable.h"
-#include "../iopt/pages.h"
+#include "../fs/file.h"
+#include "io_pagetable.h"
+#include "pages.h"
 #include "access.h"
 
 /* Move the access to new_ioas (or to none). Needs access->ioas_lock. */

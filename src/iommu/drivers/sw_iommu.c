@@ -14,7 +14,7 @@
 #include <sched.h>
 #include <string.h>
 
-#include "../hwpt/paging_domain.h"
+#include "../paging_domain.h"
 #include "sw_iommu.h"
 
 #define SW_GRANULE_SHIFT 12

@@ -7,9 +7,9 @@
  */
 #include <stdio.h>
 
-#include "../hwpt/paging_domain.h"
+#include "../paging_domain.h"
 #include "mock_iommu.h"
-#include "selftest.h"
+#include "../../selftest/selftest.h"
 
 #define MOCK_GRANULE_SHIFT 11 /* MOCK_PAGE_SIZE */
 #define MOCK_LEVELS	   3

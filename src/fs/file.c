@@ -16,9 +16,9 @@
 
 #include <uiommufd/uiommufd.h>
 
-#include "alloc.h"
+#include "../lib/alloc.h"
 #include "file.h"
-#include "util.h"
+#include "../lib/util.h"
 
 #define FD_CHUNK_SHIFT 10
 #define FD_CHUNK       (1u << FD_CHUNK_SHIFT)

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "lock.h"
+#include "../lib/lock.h"
 
 struct iommufd_file;
 

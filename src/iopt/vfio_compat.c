@@ -10,7 +10,7 @@
 #include <linux/capability.h>
 #include <linux/vfio.h>
 
-#include "../iopt/io_pagetable.h"
+#include "io_pagetable.h"
 #include "../hwpt/hw_pagetable.h"
 #include "vfio_compat.h"
 

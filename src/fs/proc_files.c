@@ -11,9 +11,9 @@
 
 #include <uiommufd/uiommufd.h>
 
-#include "../iopt/account.h"
+#include "../mm/account.h"
 #include "file.h"
-#include "iommufd_private.h"
+#include "../core/iommufd_private.h"
 
 static ssize_t fail_nth_read(struct iommufd_file *file, void *buf, size_t count)
 {

@@ -19,7 +19,7 @@
 #ifndef UIOMMUFD_DEVICE_SW_IOMMU_H
 #define UIOMMUFD_DEVICE_SW_IOMMU_H
 
-#include "iommu.h"
+#include "../iommu.h"
 
 /* A device behind the software IOMMU */
 struct sw_iommu_dev {

@@ -4,8 +4,8 @@
 
 #include <uiommufd/iommufd_test.h>
 
-#include "../device/iommu.h"
-#include "../hwpt/paging_domain.h"
+#include "../iommu.h"
+#include "../paging_domain.h"
 
 struct mock_iommu_domain {
 	struct paging_domain pd;

@@ -11,7 +11,7 @@
 #define UIOMMUFD_DEVICE_IOMMU_H
 
 #include "../core/iommufd_private.h"
-#include "../hwpt/domain.h"
+#include "domain.h"
 
 struct device;
 struct iommu_group;

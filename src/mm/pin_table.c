@@ -7,8 +7,8 @@
  */
 #include <pthread.h>
 
-#include "../core/alloc.h"
-#include "../core/util.h"
+#include "../lib/alloc.h"
+#include "../lib/util.h"
 #include "pin_table.h"
 
 #define CHUNK_SHIFT 9

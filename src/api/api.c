@@ -11,8 +11,8 @@
 
 #include "../emu/emu_devices.h"
 #include "../vfio/vfio.h"
-#include "file.h"
-#include "iommufd_private.h"
+#include "../fs/file.h"
+#include "../core/iommufd_private.h"
 
 static long iommufd_fops_ioctl(struct iommufd_file *file, unsigned int cmd,
 			       unsigned long arg)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "../core/util.h"
-#include "dirty.h"
+#include "../lib/util.h"
+#include "dirty_bitmap.h"
 #include "paging_domain.h"
 
 int paging_domain_init(struct paging_domain *pd,

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/lock.h"
+#include "../lib/lock.h"
 
 #define IOPT_PTES_PER_TABLE 512
 #define IOPT_LEVEL_SHIFT    9
