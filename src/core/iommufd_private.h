@@ -199,9 +199,6 @@ void iommufd_ctx_release(struct iommufd_ctx *ictx);
 long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
 		       unsigned long arg);
 
-/* Capability checks of the calling thread, as the kernel's capable() */
-bool ufd_capable(int cap);
-
 /* ioctl handlers, grouped by the file that implements them */
 int iommufd_destroy(struct iommufd_ucmd *ucmd);
 int iommufd_option(struct iommufd_ucmd *ucmd);

@@ -9,10 +9,7 @@
  * then work on a private copy, and answer by copying back up to the caller's
  * size.
  */
-#include <linux/capability.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "iommufd_private.h"
 #include "../iopt/access.h"
@@ -23,19 +20,6 @@
 #include "../iopt/vfio_compat.h"
 #include "../selftest/selftest.h"
 #include <uiommufd/iommufd_test.h>
-
-unsigned long ufd_page_size = 4096;
-unsigned int ufd_page_shift = 12;
-
-__attribute__((constructor)) static void ufd_page_init(void)
-{
-	long sz = sysconf(_SC_PAGESIZE);
-
-	if (sz > 0) {
-		ufd_page_size = (unsigned long)sz;
-		ufd_page_shift = (unsigned int)ufd_ffs_ul(ufd_page_size);
-	}
-}
 
 /* clang-format off */
 const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
@@ -73,19 +57,6 @@ const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 	},
 };
 /* clang-format on */
-
-bool ufd_capable(int cap)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-
-	/* capget() of pid 0 reports the calling thread, as capable() checks */
-	if (syscall(SYS_capget, &hdr, data))
-		return false;
-	return data[cap / 32].effective & (1u << (cap % 32));
-}
 
 struct iommufd_ctx *iommufd_ctx_create(int account_mode)
 {

@@ -13,7 +13,6 @@
 #include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
 #include "../iopt/io_pagetable.h"
-#include "../selftest/selftest.h"
 #include "device.h"
 
 struct iommufd_attach {
@@ -112,7 +111,7 @@ void iommufd_device_destroy(struct iommufd_object *obj)
 
 	iommu_device_release_dma_owner(idev->dev);
 	iommufd_put_group(idev->igroup);
-	if (!iommufd_selftest_is_mock_dev(idev->dev))
+	if (!idev->dev->iommu_ops->dev_owned_by_ctx)
 		iommufd_ctx_put(idev->ictx);
 }
 
@@ -146,7 +145,7 @@ struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
 		goto out_release_owner;
 	}
 	idev->ictx = ictx;
-	if (!iommufd_selftest_is_mock_dev(dev))
+	if (!dev->iommu_ops->dev_owned_by_ctx)
 		iommufd_ctx_get(ictx);
 	idev->dev = dev;
 	idev->enforce_cache_coherency =

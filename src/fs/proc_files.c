@@ -11,9 +11,10 @@
 
 #include <uiommufd/uiommufd.h>
 
+#include "../lib/uaccess.h"
+#include "../lib/util.h"
 #include "../mm/account.h"
 #include "file.h"
-#include "../core/iommufd_private.h"
 
 static ssize_t fail_nth_read(struct iommufd_file *file, void *buf, size_t count)
 {

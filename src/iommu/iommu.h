@@ -10,7 +10,12 @@
 #ifndef UIOMMUFD_DEVICE_IOMMU_H
 #define UIOMMUFD_DEVICE_IOMMU_H
 
-#include "../core/iommufd_private.h"
+#include <uiommufd/iommufd.h>
+
+#include "../lib/alloc.h"
+#include "../lib/lock.h"
+#include "../lib/uaccess.h"
+#include "../lib/util.h"
 #include "domain.h"
 
 struct device;
@@ -66,6 +71,12 @@ int iommu_copy_struct_from_user_array(void *dst, size_t dst_len,
 /* An IOMMU driver */
 struct iommu_ops {
 	const char *name;
+	/*
+	 * The driver's devices are made by an object of the iommufd context
+	 * they are bound to (the test uAPI's mock devices): binding takes no
+	 * reference on the context, which that object would keep forever.
+	 */
+	bool dev_owned_by_ctx;
 	/* Attached when nothing else is: DMA is refused */
 	struct iommu_domain *blocked_domain;
 	/* Driver specific hardware description for IOMMU_GET_HW_INFO */

@@ -2,11 +2,7 @@
 /*
  * Failable allocation and per-thread fault injection.
  */
-#include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <uiommufd/uiommufd.h>
 
@@ -66,48 +62,4 @@ UFD_EXPORT void uiommufd_fail_nth_set(unsigned int nth)
 UFD_EXPORT unsigned int uiommufd_fail_nth_get(void)
 {
 	return fail_nth;
-}
-
-static int cached_pid;
-static unsigned int cached_uid;
-
-static void ids_refresh(void)
-{
-	WRITE_ONCE(cached_uid, (unsigned int)getuid());
-	WRITE_ONCE(cached_pid, getpid());
-}
-
-static void ids_atfork_child(void)
-{
-	WRITE_ONCE(cached_pid, 0);
-}
-
-__attribute__((constructor)) static void ids_init(void)
-{
-	pthread_atfork(NULL, NULL, ids_atfork_child);
-}
-
-int ufd_getpid(void)
-{
-	int pid = READ_ONCE(cached_pid);
-
-	if (unlikely(!pid)) {
-		ids_refresh();
-		pid = READ_ONCE(cached_pid);
-	}
-	return pid;
-}
-
-unsigned int ufd_getuid(void)
-{
-	if (unlikely(!READ_ONCE(cached_pid)))
-		ids_refresh();
-	return READ_ONCE(cached_uid);
-}
-
-void ufd_warn(const char *file, int line, const char *cond)
-{
-	fprintf(stderr, "uiommufd: WARN_ON(%s) at %s:%d\n", cond, file, line);
-	if (getenv("UIOMMUFD_WARN_ABORT"))
-		abort();
 }

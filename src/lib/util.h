@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers every engine file uses: container_of, lists, overflow-checked
- * arithmetic, alignment and the page size.
+ * arithmetic, alignment, the page size and facts of the process (sys.c).
  */
 #ifndef UIOMMUFD_CORE_UTIL_H
 #define UIOMMUFD_CORE_UTIL_H
@@ -55,6 +55,9 @@ extern unsigned int ufd_page_shift;
  */
 int ufd_getpid(void);
 unsigned int ufd_getuid(void);
+
+/* Capability checks of the calling thread, as the kernel's capable() */
+bool ufd_capable(int cap);
 
 static inline unsigned long ufd_ffs_ul(unsigned long v)
 {
@@ -157,8 +160,9 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 }
 
 /*
- * An internal invariant broke. In debug builds abort so tests catch it; in
- * release builds report once and carry on, as the kernel's WARN_ON does.
+ * An internal invariant broke: report it on stderr and carry on, as the
+ * kernel's WARN_ON does. With UIOMMUFD_WARN_ABORT set in the environment
+ * (the tests set it) the report aborts instead, so no test passes over one.
  */
 void ufd_warn(const char *file, int line, const char *cond);
 #define WARN_ON(cond)                                        \

@@ -20,7 +20,8 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "../core/iommufd_private.h"
+#include "../lib/alloc.h"
+#include "../lib/util.h"
 #include "account.h"
 
 #define ACCT_MAGIC   0x75696f6d6d756664ull /* "uiommufd" */

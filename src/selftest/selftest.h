@@ -11,8 +11,6 @@
 struct device;
 
 void iommufd_selftest_destroy(struct iommufd_object *obj);
-/* Mock devices hold no reference on their context: their object does */
-bool iommufd_selftest_is_mock_dev(struct device *dev);
 /*
  * With MOCK_FLAGS_ACCESS_SYZ in *flags, read *iova as (nth area, offset)
  * of the IOAS: a layout a fuzzer can hit without knowing map results.

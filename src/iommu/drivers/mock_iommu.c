@@ -9,7 +9,6 @@
 
 #include "../paging_domain.h"
 #include "mock_iommu.h"
-#include "../../selftest/selftest.h"
 
 #define MOCK_GRANULE_SHIFT 11 /* MOCK_PAGE_SIZE */
 #define MOCK_LEVELS	   3
@@ -306,6 +305,7 @@ static bool mock_domain_capable(struct device *dev, enum iommu_cap cap)
 
 static const struct iommu_ops mock_ops = {
 	.name = "mock",
+	.dev_owned_by_ctx = true,
 	.blocked_domain = &mock_blocking_domain,
 	.hw_info = mock_domain_hw_info,
 	.domain_alloc_paging_flags = mock_domain_alloc_paging_flags,

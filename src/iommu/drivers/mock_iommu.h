@@ -42,6 +42,8 @@ static inline struct mock_dev *to_mock_dev(struct device *dev)
 	return container_of(dev, struct mock_dev, dev);
 }
 
+/* Mock devices hold no reference on their context: their object does */
+bool iommufd_selftest_is_mock_dev(struct device *dev);
 struct mock_dev *mock_dev_create(unsigned long dev_flags);
 void mock_dev_destroy(struct mock_dev *mdev);
 bool mock_domain_is_paging(struct iommu_domain *domain);
