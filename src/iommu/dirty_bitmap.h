@@ -3,9 +3,10 @@
  * Dirty tracking: reporting which IOVA a device wrote, as a bitmap in the
  * caller's memory (IOMMU_HWPT_GET_DIRTY_BITMAP).
  */
-#ifndef UIOMMUFD_HWPT_DIRTY_H
-#define UIOMMUFD_HWPT_DIRTY_H
+#ifndef UIOMMUFD_IOMMU_DIRTY_BITMAP_H
+#define UIOMMUFD_IOMMU_DIRTY_BITMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
