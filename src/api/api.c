@@ -11,82 +11,8 @@
 
 #include "../emu/emu_devices.h"
 #include "../vfio/vfio.h"
-#include "../fs/file.h"
 #include "../core/iommufd_private.h"
-
-static long iommufd_fops_ioctl(struct iommufd_file *file, unsigned int cmd,
-			       unsigned long arg)
-{
-	return iommufd_ctx_ioctl(file->private_data, cmd, arg);
-}
-
-static void iommufd_fops_release(struct iommufd_file *file)
-{
-	iommufd_ctx_release(file->private_data);
-}
-
-static const struct iommufd_file_ops iommufd_fops = {
-	.kind = UIOMMUFD_FD_IOMMUFD,
-	.ioctl = iommufd_fops_ioctl,
-	.release = iommufd_fops_release,
-};
-
-/*
- * /dev/vfio/vfio is an iommufd too (CONFIG_IOMMUFD_VFIO_CONTAINER): the same
- * context, which charges pinned pages the VFIO way.
- */
-static const struct iommufd_file_ops vfio_container_fops = {
-	.kind = UIOMMUFD_FD_VFIO,
-	.ioctl = iommufd_fops_ioctl,
-	.release = iommufd_fops_release,
-};
-
-void iommufd_ctx_get(struct iommufd_ctx *ictx)
-{
-	refcount_inc(&ictx->file->refs);
-}
-
-void iommufd_ctx_put(struct iommufd_ctx *ictx)
-{
-	iommufd_file_put(ictx->file);
-}
-
-struct iommufd_ctx *iommufd_ctx_from_fd(int fd)
-{
-	struct iommufd_file *file = iommufd_file_get(fd);
-
-	if (!file)
-		return ERR_PTR(fcntl(fd, F_GETFD) < 0 ? -EBADF : -EBADFD);
-	if (file->ops != &iommufd_fops && file->ops != &vfio_container_fops) {
-		iommufd_file_put(file);
-		return ERR_PTR(-EBADFD);
-	}
-	/* The reference taken by get is the context's */
-	return file->private_data;
-}
-
-static int iommufd_fops_open(int flags, bool vfio_container)
-{
-	struct iommufd_file *file;
-	struct iommufd_ctx *ictx;
-	int fd;
-
-	ictx = iommufd_ctx_create(vfio_container ? IOPT_PAGES_ACCOUNT_MM
-						 : IOPT_PAGES_ACCOUNT_NONE);
-	if (!ictx)
-		return -ENOMEM;
-	fd = iommufd_file_alloc(vfio_container ? &vfio_container_fops
-					       : &iommufd_fops,
-				ictx, false, flags, &file);
-	if (fd < 0) {
-		iommufd_ctx_release(ictx);
-		return fd;
-	}
-	/* VFIO bind and accesses reach the file through the context */
-	ictx->file = file;
-	iommufd_file_install(fd);
-	return fd;
-}
+#include "../fs/file.h"
 
 UFD_EXPORT int uiommufd_open(int flags)
 {

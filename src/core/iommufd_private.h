@@ -12,6 +12,7 @@
 
 #include <uiommufd/iommufd.h>
 
+#include "../include/iommufd.h"
 #include "../lib/alloc.h"
 #include "../lib/idtable.h"
 #include "../lib/lock.h"
@@ -190,14 +191,14 @@ iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
 	iommufd_object_remove(ictx, obj, obj->id, 0);
 }
 
-/* Context life cycle (main.c) */
-/* Keep the context (its file) alive: accesses and devices hold it */
-void iommufd_ctx_get(struct iommufd_ctx *ictx);
-void iommufd_ctx_put(struct iommufd_ctx *ictx);
-struct iommufd_ctx *iommufd_ctx_create(int account_mode);
-void iommufd_ctx_release(struct iommufd_ctx *ictx);
-long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
-		       unsigned long arg);
+/*
+ * Open /dev/iommu (or, with vfio_container, /dev/vfio/vfio: the same
+ * context, charging pinned pages the VFIO way): a new context behind a new
+ * descriptor, or -errno.
+ */
+int iommufd_fops_open(int flags, bool vfio_container);
+/* The context of an iommufd or container file, or NULL for another file */
+struct iommufd_ctx *iommufd_file_ctx(struct iommufd_file *file);
 
 /* ioctl handlers, grouped by the file that implements them */
 int iommufd_destroy(struct iommufd_ucmd *ucmd);

@@ -9,15 +9,18 @@
  * then work on a private copy, and answer by copying back up to the caller's
  * size.
  */
+#include <fcntl.h>
 #include <string.h>
 
+#include <uiommufd/uiommufd.h>
+
+#include "../fs/file.h"
 #include "iommufd_private.h"
 #include "../iopt/access.h"
 #include "../device/device.h"
 #include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
 #include "../iopt/io_pagetable.h"
-#include "../iopt/vfio_compat.h"
 #include "../selftest/selftest.h"
 #include <uiommufd/iommufd_test.h>
 
@@ -58,7 +61,7 @@ const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 };
 /* clang-format on */
 
-struct iommufd_ctx *iommufd_ctx_create(int account_mode)
+static struct iommufd_ctx *iommufd_ctx_create(int account_mode)
 {
 	struct iommufd_ctx *ictx;
 
@@ -80,7 +83,7 @@ struct iommufd_ctx *iommufd_ctx_create(int account_mode)
  * leaves first; if a pass destroys nothing while objects remain, a users
  * count is wrong.
  */
-void iommufd_ctx_release(struct iommufd_ctx *ictx)
+static void iommufd_ctx_release(struct iommufd_ctx *ictx)
 {
 	for (;;) {
 		unsigned int destroyed = 0;
@@ -227,8 +230,8 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 
 _Static_assert(sizeof(union ucmd_buffer) <= 256, "ucmd buffer on the stack");
 
-long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
-		       unsigned long arg)
+static long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
+			      unsigned long arg)
 {
 	const struct iommufd_ioctl_op *op;
 	struct iommufd_ucmd ucmd = {};
@@ -291,4 +294,85 @@ execute:
 			iommufd_object_finalize(ictx, ucmd.new_obj);
 	}
 	return ret;
+}
+
+static long iommufd_fops_ioctl(struct iommufd_file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	return iommufd_ctx_ioctl(file->private_data, cmd, arg);
+}
+
+static void iommufd_fops_release(struct iommufd_file *file)
+{
+	iommufd_ctx_release(file->private_data);
+}
+
+static const struct iommufd_file_ops iommufd_fops = {
+	.kind = UIOMMUFD_FD_IOMMUFD,
+	.ioctl = iommufd_fops_ioctl,
+	.release = iommufd_fops_release,
+};
+
+/*
+ * /dev/vfio/vfio is an iommufd too (CONFIG_IOMMUFD_VFIO_CONTAINER): the same
+ * context, which charges pinned pages the VFIO way.
+ */
+static const struct iommufd_file_ops vfio_container_fops = {
+	.kind = UIOMMUFD_FD_VFIO,
+	.ioctl = iommufd_fops_ioctl,
+	.release = iommufd_fops_release,
+};
+
+void iommufd_ctx_get(struct iommufd_ctx *ictx)
+{
+	refcount_inc(&ictx->file->refs);
+}
+
+void iommufd_ctx_put(struct iommufd_ctx *ictx)
+{
+	iommufd_file_put(ictx->file);
+}
+
+struct iommufd_ctx *iommufd_file_ctx(struct iommufd_file *file)
+{
+	if (file->ops != &iommufd_fops && file->ops != &vfio_container_fops)
+		return NULL;
+	return file->private_data;
+}
+
+struct iommufd_ctx *iommufd_ctx_from_fd(int fd)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+
+	if (!file)
+		return ERR_PTR(fcntl(fd, F_GETFD) < 0 ? -EBADF : -EBADFD);
+	if (!iommufd_file_ctx(file)) {
+		iommufd_file_put(file);
+		return ERR_PTR(-EBADFD);
+	}
+	/* The reference taken by get is the context's */
+	return file->private_data;
+}
+
+int iommufd_fops_open(int flags, bool vfio_container)
+{
+	struct iommufd_file *file;
+	struct iommufd_ctx *ictx;
+	int fd;
+
+	ictx = iommufd_ctx_create(vfio_container ? IOPT_PAGES_ACCOUNT_MM
+						 : IOPT_PAGES_ACCOUNT_NONE);
+	if (!ictx)
+		return -ENOMEM;
+	fd = iommufd_file_alloc(vfio_container ? &vfio_container_fops
+					       : &iommufd_fops,
+				ictx, false, flags, &file);
+	if (fd < 0) {
+		iommufd_ctx_release(ictx);
+		return fd;
+	}
+	/* VFIO bind and accesses reach the file through the context */
+	ictx->file = file;
+	iommufd_file_install(fd);
+	return fd;
 }

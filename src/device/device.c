@@ -115,11 +115,6 @@ void iommufd_device_destroy(struct iommufd_object *obj)
 		iommufd_ctx_put(idev->ictx);
 }
 
-/*
- * Bind a device to a context: the context takes DMA ownership of the whole
- * group (another context's bind fails with EPERM) and the group is blocked
- * until something is attached. Undo with iommufd_device_unbind().
- */
 struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
 					   struct device *dev, uint32_t *id)
 {
@@ -169,6 +164,11 @@ out_group_put:
 void iommufd_device_unbind(struct iommufd_device *idev)
 {
 	iommufd_object_destroy_user(idev->ictx, &idev->obj);
+}
+
+uint32_t iommufd_device_to_id(struct iommufd_device *idev)
+{
+	return idev->obj.id;
 }
 
 static struct igroup_pasid *igroup_pasid_find(struct iommufd_group *igroup,
@@ -684,10 +684,6 @@ out_put_pt_obj:
 	return (int)PTR_ERR(destroy_hwpt);
 }
 
-/*
- * Attach the device (or one PASID of it) to an IOAS, a paging HWPT or a
- * nested HWPT. On return *pt_id is the HWPT used.
- */
 int iommufd_device_attach(struct iommufd_device *idev, uint32_t pasid,
 			  uint32_t *pt_id)
 {
@@ -703,7 +699,6 @@ int iommufd_device_attach(struct iommufd_device *idev, uint32_t pasid,
 	return rc;
 }
 
-/* As detach + attach, but without a window of no translation */
 int iommufd_device_replace(struct iommufd_device *idev, uint32_t pasid,
 			   uint32_t *pt_id)
 {
@@ -716,7 +711,6 @@ int iommufd_device_replace(struct iommufd_device *idev, uint32_t pasid,
 	return rc;
 }
 
-/* Back to blocked: the device can no longer DMA */
 void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid)
 {
 	mutex_lock(&idev->igroup->change_lock);

@@ -2,8 +2,9 @@
 /*
  * The DEVICE object: a device bound to an iommufd context, and its
  * attachment to an IOAS or HWPT. Drivers (the test uAPI's mock devices, the
- * VFIO device files) bind and attach through these calls, as kernel drivers
- * call iommufd_device_bind() and friends.
+ * VFIO device files) bind and attach through the driver API
+ * (src/include/iommufd.h), as kernel drivers call iommufd_device_bind() and
+ * friends; this header is iommufd's own.
  */
 #ifndef UIOMMUFD_DEVICE_DEVICE_H
 #define UIOMMUFD_DEVICE_DEVICE_H
@@ -52,15 +53,6 @@ struct iommufd_device {
 	struct iommufd_vdevice *vdev;
 	bool destroying;
 };
-
-struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
-					   struct device *dev, uint32_t *id);
-void iommufd_device_unbind(struct iommufd_device *idev);
-int iommufd_device_attach(struct iommufd_device *idev, uint32_t pasid,
-			  uint32_t *pt_id);
-int iommufd_device_replace(struct iommufd_device *idev, uint32_t pasid,
-			   uint32_t *pt_id);
-void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid);
 
 void iommufd_device_pre_destroy(struct iommufd_object *obj);
 void iommufd_device_destroy(struct iommufd_object *obj);

@@ -302,6 +302,16 @@ void iommu_device_release_dma_owner(struct device *dev)
 	mutex_unlock(&group->mutex);
 }
 
+bool iommu_group_dma_owner_claimed(struct iommu_group *group)
+{
+	bool claimed;
+
+	mutex_lock(&group->mutex);
+	claimed = group->owner_cnt;
+	mutex_unlock(&group->mutex);
+	return claimed;
+}
+
 static bool domain_compatible(struct iommu_group *group,
 			      struct iommu_domain *domain)
 {

@@ -143,6 +143,8 @@ void iommu_put_resv_regions(struct device *dev, struct list_head *head);
 /* DMA ownership */
 int iommu_device_claim_dma_owner(struct device *dev, void *owner);
 void iommu_device_release_dma_owner(struct device *dev);
+/* Does any owner hold the group's DMA (e.g. an iommufd bound a device)? */
+bool iommu_group_dma_owner_claimed(struct iommu_group *group);
 
 /* Attaching domains */
 int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group);

@@ -12,7 +12,6 @@
 
 #include "io_pagetable.h"
 #include "../hwpt/hw_pagetable.h"
-#include "vfio_compat.h"
 
 static struct iommufd_ioas *get_compat_ioas(struct iommufd_ctx *ictx)
 {

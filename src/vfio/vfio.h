@@ -21,7 +21,12 @@
 #include <uiommufd/uiommufd.h>
 #include <uiommufd/vfio.h>
 
-#include "../core/iommufd_private.h"
+#include "../include/iommufd.h"
+#include "../iommu/iommu.h"
+#include "../lib/alloc.h"
+#include "../lib/lock.h"
+#include "../lib/uaccess.h"
+#include "../lib/util.h"
 
 struct device;
 struct iommufd_device;
@@ -134,9 +139,6 @@ int vfio_register_device(struct vfio_device *vdev, struct device *dev,
 int vfio_device_cdev_open(unsigned int index, int flags);
 int vfio_group_open(const char *name, int flags);
 int vfio_container_open(int flags);
-
-/* The iommufd context behind an iommufd or container descriptor */
-struct iommufd_ctx *iommufd_ctx_from_fd(int fd);
 
 /* group.c, for device.c */
 struct vfio_group *vfio_group_find_or_create(struct iommu_group *iommu_group,

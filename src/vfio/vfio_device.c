@@ -16,9 +16,7 @@
 #include <sys/stat.h>
 
 #include "../fs/file.h"
-#include "../device/device.h"
 #include "vfio.h"
-#include "../iopt/vfio_compat.h"
 
 /* Devices by index (N of vfioN): registered at start, never removed */
 #define VFIO_MAX_DEVICES 256
@@ -683,7 +681,7 @@ static void vfio_device_show_fdinfo(struct iommufd_file *file, int out)
 	if (__atomic_load_n(&df->access_granted, __ATOMIC_ACQUIRE) &&
 	    vdev->iommufd_device)
 		dprintf(out, "uiommufd-device: devid %u %s\n",
-			vdev->iommufd_device->obj.id,
+			iommufd_device_to_id(vdev->iommufd_device),
 			vdev->iommufd_attached ? "attached" : "not attached");
 	mutex_unlock(&vdev->lock);
 }

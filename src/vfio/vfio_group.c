@@ -15,9 +15,7 @@
 #include <unistd.h>
 
 #include "../fs/file.h"
-#include "../iommu/iommu.h"
 #include "vfio.h"
-#include "../iopt/vfio_compat.h"
 
 struct vfio_group {
 	/* The number in /dev/vfio/N: the IOMMU group's */
@@ -170,7 +168,7 @@ static int vfio_group_ioctl_get_status(struct vfio_group *group, void *arg)
 	if (vfio_group_has_iommu_locked(group))
 		status.flags |= VFIO_GROUP_FLAGS_CONTAINER_SET |
 				VFIO_GROUP_FLAGS_VIABLE;
-	else if (!group->iommu_group->owner_cnt)
+	else if (!iommu_group_dma_owner_claimed(group->iommu_group))
 		status.flags |= VFIO_GROUP_FLAGS_VIABLE;
 	mutex_unlock(&group->group_lock);
 	return copy_to_user(arg, &status, minsz);
