@@ -4,6 +4,7 @@
  */
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
@@ -171,4 +172,35 @@ UFD_EXPORT int uiommufd_fd_dup(int oldfd, int newfd)
 UFD_EXPORT int uiommufd_fd_kind(int fd)
 {
 	return iommufd_file_kind(fd);
+}
+
+UFD_EXPORT int uiommufd_dump(int fd, int out)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+	struct iommufd_ctx *ictx;
+
+	if (!file)
+		return -EBADF;
+	ictx = iommufd_file_ctx(file);
+	if (!ictx) {
+		iommufd_file_put(file);
+		return -EINVAL;
+	}
+	dprintf(out, "iommufd fd %d ", fd);
+	iommufd_ctx_describe(ictx, out);
+	iommufd_file_put(file);
+	return 0;
+}
+
+/* What a file adds to /proc/<pid>/fdinfo/<fd> after the kernel's lines */
+UFD_EXPORT int uiommufd_fdinfo(int fd, int out)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+
+	if (!file)
+		return -EBADF;
+	if (file->ops->show_fdinfo)
+		file->ops->show_fdinfo(file, out);
+	iommufd_file_put(file);
+	return 0;
 }

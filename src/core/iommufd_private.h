@@ -94,17 +94,22 @@ struct iommufd_object_ops {
 	void (*destroy)(struct iommufd_object *obj);
 	/* Undo a creation that never finalized; destroy when NULL */
 	void (*abort)(struct iommufd_object *obj);
-	/* Called before waiting for wait_cnt during a forced destroy */
-	void (*pre_destroy)(struct iommufd_object *obj);
 	/*
 	 * Objects with a file (event queues): on a failed creation the file,
 	 * which holds a users reference, is closed before the destroy.
 	 */
 	void (*abort_file)(struct iommufd_object *obj);
+	/*
+	 * Introspection (uiommufd_dump(), fdinfo): indented lines describing
+	 * the object to @out, after the core's "object ID TYPE users N". Runs
+	 * with a reference on the object and no lock of the core held; it
+	 * takes the object's own locks, never another module's.
+	 */
+	void (*describe)(struct iommufd_object *obj, int out);
 	const char *name;
 };
 
-/* Each object type registers its ops (object.c holds the table). */
+/* The ops of every object type (core/main.c holds the table) */
 extern const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX];
 
 struct iommufd_ucmd {
@@ -200,9 +205,21 @@ int iommufd_fops_open(int flags, bool vfio_container);
 /* The context of an iommufd or container file, or NULL for another file */
 struct iommufd_ctx *iommufd_file_ctx(struct iommufd_file *file);
 
-/* ioctl handlers, grouped by the file that implements them */
+/* Describe the objects of a context to @out (core/dump.c) */
+void iommufd_ctx_describe(struct iommufd_ctx *ictx, int out);
+
+/*
+ * What the dispatch and object tables of core/main.c name: ioctl handlers
+ * and object ops, by the folder implementing them. They are declared here,
+ * as the kernel's iommufd_private.h declares them, so that core includes
+ * no header of the folders above it; see src/LAYERS.
+ */
+
+/* core/ */
 int iommufd_destroy(struct iommufd_ucmd *ucmd);
 int iommufd_option(struct iommufd_ucmd *ucmd);
+
+/* iopt/ */
 int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd);
 int iommufd_ioas_copy(struct iommufd_ucmd *ucmd);
@@ -217,6 +234,35 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd,
 int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
 long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
 			unsigned long arg);
+void iommufd_ioas_destroy(struct iommufd_object *obj);
+void iommufd_ioas_describe(struct iommufd_object *obj, int out);
+void iommufd_access_destroy_object(struct iommufd_object *obj);
+
+/* hwpt/ */
+int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
+int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd);
+int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd);
+int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_hw_queue_alloc_ioctl(struct iommufd_ucmd *ucmd);
+void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
+void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
+void iommufd_hwpt_nested_destroy(struct iommufd_object *obj);
+void iommufd_hwpt_nested_abort(struct iommufd_object *obj);
+void iommufd_hwpt_describe(struct iommufd_object *obj, int out);
+void iommufd_fault_destroy(struct iommufd_object *obj);
+void iommufd_eventq_abort_file(struct iommufd_object *obj);
+
+/* device/ */
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
+void iommufd_device_destroy(struct iommufd_object *obj);
+void iommufd_device_describe(struct iommufd_object *obj, int out);
+
+/* selftest/: the test uAPI */
 int iommufd_test(struct iommufd_ucmd *ucmd);
+void iommufd_selftest_destroy(struct iommufd_object *obj);
 
 #endif /* UIOMMUFD_CORE_PRIVATE_H */

@@ -10,19 +10,15 @@
  * size.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
 
 #include "../fs/file.h"
 #include "iommufd_private.h"
-#include "../iopt/access.h"
-#include "../device/device.h"
-#include "../hwpt/fault.h"
-#include "../hwpt/hw_pagetable.h"
-#include "../iopt/io_pagetable.h"
-#include "../selftest/selftest.h"
-#include <uiommufd/iommufd_test.h>
+
 
 /* clang-format off */
 const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
@@ -31,8 +27,8 @@ const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 		.name = "access",
 	},
 	[IOMMUFD_OBJ_DEVICE] = {
-		.pre_destroy = iommufd_device_pre_destroy,
 		.destroy = iommufd_device_destroy,
+		.describe = iommufd_device_describe,
 		.name = "device",
 	},
 	[IOMMUFD_OBJ_FAULT] = {
@@ -43,15 +39,18 @@ const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 	[IOMMUFD_OBJ_HWPT_PAGING] = {
 		.destroy = iommufd_hwpt_paging_destroy,
 		.abort = iommufd_hwpt_paging_abort,
+		.describe = iommufd_hwpt_describe,
 		.name = "hwpt_paging",
 	},
 	[IOMMUFD_OBJ_HWPT_NESTED] = {
 		.destroy = iommufd_hwpt_nested_destroy,
 		.abort = iommufd_hwpt_nested_abort,
+		.describe = iommufd_hwpt_describe,
 		.name = "hwpt_nested",
 	},
 	[IOMMUFD_OBJ_IOAS] = {
 		.destroy = iommufd_ioas_destroy,
+		.describe = iommufd_ioas_describe,
 		.name = "ioas",
 	},
 	[IOMMUFD_OBJ_SELFTEST] = {
@@ -307,10 +306,18 @@ static void iommufd_fops_release(struct iommufd_file *file)
 	iommufd_ctx_release(file->private_data);
 }
 
+/* After the kernel's lines, the object graph (docs/introspection.md) */
+static void iommufd_fops_show_fdinfo(struct iommufd_file *file, int out)
+{
+	dprintf(out, "uiommufd-");
+	iommufd_ctx_describe(file->private_data, out);
+}
+
 static const struct iommufd_file_ops iommufd_fops = {
 	.kind = UIOMMUFD_FD_IOMMUFD,
 	.ioctl = iommufd_fops_ioctl,
 	.release = iommufd_fops_release,
+	.show_fdinfo = iommufd_fops_show_fdinfo,
 };
 
 /*
@@ -321,6 +328,7 @@ static const struct iommufd_file_ops vfio_container_fops = {
 	.kind = UIOMMUFD_FD_VFIO,
 	.ioctl = iommufd_fops_ioctl,
 	.release = iommufd_fops_release,
+	.show_fdinfo = iommufd_fops_show_fdinfo,
 };
 
 void iommufd_ctx_get(struct iommufd_ctx *ictx)

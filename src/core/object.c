@@ -171,9 +171,6 @@ static int iommufd_object_dec_wait(struct iommufd_ctx *ictx,
 	if (refcount_dec_and_test(&to_destroy->wait_cnt))
 		return 0;
 
-	if (iommufd_object_ops[to_destroy->type].pre_destroy)
-		iommufd_object_ops[to_destroy->type].pre_destroy(to_destroy);
-
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += 60;
 	mutex_lock(&ictx->objects_lock);

@@ -99,11 +99,6 @@ static struct iommufd_group *iommufd_get_group(struct iommufd_ctx *ictx,
 	return igroup;
 }
 
-void iommufd_device_pre_destroy(struct iommufd_object *obj)
-{
-	(void)obj;
-}
-
 void iommufd_device_destroy(struct iommufd_object *obj)
 {
 	struct iommufd_device *idev =
@@ -719,8 +714,11 @@ void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid)
 	mutex_unlock(&idev->igroup->change_lock);
 }
 
-void iommufd_device_describe(struct iommufd_device *idev, int out)
+/* The device, its group and what each attachment translates through */
+void iommufd_device_describe(struct iommufd_object *obj, int out)
 {
+	struct iommufd_device *idev =
+		container_of(obj, struct iommufd_device, obj);
 	struct iommufd_group *igroup = idev->igroup;
 	struct iommufd_attach *attach;
 

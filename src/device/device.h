@@ -54,10 +54,6 @@ struct iommufd_device {
 	bool destroying;
 };
 
-void iommufd_device_pre_destroy(struct iommufd_object *obj);
-void iommufd_device_destroy(struct iommufd_object *obj);
-int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
-
 /* Used by HWPT allocation: attach with the group lock rules */
 int iommufd_hw_pagetable_attach(struct iommufd_hw_pagetable *hwpt,
 				struct iommufd_device *idev, uint32_t pasid);
@@ -73,8 +69,5 @@ iommufd_get_device(struct iommufd_ucmd *ucmd, uint32_t id)
 	return IS_ERR(obj) ? (struct iommufd_device *)obj
 			   : container_of(obj, struct iommufd_device, obj);
 }
-
-/* A line for the dump: the device, its group and what it is attached to */
-void iommufd_device_describe(struct iommufd_device *idev, int out);
 
 #endif

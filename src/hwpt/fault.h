@@ -59,11 +59,6 @@ static inline struct iommufd_fault *iommufd_get_fault(struct iommufd_ucmd *ucmd,
 		       : container_of(obj, struct iommufd_fault, common.obj);
 }
 
-int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
-void iommufd_fault_destroy(struct iommufd_object *obj);
-/* Close the queue's file of an object whose creation failed */
-void iommufd_eventq_abort_file(struct iommufd_object *obj);
-
 /* The domain's fault handler: queue the request for the user */
 int iommufd_fault_iopf_handler(struct iommu_domain *domain,
 			       struct iopf_group *group);

@@ -3,6 +3,8 @@
  * HWPT objects: paging HWPTs that hold an IOAS's mappings in a domain, and
  * nested HWPTs whose user-managed table is walked over a paging parent.
  */
+#include <stdio.h>
+
 #include "../device/device.h"
 #include "../iopt/io_pagetable.h"
 #include "fault.h"
@@ -378,4 +380,24 @@ void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx,
 		return;
 	}
 	refcount_dec(&hwpt->obj.users);
+}
+
+/* The IOAS of a paging HWPT and its properties, or a nested one's parent */
+void iommufd_hwpt_describe(struct iommufd_object *obj, int out)
+{
+	struct iommufd_hw_pagetable *hwpt =
+		container_of(obj, struct iommufd_hw_pagetable, obj);
+
+	if (hwpt_is_paging(hwpt)) {
+		struct iommufd_hwpt_paging *paging = to_hwpt_paging(hwpt);
+
+		dprintf(out, "  ioas %u%s%s%s%s\n", paging->ioas->obj.id,
+			paging->auto_domain ? " auto" : "",
+			hwpt->domain->dirty_ops ? " dirty-tracking" : "",
+			paging->nest_parent ? " nest-parent" : "",
+			paging->enforce_cache_coherency ? " coherent" : "");
+	} else {
+		dprintf(out, "  parent %u\n",
+			to_hwpt_nested(hwpt)->parent->common.obj.id);
+	}
 }

@@ -77,21 +77,9 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 			  struct iommufd_device *idev, uint32_t pasid,
 			  uint32_t flags, bool immediate_attach,
 			  const struct iommu_user_data *user_data);
-void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
-void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
-void iommufd_hwpt_nested_destroy(struct iommufd_object *obj);
-void iommufd_hwpt_nested_abort(struct iommufd_object *obj);
 /* Drop a device's reference; an automatic HWPT goes with its last one */
 void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx,
 			      struct iommufd_hw_pagetable *hwpt);
-int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
-int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd);
-int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
-int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
-int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd);
-int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd);
-int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd);
-int iommufd_hw_queue_alloc_ioctl(struct iommufd_ucmd *ucmd);
 
 static inline struct iommufd_hwpt_paging *
 iommufd_get_hwpt_paging(struct iommufd_ucmd *ucmd, uint32_t id)

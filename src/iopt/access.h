@@ -26,7 +26,6 @@ struct iommufd_access {
 	uint32_t iopt_access_list_id;
 };
 
-void iommufd_access_destroy_object(struct iommufd_object *obj);
 void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 				 unsigned long length);
 

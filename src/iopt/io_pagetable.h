@@ -216,7 +216,6 @@ struct iommufd_ioas {
 };
 
 struct iommufd_ioas *iommufd_ioas_alloc(struct iommufd_ctx *ictx);
-void iommufd_ioas_destroy(struct iommufd_object *obj);
 
 static inline struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ictx,
 						    uint32_t id)

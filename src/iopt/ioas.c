@@ -5,6 +5,7 @@
  * rlimit mode, and IOAS_CHANGE_PROCESS.
  */
 #include <linux/capability.h>
+#include <stdio.h>
 
 #include "../selftest/selftest.h"
 #include "io_pagetable.h"
@@ -438,4 +439,53 @@ int iommufd_ioas_option(struct iommufd_ucmd *ucmd)
 	}
 	iommufd_put_object(ucmd->ictx, &ioas->obj);
 	return rc;
+}
+
+/* Its IOVA ranges and the areas mapped in them, with what backs each */
+void iommufd_ioas_describe(struct iommufd_object *obj, int out)
+{
+	struct iommufd_ioas *ioas = container_of(obj, struct iommufd_ioas, obj);
+	struct io_pagetable *iopt = &ioas->iopt;
+	struct itree_span_iter span;
+	struct iopt_area *area;
+	struct itree_node *n;
+
+	down_read(&iopt->iova_rwsem);
+	dprintf(out, "  iova_alignment %lu huge_pages %d domains %u\n",
+		iopt->iova_alignment, !iopt->disable_large_pages,
+		iopt->next_domain_id);
+	for (n = itree_first(&iopt->allowed_itree); n; n = itree_next(n))
+		dprintf(out, "  allowed 0x%lx-0x%lx\n", n->start, n->last);
+	for (n = itree_first(&iopt->reserved_itree); n; n = itree_next(n))
+		dprintf(out, "  reserved 0x%lx-0x%lx\n", n->start, n->last);
+	itree_for_each_span (&span, &iopt->reserved_itree, 0, ULONG_MAX) {
+		if (span.is_hole)
+			dprintf(out, "  usable 0x%lx-0x%lx\n", span.start_hole,
+				span.last_hole);
+	}
+	for_each_area (area, iopt, 0, ULONG_MAX) {
+		struct iopt_pages *pages = area->pages;
+
+		dprintf(out, "  area 0x%lx-0x%lx prot %c%c",
+			iopt_area_iova(area), iopt_area_last_iova(area),
+			(area->iommu_prot & IOMMU_READ) ? 'r' : '-',
+			(area->iommu_prot & IOMMU_WRITE) ? 'w' : '-');
+		if (!pages) {
+			dprintf(out, " busy\n");
+			continue;
+		}
+		dprintf(out, " %s 0x%lx pages %zu pinned %zu accesses %u%s\n",
+			pages->type == IOPT_ADDRESS_USER   ? "va"
+			: pages->type == IOPT_ADDRESS_FILE ? "file"
+							   : "dmabuf",
+			pages->type == IOPT_ADDRESS_USER
+				? pages->uptr + area->page_offset +
+					  iopt_area_index(area) * PAGE_SIZE
+				: pages->start +
+					  iopt_area_index(area) * PAGE_SIZE +
+					  area->page_offset,
+			pages->npages, pages->npinned, area->num_accesses,
+			area->filled ? " in-domains" : "");
+	}
+	up_read(&iopt->iova_rwsem);
 }

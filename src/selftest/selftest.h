@@ -10,7 +10,6 @@
 
 struct device;
 
-void iommufd_selftest_destroy(struct iommufd_object *obj);
 /*
  * With MOCK_FLAGS_ACCESS_SYZ in *flags, read *iova as (nth area, offset)
  * of the IOAS: a layout a fuzzer can hit without knowing map results.
