@@ -73,18 +73,6 @@ void iommufd_hwpt_nested_abort(struct iommufd_object *obj)
 	iommufd_hwpt_nested_destroy(obj);
 }
 
-static int iommufd_hwpt_paging_enforce_cc(struct iommufd_hwpt_paging *hwpt)
-{
-	struct iommu_domain *domain = hwpt->common.domain;
-
-	if (hwpt->enforce_cache_coherency)
-		return 0;
-	if (domain->ops->enforce_cache_coherency)
-		hwpt->enforce_cache_coherency =
-			domain->ops->enforce_cache_coherency(domain);
-	return hwpt->enforce_cache_coherency ? 0 : -EINVAL;
-}
-
 /*
  * A paging domain for the device, holding every mapping of the IOAS when
  * this returns. The caller holds ioas->mutex until it finalizes or aborts
@@ -143,7 +131,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	 * coherent HWPT can only take coherent devices later.
 	 */
 	if (idev->enforce_cache_coherency) {
-		rc = iommufd_hwpt_paging_enforce_cc(hwpt_paging);
+		rc = iommu_enforce_cache_coherency(hwpt->domain);
 		if (WARN_ON(rc))
 			goto out_abort;
 	}
@@ -395,7 +383,8 @@ void iommufd_hwpt_describe(struct iommufd_object *obj, int out)
 			paging->auto_domain ? " auto" : "",
 			hwpt->domain->dirty_ops ? " dirty-tracking" : "",
 			paging->nest_parent ? " nest-parent" : "",
-			paging->enforce_cache_coherency ? " coherent" : "");
+			hwpt->domain->cache_coherency_enforced ? " coherent"
+								: "");
 	} else {
 		dprintf(out, "  parent %u\n",
 			to_hwpt_nested(hwpt)->parent->common.obj.id);

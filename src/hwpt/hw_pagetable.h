@@ -26,7 +26,6 @@ struct iommufd_hwpt_paging {
 	struct iommufd_ioas *ioas;
 	/* Created by attach to an IOAS; destroyed with its last device */
 	bool auto_domain;
-	bool enforce_cache_coherency;
 	bool nest_parent;
 	/* On iommufd_ioas::hwpt_list */
 	struct list_head hwpt_item;

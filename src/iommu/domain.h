@@ -82,6 +82,11 @@ enum iommu_domain_type {
 };
 
 void iommu_domain_free(struct iommu_domain *domain);
+/*
+ * Make the domain refuse no-snoop DMA, once and for good: 0, or -EINVAL
+ * when the driver cannot. Called before anything is mapped.
+ */
+int iommu_enforce_cache_coherency(struct iommu_domain *domain);
 
 struct iommu_domain {
 	enum iommu_domain_type type;
@@ -92,6 +97,8 @@ struct iommu_domain {
 	struct iommu_domain_geometry geometry;
 	/* The driver that made the domain: it attaches only its devices */
 	const struct iommu_ops *owner;
+	/* No-snoop DMA is refused: set by iommu_enforce_cache_coherency() */
+	bool cache_coherency_enforced;
 	/* The HWPT object wrapping this domain */
 	void *iommufd_hwpt;
 	/* Page faults of a domain with a fault queue go here */

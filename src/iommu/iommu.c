@@ -468,6 +468,16 @@ void iommu_detach_device_pasid(struct iommu_domain *domain, struct device *dev,
 	mutex_unlock(&group->mutex);
 }
 
+int iommu_enforce_cache_coherency(struct iommu_domain *domain)
+{
+	if (domain->cache_coherency_enforced)
+		return 0;
+	if (domain->ops->enforce_cache_coherency)
+		domain->cache_coherency_enforced =
+			domain->ops->enforce_cache_coherency(domain);
+	return domain->cache_coherency_enforced ? 0 : -EINVAL;
+}
+
 void iommu_domain_free(struct iommu_domain *domain)
 {
 	if (domain && domain->ops->free)

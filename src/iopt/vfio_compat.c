@@ -11,7 +11,6 @@
 #include <linux/vfio.h>
 
 #include "io_pagetable.h"
-#include "../hwpt/hw_pagetable.h"
 
 static struct iommufd_ioas *get_compat_ioas(struct iommufd_ctx *ictx)
 {
@@ -213,10 +212,13 @@ err_put:
 	return rc;
 }
 
-/* Coherent DMA only if every domain of the compat IOAS enforces it */
+/*
+ * Coherent DMA only if every domain of the compat IOAS enforces it: the
+ * domains of its io_pagetable are those of its paging HWPTs.
+ */
 static int iommufd_vfio_cc_iommu(struct iommufd_ctx *ictx)
 {
-	struct iommufd_hwpt_paging *hwpt_paging;
+	struct io_pagetable *iopt;
 	struct iommufd_ioas *ioas;
 	int rc = 1;
 
@@ -224,14 +226,15 @@ static int iommufd_vfio_cc_iommu(struct iommufd_ctx *ictx)
 	if (IS_ERR(ioas))
 		return (int)PTR_ERR(ioas);
 
-	mutex_lock(&ioas->mutex);
-	list_for_each_entry (hwpt_paging, &ioas->hwpt_list, hwpt_item) {
-		if (!hwpt_paging->enforce_cache_coherency) {
+	iopt = &ioas->iopt;
+	down_read(&iopt->domains_rwsem);
+	for (unsigned int i = 0; i != iopt->next_domain_id; i++) {
+		if (!iopt->domains[i]->cache_coherency_enforced) {
 			rc = 0;
 			break;
 		}
 	}
-	mutex_unlock(&ioas->mutex);
+	up_read(&iopt->domains_rwsem);
 	iommufd_put_object(ictx, &ioas->obj);
 	return rc;
 }
