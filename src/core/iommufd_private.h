@@ -265,4 +265,15 @@ void iommufd_device_describe(struct iommufd_object *obj, int out);
 int iommufd_test(struct iommufd_ucmd *ucmd);
 void iommufd_selftest_destroy(struct iommufd_object *obj);
 
+/*
+ * What the test uAPI (src/selftest) reaches in iommufd beyond the driver
+ * API, implemented by the folder that owns each object, as the kernel's
+ * selftest.c reaches into iommufd_private.h. src/selftest is the one
+ * folder above core allowed to include this header (src/LAYERS).
+ */
+
+/* MOCK_FLAGS_ACCESS_SYZ: *iova read as (nth area, offset) of the IOAS */
+unsigned long iommufd_access_syz_conv_iova(struct iommufd_access *access,
+					   __u64 *iova);
+
 #endif /* UIOMMUFD_CORE_PRIVATE_H */

@@ -338,3 +338,15 @@ err_out:
 	mutex_unlock(&access->ioas_lock);
 	return rc;
 }
+
+unsigned long iommufd_access_syz_conv_iova(struct iommufd_access *access,
+					   __u64 *iova)
+{
+	unsigned long ret = 0;
+
+	mutex_lock(&access->ioas_lock);
+	if (access->ioas)
+		ret = iopt_syz_conv_iova(&access->ioas->iopt, iova);
+	mutex_unlock(&access->ioas_lock);
+	return ret;
+}

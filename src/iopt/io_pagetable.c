@@ -8,6 +8,8 @@
  * NULL pages (others see the IOVA as busy), then the pages are pinned and
  * loaded into every domain, and only then is area->pages set.
  */
+#include <string.h>
+
 #include "access.h"
 #include "io_pagetable.h"
 #include "pages.h"
@@ -736,4 +738,31 @@ void iopt_destroy_table(struct io_pagetable *iopt)
 	ufd_free(iopt->domains);
 	destroy_rwsem(&iopt->iova_rwsem);
 	destroy_rwsem(&iopt->domains_rwsem);
+}
+
+/*
+ * Fuzzers cannot guess IOVAs that depend on map results, so in "syz" mode a
+ * 64-bit IOVA is read as (nth area, offset into it).
+ */
+unsigned long iopt_syz_conv_iova(struct io_pagetable *iopt, __u64 *iova)
+{
+	struct syz_layout {
+		uint32_t nth_area;
+		uint32_t offset;
+	} syz;
+	struct iopt_area *area;
+	unsigned int nth;
+
+	memcpy(&syz, iova, sizeof(syz));
+	nth = syz.nth_area;
+	down_read(&iopt->iova_rwsem);
+	for_each_area (area, iopt, 0, ULONG_MAX) {
+		if (nth == 0) {
+			up_read(&iopt->iova_rwsem);
+			return iopt_area_iova(area) + syz.offset;
+		}
+		nth--;
+	}
+	up_read(&iopt->iova_rwsem);
+	return 0;
 }

@@ -201,6 +201,11 @@ void iopt_table_remove_domain(struct io_pagetable *iopt,
 struct device;
 int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt,
 					struct device *dev);
+/*
+ * Test uAPI (MOCK_FLAGS_ACCESS_SYZ): read *iova as (nth area, offset into
+ * it), a layout a fuzzer can hit without knowing map results
+ */
+unsigned long iopt_syz_conv_iova(struct io_pagetable *iopt, __u64 *iova);
 int iopt_add_access(struct io_pagetable *iopt, struct iommufd_access *access);
 void iopt_remove_access(struct io_pagetable *iopt,
 			struct iommufd_access *access,

@@ -7,7 +7,8 @@
 #include <linux/capability.h>
 #include <stdio.h>
 
-#include "../selftest/selftest.h"
+#include <uiommufd/iommufd_test.h>
+
 #include "io_pagetable.h"
 #include "pages.h"
 
@@ -272,6 +273,23 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 out_put:
 	iommufd_put_object(ucmd->ictx, &ioas->obj);
 	return rc;
+}
+
+static void iommufd_test_syz_conv_iova_id(struct iommufd_ucmd *ucmd,
+				   unsigned int ioas_id, __u64 *iova,
+				   uint32_t *flags)
+{
+	struct iommufd_ioas *ioas;
+
+	if (!(*flags & MOCK_FLAGS_ACCESS_SYZ))
+		return;
+	*flags &= ~(uint32_t)MOCK_FLAGS_ACCESS_SYZ;
+
+	ioas = iommufd_get_ioas(ucmd->ictx, ioas_id);
+	if (IS_ERR(ioas))
+		return;
+	*iova = iopt_syz_conv_iova(&ioas->iopt, iova);
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
 }
 
 int iommufd_ioas_copy(struct iommufd_ucmd *ucmd)

@@ -9,62 +9,6 @@
 #include "../mm/vma.h"
 #include "selftest_private.h"
 
-/*
- * Fuzzers cannot guess IOVAs that depend on map results, so in "syz" mode a
- * 64-bit IOVA is read as (nth area, offset into it).
- */
-static unsigned long syz_conv_iova(struct io_pagetable *iopt, __u64 *iova)
-{
-	struct syz_layout {
-		uint32_t nth_area;
-		uint32_t offset;
-	} syz;
-	struct iopt_area *area;
-	unsigned int nth;
-
-	memcpy(&syz, iova, sizeof(syz));
-	nth = syz.nth_area;
-	down_read(&iopt->iova_rwsem);
-	for_each_area (area, iopt, 0, ULONG_MAX) {
-		if (nth == 0) {
-			up_read(&iopt->iova_rwsem);
-			return iopt_area_iova(area) + syz.offset;
-		}
-		nth--;
-	}
-	up_read(&iopt->iova_rwsem);
-	return 0;
-}
-
-unsigned long iommufd_test_syz_conv_iova(struct iommufd_access *access,
-					 __u64 *iova)
-{
-	unsigned long ret = 0;
-
-	mutex_lock(&access->ioas_lock);
-	if (access->ioas)
-		ret = syz_conv_iova(&access->ioas->iopt, iova);
-	mutex_unlock(&access->ioas_lock);
-	return ret;
-}
-
-void iommufd_test_syz_conv_iova_id(struct iommufd_ucmd *ucmd,
-				   unsigned int ioas_id, __u64 *iova,
-				   uint32_t *flags)
-{
-	struct iommufd_ioas *ioas;
-
-	if (!(*flags & MOCK_FLAGS_ACCESS_SYZ))
-		return;
-	*flags &= ~(uint32_t)MOCK_FLAGS_ACCESS_SYZ;
-
-	ioas = iommufd_get_ioas(ucmd->ictx, ioas_id);
-	if (IS_ERR(ioas))
-		return;
-	*iova = syz_conv_iova(&ioas->iopt, iova);
-	iommufd_put_object(ucmd->ictx, &ioas->obj);
-}
-
 /* Reserve extra IOVA in an IOAS, owned by nobody (released with the IOAS) */
 static int iommufd_test_add_reserved(struct iommufd_ucmd *ucmd,
 				     unsigned int mockpt_id,

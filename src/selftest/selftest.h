@@ -10,12 +10,5 @@
 
 struct device;
 
-/*
- * With MOCK_FLAGS_ACCESS_SYZ in *flags, read *iova as (nth area, offset)
- * of the IOAS: a layout a fuzzer can hit without knowing map results.
- */
-void iommufd_test_syz_conv_iova_id(struct iommufd_ucmd *ucmd,
-				   unsigned int ioas_id, __u64 *iova,
-				   uint32_t *flags);
 
 #endif

@@ -55,7 +55,5 @@ int iommufd_test_dmabuf_get(struct iommufd_ucmd *ucmd, unsigned int open_flags,
 			    size_t len);
 int iommufd_test_dmabuf_revoke(struct iommufd_ucmd *ucmd, int fd, bool revoked);
 
-unsigned long iommufd_test_syz_conv_iova(struct iommufd_access *access,
-					 __u64 *iova);
 
 #endif
