@@ -166,6 +166,22 @@ uint32_t iommufd_device_to_id(struct iommufd_device *idev)
 	return idev->obj.id;
 }
 
+uint32_t iommufd_device_id_of(struct iommufd_ctx *ictx, struct device *dev)
+{
+	uint32_t id = 0, found = 0;
+
+	mutex_lock(&ictx->objects_lock);
+	while (!found && (id = idt_next_used(&ictx->objects, id + 1))) {
+		struct iommufd_object *obj = idt_load(&ictx->objects, id);
+
+		if (obj != IDT_RESERVED && obj->type == IOMMUFD_OBJ_DEVICE &&
+		    container_of(obj, struct iommufd_device, obj)->dev == dev)
+			found = id;
+	}
+	mutex_unlock(&ictx->objects_lock);
+	return found;
+}
+
 static struct igroup_pasid *igroup_pasid_find(struct iommufd_group *igroup,
 					      uint32_t pasid)
 {
@@ -299,7 +315,7 @@ static void iommufd_hwpt_detach_device(struct iommufd_hw_pagetable *hwpt,
 		iommu_detach_group(idev->igroup->group);
 	else
 		iommu_detach_device_pasid(hwpt->domain, idev->dev, pasid);
-	iommufd_auto_response_faults(hwpt, idev, pasid);
+	iommufd_auto_response_faults(hwpt, idev->dev, pasid);
 }
 
 static int igroup_reserve_pasid(struct iommufd_group *igroup, uint32_t pasid,
@@ -528,7 +544,7 @@ iommufd_device_do_replace(struct iommufd_device *idev, uint32_t pasid,
 		rc = iommu_replace_device_pasid(hwpt->domain, idev->dev, pasid);
 	if (rc)
 		goto err_unresv;
-	iommufd_auto_response_faults(old_hwpt, idev, pasid);
+	iommufd_auto_response_faults(old_hwpt, idev->dev, pasid);
 
 	old_hwpt_paging = find_hwpt_paging(old_hwpt);
 	if (old_hwpt_paging && pasid == IOMMU_NO_PASID &&

@@ -60,6 +60,9 @@ int iommufd_hw_pagetable_attach(struct iommufd_hw_pagetable *hwpt,
 struct iommufd_hw_pagetable *
 iommufd_hw_pagetable_detach(struct iommufd_device *idev, uint32_t pasid);
 
+/* The ID of the DEVICE object of @dev in @ictx, 0 when it has none */
+uint32_t iommufd_device_id_of(struct iommufd_ctx *ictx, struct device *dev);
+
 static inline struct iommufd_device *
 iommufd_get_device(struct iommufd_ucmd *ucmd, uint32_t id)
 {

@@ -41,7 +41,7 @@ static void eventq_update_readable(struct iommufd_eventq *eventq)
 }
 
 void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
-				  struct iommufd_device *idev, uint32_t pasid)
+				  struct device *dev, uint32_t pasid)
 {
 	struct iommufd_fault *fault = hwpt->fault;
 	struct iopf_group *group, *next;
@@ -53,7 +53,7 @@ void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 	mutex_lock(&fault->mutex);
 	mutex_lock(&fault->common.lock);
 	list_for_each_entry_safe (group, next, &fault->common.deliver, node) {
-		if (group->hwpt != hwpt || group->idev != idev ||
+		if (group->domain != hwpt->domain || group->dev != dev ||
 		    group->pasid != pasid)
 			continue;
 		list_del(&group->node);
@@ -65,8 +65,8 @@ void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 
 	while ((id = idt_next_used(&fault->response, id + 1))) {
 		group = idt_load(&fault->response, id);
-		if (group == IDT_RESERVED || group->hwpt != hwpt ||
-		    group->idev != idev || group->pasid != pasid)
+		if (group == IDT_RESERVED || group->domain != hwpt->domain ||
+		    group->dev != dev || group->pasid != pasid)
 			continue;
 		idt_erase(&fault->response, id);
 		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
@@ -98,12 +98,14 @@ void iommufd_fault_destroy(struct iommufd_object *obj)
 	mutex_destroy(&fault->common.lock);
 }
 
-static void compose_fault_message(struct iopf_group *group,
+static void compose_fault_message(struct iommufd_fault *fault,
+				  struct iopf_group *group,
 				  struct iommu_hwpt_pgfault *msg)
 {
 	memset(msg, 0, sizeof(*msg));
 	msg->flags = group->flags;
-	msg->dev_id = group->idev->obj.id;
+	/* Pending faults go at detach: the device is still bound */
+	msg->dev_id = iommufd_device_id_of(fault->common.ictx, group->dev);
 	msg->pasid = group->pasid;
 	msg->grpid = group->grpid;
 	msg->perm = group->perm;
@@ -162,7 +164,7 @@ static ssize_t fault_fops_read(struct iommufd_file *file, void *buf,
 			break;
 		}
 		idt_store(&fault->response, group->cookie, group);
-		compose_fault_message(group, &msg);
+		compose_fault_message(fault, group, &msg);
 		if (copy_to_user(uptr_add(buf, done), &msg, fault_size)) {
 			idt_erase(&fault->response, group->cookie);
 			deliver_restore(&fault->common, group);
@@ -305,37 +307,9 @@ int iommufd_fault_iopf_handler(struct iommu_domain *domain,
 	struct iommufd_hw_pagetable *hwpt = domain->iommufd_hwpt;
 	struct iommufd_fault *fault = hwpt->fault;
 
-	group->hwpt = hwpt;
 	mutex_lock(&fault->common.lock);
 	list_add_tail(&group->node, &fault->common.deliver);
 	eventq_update_readable(&fault->common);
 	mutex_unlock(&fault->common.lock);
 	return 0;
-}
-
-int iommufd_report_device_fault(struct iommufd_device *idev,
-				struct iopf_group *fault)
-{
-	struct iommu_group *group = idev->dev->group;
-	struct iommu_domain *domain = NULL;
-	struct iopf_group *copy;
-
-	/*
-	 * A request with a PASID goes to that PASID's domain; an IOMMU whose
-	 * PASID table belongs to the user falls back to the RID's domain.
-	 */
-	if (fault->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID)
-		domain = iommu_attached_domain(group, fault->pasid);
-	if (!domain)
-		domain = iommu_attached_domain(group, IOMMU_NO_PASID);
-	if (!domain || !domain->iopf_handler)
-		return -EINVAL;
-
-	copy = ufd_new(struct iopf_group);
-	if (!copy)
-		return -ENOMEM;
-	*copy = *fault;
-	copy->idev = idev;
-	INIT_LIST_HEAD(&copy->node);
-	return domain->iopf_handler(domain, copy);
 }

@@ -10,9 +10,10 @@
 #include "../fs/file.h"
 #include "../core/iommufd_private.h"
 
-struct iommufd_device;
+struct device;
 struct iommufd_hw_pagetable;
 struct iommu_domain;
+struct iopf_group;
 
 /* An event queue with a file: the common part of FAULT and vEVENTQ */
 struct iommufd_eventq {
@@ -35,19 +36,6 @@ struct iommufd_fault {
 	struct idtable response;
 };
 
-/* One page request, as the device sent it */
-struct iopf_group {
-	struct list_head node;
-	struct iommufd_hw_pagetable *hwpt;
-	struct iommufd_device *idev;
-	uint32_t pasid;
-	uint32_t flags; /* IOMMU_PGFAULT_FLAGS_* */
-	uint32_t grpid;
-	uint32_t perm;
-	uint64_t addr;
-	uint32_t cookie;
-};
-
 static inline struct iommufd_fault *iommufd_get_fault(struct iommufd_ucmd *ucmd,
 						      uint32_t id)
 {
@@ -59,17 +47,15 @@ static inline struct iommufd_fault *iommufd_get_fault(struct iommufd_ucmd *ucmd,
 		       : container_of(obj, struct iommufd_fault, common.obj);
 }
 
-/* The domain's fault handler: queue the request for the user */
+/*
+ * The domain's fault handler (domain->iopf_handler of a HWPT with a fault
+ * queue): queue the request reported through iommu_report_device_fault()
+ * for the user.
+ */
 int iommufd_fault_iopf_handler(struct iommu_domain *domain,
 			       struct iopf_group *group);
-/*
- * A device reports a page request (iommu_report_device_fault()): it goes to
- * the fault queue of the HWPT the device (or PASID) is attached to.
- */
-int iommufd_report_device_fault(struct iommufd_device *idev,
-				struct iopf_group *fault);
 /* Answer INVALID to every fault still pending for this attachment */
 void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
-				  struct iommufd_device *idev, uint32_t pasid);
+				  struct device *dev, uint32_t pasid);
 
 #endif

@@ -468,6 +468,38 @@ void iommu_detach_device_pasid(struct iommu_domain *domain, struct device *dev,
 	mutex_unlock(&group->mutex);
 }
 
+int iommu_report_device_fault(struct device *dev, const struct iopf_group *evt)
+{
+	struct iommu_domain *domain = NULL;
+	struct iopf_group *group;
+	int rc;
+
+	if (!dev->group)
+		return -ENODEV;
+	/*
+	 * A request with a PASID goes to that PASID's domain; an IOMMU whose
+	 * PASID table belongs to the user falls back to the RID's domain.
+	 */
+	if (evt->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID)
+		domain = iommu_attached_domain(dev->group, evt->pasid);
+	if (!domain)
+		domain = iommu_attached_domain(dev->group, IOMMU_NO_PASID);
+	if (!domain || !domain->iopf_handler)
+		return -EINVAL;
+
+	group = ufd_new(struct iopf_group);
+	if (!group)
+		return -ENOMEM;
+	*group = *evt;
+	group->dev = dev;
+	group->domain = domain;
+	INIT_LIST_HEAD(&group->node);
+	rc = domain->iopf_handler(domain, group);
+	if (rc)
+		ufd_free(group);
+	return rc;
+}
+
 int iommu_enforce_cache_coherency(struct iommu_domain *domain)
 {
 	if (domain->cache_coherency_enforced)

@@ -128,6 +128,33 @@ struct iommu_group {
 	unsigned int npasids, pasid_alloc;
 };
 
+/*
+ * One page request (PRI) a device sent: a group of one fault, since the
+ * engine's devices send their requests one by one.
+ */
+struct iopf_group {
+	/* Where the domain's handler queues it */
+	struct list_head node;
+	/* Who asked, and the domain the request went to */
+	struct device *dev;
+	struct iommu_domain *domain;
+	uint32_t pasid;
+	uint32_t flags; /* IOMMU_PGFAULT_FLAGS_* */
+	uint32_t grpid;
+	uint32_t perm;
+	uint64_t addr;
+	/* The handler's name for it while the user holds it */
+	uint32_t cookie;
+};
+
+/*
+ * A device reports a page request: a copy of @evt goes to the iopf_handler
+ * of the domain the device (or its PASID, when the flags say the PASID is
+ * valid) is attached to. -EINVAL when no domain there takes faults, which
+ * the device answers itself (the request is refused, not reported).
+ */
+int iommu_report_device_fault(struct device *dev, const struct iopf_group *evt);
+
 /* Groups and devices */
 struct iommu_group *iommu_group_alloc(void);
 void iommu_group_put(struct iommu_group *group);

@@ -417,7 +417,7 @@ int iommufd_test_trigger_iopf(struct iommufd_ucmd *ucmd,
 	if (cmd->trigger_iopf.pasid != IOMMU_NO_PASID)
 		fault.flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
 	/* As the kernel, a refused request is answered, not reported */
-	rc = iommufd_report_device_fault(idev, &fault);
+	rc = iommu_report_device_fault(idev->dev, &fault);
 	(void)rc;
 	iommufd_put_object(ucmd->ictx, &idev->obj);
 	return 0;
