@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * dma-bufs, exporter side and the pages objects that import them.
+ * dma-bufs imported by pages objects (the exporter side is fs/dma_buf.c).
  *
  * An imported dma-buf is not pinned page by page and not accounted: the
  * exporter keeps it resident. Its domain mappings are tracked per (area,
@@ -9,57 +9,9 @@
  */
 #include <uiommufd/uiommufd.h>
 
+#include "../fs/file.h"
 #include "dmabuf.h"
 #include "pages.h"
-
-static void dmabuf_file_release(struct iommufd_file *file)
-{
-	struct ufd_dmabuf *buf = file->private_data;
-
-	WARN_ON(!list_empty(&buf->importers));
-	mutex_destroy(&buf->lock);
-	if (buf->ops->release)
-		buf->ops->release(buf);
-}
-
-static const struct iommufd_file_ops dmabuf_fops = {
-	.kind = UIOMMUFD_FD_DMABUF,
-	.release = dmabuf_file_release,
-};
-
-int ufd_dmabuf_export(struct ufd_dmabuf *buf, const struct ufd_dmabuf_ops *ops,
-		      size_t size, int open_flags)
-{
-	int fd;
-
-	buf->ops = ops;
-	buf->size = size;
-	mutex_init(&buf->lock);
-	INIT_LIST_HEAD(&buf->importers);
-	fd = iommufd_file_create(&dmabuf_fops, buf, false, open_flags,
-				 &buf->file);
-	if (fd < 0)
-		mutex_destroy(&buf->lock);
-	return fd;
-}
-
-struct ufd_dmabuf *ufd_dmabuf_get(int fd)
-{
-	struct iommufd_file *file = iommufd_file_get(fd);
-
-	if (!file)
-		return ERR_PTR(fd < 0 ? -EBADF : -EINVAL);
-	if (file->ops != &dmabuf_fops) {
-		iommufd_file_put(file);
-		return ERR_PTR(-EINVAL);
-	}
-	return file->private_data;
-}
-
-void ufd_dmabuf_put(struct ufd_dmabuf *buf)
-{
-	iommufd_file_put(buf->file);
-}
 
 bool iopt_dmabuf_revoked(struct iopt_pages *pages)
 {
@@ -104,8 +56,10 @@ void iopt_dmabuf_untrack_domain(struct iopt_pages *pages,
 }
 
 /* The exporter revoked: take every mapping of the import down */
-static void iopt_dmabuf_revoke(struct iopt_dmabuf *imp)
+static void iopt_dmabuf_revoke(struct ufd_dmabuf_attachment *attach)
 {
+	struct iopt_dmabuf *imp =
+		container_of(attach, struct iopt_dmabuf, attach);
 	struct iopt_pages *pages = imp->pages;
 	struct iopt_dmabuf_track *track;
 
@@ -116,16 +70,6 @@ static void iopt_dmabuf_revoke(struct iopt_dmabuf *imp)
 		imp->revoked = true;
 	}
 	mutex_unlock(&pages->mutex);
-}
-
-void ufd_dmabuf_invalidate_mappings(struct ufd_dmabuf *buf)
-{
-	struct iopt_dmabuf *imp;
-
-	mutex_lock(&buf->lock);
-	list_for_each_entry (imp, &buf->importers, importer_elm)
-		iopt_dmabuf_revoke(imp);
-	mutex_unlock(&buf->lock);
 }
 
 /* A dma-buf's memory is the exporter's: nothing to pin or unpin */
@@ -153,9 +97,7 @@ static void mem_dmabuf_release(struct iopt_pages *pages)
 	if (!imp)
 		return;
 	WARN_ON(!list_empty(&imp->tracker));
-	mutex_lock(&imp->buf->lock);
-	list_del(&imp->importer_elm);
-	mutex_unlock(&imp->buf->lock);
+	ufd_dmabuf_detach(imp->buf, &imp->attach);
 	ufd_dmabuf_put(imp->buf);
 	ufd_free(imp);
 }
@@ -202,16 +144,13 @@ struct iopt_pages *iopt_dmabuf_alloc_pages(struct iommufd_ctx *ictx, int fd,
 	INIT_LIST_HEAD(&imp->tracker);
 	imp->buf = buf;
 	imp->pages = pages;
+	imp->attach.invalidate = iopt_dmabuf_revoke;
 
-	mutex_lock(&buf->lock);
-	rc = buf->ops->map(buf, &host, &len);
+	rc = ufd_dmabuf_attach(buf, &imp->attach, &host, &len);
 	if (rc) {
-		mutex_unlock(&buf->lock);
 		ufd_free(imp);
 		goto err_pages;
 	}
-	list_add_tail(&imp->importer_elm, &buf->importers);
-	mutex_unlock(&buf->lock);
 
 	/* Not pinned page by page: no accounting, as the kernel */
 	pages->account_mode = IOPT_PAGES_ACCOUNT_NONE;

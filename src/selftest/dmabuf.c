@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 
-#include "../iopt/dmabuf.h"
+#include "../fs/dma_buf.h"
 #include "selftest_private.h"
 
 struct test_dmabuf {
