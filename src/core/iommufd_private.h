@@ -19,6 +19,8 @@
 #include "../lib/uaccess.h"
 #include "../lib/util.h"
 
+struct device;
+struct iommu_domain;
 struct iommufd_file;
 struct iommufd_ioas;
 
@@ -272,6 +274,21 @@ void iommufd_selftest_destroy(struct iommufd_object *obj);
  * folder above core allowed to include this header (src/LAYERS).
  */
 
+/*
+ * The domain of HWPT @id, whose object must be of @type (HWPT_PAGING or
+ * HWPT_NESTED, else -ENOENT) or, with IOMMUFD_OBJ_ANY, any HWPT (else
+ * -EINVAL). *obj holds the reference to drop with iommufd_put_object().
+ */
+struct iommu_domain *iommufd_get_hwpt_domain(struct iommufd_ctx *ictx,
+					     uint32_t id,
+					     enum iommufd_object_type type,
+					     struct iommufd_object **obj);
+/* The device of DEVICE object @id, with a reference in *obj as above */
+struct device *iommufd_get_dev(struct iommufd_ctx *ictx, uint32_t id,
+			       struct iommufd_object **obj);
+/* Reserve [start, start + length) of an IOAS for nobody (the IOAS's life) */
+int iommufd_test_add_reserved(struct iommufd_ctx *ictx, uint32_t ioas_id,
+			      unsigned long start, size_t length);
 /* MOCK_FLAGS_ACCESS_SYZ: *iova read as (nth area, offset) of the IOAS */
 unsigned long iommufd_access_syz_conv_iova(struct iommufd_access *access,
 					   __u64 *iova);

@@ -166,6 +166,18 @@ uint32_t iommufd_device_to_id(struct iommufd_device *idev)
 	return idev->obj.id;
 }
 
+struct device *iommufd_get_dev(struct iommufd_ctx *ictx, uint32_t id,
+			       struct iommufd_object **obj)
+{
+	struct iommufd_object *dev_obj =
+		iommufd_get_object(ictx, id, IOMMUFD_OBJ_DEVICE);
+
+	if (IS_ERR(dev_obj))
+		return (void *)dev_obj;
+	*obj = dev_obj;
+	return container_of(dev_obj, struct iommufd_device, obj)->dev;
+}
+
 uint32_t iommufd_device_id_of(struct iommufd_ctx *ictx, struct device *dev)
 {
 	uint32_t id = 0, found = 0;

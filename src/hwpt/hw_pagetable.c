@@ -358,6 +358,24 @@ out:
 	return rc;
 }
 
+struct iommu_domain *iommufd_get_hwpt_domain(struct iommufd_ctx *ictx,
+					     uint32_t id,
+					     enum iommufd_object_type type,
+					     struct iommufd_object **obj)
+{
+	struct iommufd_object *pt_obj = iommufd_get_object(ictx, id, type);
+
+	if (IS_ERR(pt_obj))
+		return (void *)pt_obj;
+	if (pt_obj->type != IOMMUFD_OBJ_HWPT_NESTED &&
+	    pt_obj->type != IOMMUFD_OBJ_HWPT_PAGING) {
+		iommufd_put_object(ictx, pt_obj);
+		return ERR_PTR(-EINVAL);
+	}
+	*obj = pt_obj;
+	return container_of(pt_obj, struct iommufd_hw_pagetable, obj)->domain;
+}
+
 void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx,
 			      struct iommufd_hw_pagetable *hwpt)
 {

@@ -507,3 +507,26 @@ void iommufd_ioas_describe(struct iommufd_object *obj, int out)
 	}
 	up_read(&iopt->iova_rwsem);
 }
+
+/* Reserve extra IOVA in an IOAS, owned by nobody (released with the IOAS) */
+int iommufd_test_add_reserved(struct iommufd_ctx *ictx, uint32_t ioas_id,
+			      unsigned long start, size_t length)
+{
+	struct iommufd_ioas *ioas;
+	unsigned long last;
+	int rc;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(start, length - 1, &last))
+		return -EOVERFLOW;
+
+	ioas = iommufd_get_ioas(ictx, ioas_id);
+	if (IS_ERR(ioas))
+		return (int)PTR_ERR(ioas);
+	down_write(&ioas->iopt.iova_rwsem);
+	rc = iopt_reserve_iova(&ioas->iopt, start, last, NULL);
+	up_write(&ioas->iopt.iova_rwsem);
+	iommufd_put_object(ictx, &ioas->obj);
+	return rc;
+}

@@ -9,12 +9,13 @@
 #include <uiommufd/uiommufd.h>
 
 #include "../fs/file.h"
-#include "../iopt/access.h"
 #include "../mm/vma.h"
 #include "selftest_private.h"
 
 struct selftest_access {
 	struct iommufd_access *access;
+	/* Made with MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES */
+	bool needs_pin;
 	struct iommufd_file *file;
 	struct mutex lock;
 	struct list_head items;
@@ -137,6 +138,7 @@ int iommufd_test_create_access(struct iommufd_ucmd *ucmd, unsigned int ioas_id,
 		return -ENOMEM;
 	INIT_LIST_HEAD(&staccess->items);
 	mutex_init(&staccess->lock);
+	staccess->needs_pin = flags & MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES;
 
 	access = iommufd_access_create(
 		ucmd->ictx,
@@ -232,7 +234,7 @@ int iommufd_test_access_pages(struct iommufd_ucmd *ucmd, unsigned int access_id,
 	if (IS_ERR(staccess))
 		return (int)PTR_ERR(staccess);
 
-	if (staccess->access->ops != &selftest_access_ops_pin) {
+	if (!staccess->needs_pin) {
 		rc = -EOPNOTSUPP;
 		goto out_put;
 	}

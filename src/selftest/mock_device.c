@@ -4,9 +4,6 @@
  * device bound and attached in one step, replace its attachment, attach
  * PASIDs, and inspect what the mock domains hold.
  */
-#include "../device/device.h"
-#include "../hwpt/fault.h"
-#include "../hwpt/hw_pagetable.h"
 #include "../mm/vma.h"
 #include "../iommu/drivers/mock_iommu.h"
 #include "selftest_private.h"
@@ -135,24 +132,25 @@ out_sobj:
 	return rc;
 }
 
-static struct iommufd_hw_pagetable *
-get_md_pagetable(struct iommufd_ucmd *ucmd, uint32_t mockpt_id, bool nested)
+/* The mock domain of HWPT mockpt_id, with a reference on *obj */
+static struct iommu_domain *get_md_pagetable(struct iommufd_ucmd *ucmd,
+					     uint32_t mockpt_id, bool nested,
+					     struct iommufd_object **obj)
 {
-	struct iommufd_hw_pagetable *hwpt;
-	struct iommufd_object *obj;
+	struct iommu_domain *domain;
 
-	obj = iommufd_get_object(ucmd->ictx, mockpt_id,
-				 nested ? IOMMUFD_OBJ_HWPT_NESTED
-					: IOMMUFD_OBJ_HWPT_PAGING);
-	if (IS_ERR(obj))
-		return (void *)obj;
-	hwpt = container_of(obj, struct iommufd_hw_pagetable, obj);
-	if (nested ? !mock_domain_is_nested(hwpt->domain)
-		   : !mock_domain_is_paging(hwpt->domain)) {
-		iommufd_put_object(ucmd->ictx, &hwpt->obj);
+	domain = iommufd_get_hwpt_domain(ucmd->ictx, mockpt_id,
+					 nested ? IOMMUFD_OBJ_HWPT_NESTED
+						: IOMMUFD_OBJ_HWPT_PAGING,
+					 obj);
+	if (IS_ERR(domain))
+		return domain;
+	if (nested ? !mock_domain_is_nested(domain)
+		   : !mock_domain_is_paging(domain)) {
+		iommufd_put_object(ucmd->ictx, *obj);
 		return ERR_PTR(-EINVAL);
 	}
-	return hwpt;
+	return domain;
 }
 
 /*
@@ -162,16 +160,15 @@ get_md_pagetable(struct iommufd_ucmd *ucmd, uint32_t mockpt_id, bool nested)
 int iommufd_test_md_check_pa(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 			     unsigned long iova, size_t length, void *uptr)
 {
-	struct iommufd_hw_pagetable *hwpt;
+	struct iommufd_object *hwpt_obj;
 	struct iommu_domain *domain;
 	unsigned long page_size;
 	uintptr_t end;
 	int rc = 0;
 
-	hwpt = get_md_pagetable(ucmd, mockpt_id, false);
-	if (IS_ERR(hwpt))
-		return (int)PTR_ERR(hwpt);
-	domain = hwpt->domain;
+	domain = get_md_pagetable(ucmd, mockpt_id, false, &hwpt_obj);
+	if (IS_ERR(domain))
+		return (int)PTR_ERR(domain);
 
 	page_size = 1UL << ufd_ffs_ul(domain->pgsize_bitmap);
 	if (iova % page_size || length % page_size ||
@@ -198,7 +195,7 @@ int iommufd_test_md_check_pa(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 		uptr = uptr_add(uptr, page_size);
 	}
 out_put:
-	iommufd_put_object(ucmd->ictx, &hwpt->obj);
+	iommufd_put_object(ucmd->ictx, hwpt_obj);
 	return rc;
 }
 
@@ -206,34 +203,36 @@ int iommufd_test_md_check_iotlb(struct iommufd_ucmd *ucmd, uint32_t mockpt_id,
 				unsigned int iotlb_id, uint32_t iotlb)
 {
 	struct mock_iommu_domain_nested *mock_nested;
-	struct iommufd_hw_pagetable *hwpt;
+	struct iommufd_object *hwpt_obj;
+	struct iommu_domain *domain;
 	int rc = 0;
 
-	hwpt = get_md_pagetable(ucmd, mockpt_id, true);
-	if (IS_ERR(hwpt))
-		return (int)PTR_ERR(hwpt);
-	mock_nested = to_mock_nested(hwpt->domain);
+	domain = get_md_pagetable(ucmd, mockpt_id, true, &hwpt_obj);
+	if (IS_ERR(domain))
+		return (int)PTR_ERR(domain);
+	mock_nested = to_mock_nested(domain);
 	if (iotlb_id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX ||
 	    mock_nested->iotlb[iotlb_id] != iotlb)
 		rc = -EINVAL;
-	iommufd_put_object(ucmd->ictx, &hwpt->obj);
+	iommufd_put_object(ucmd->ictx, hwpt_obj);
 	return rc;
 }
 
 int iommufd_test_dev_check_cache(struct iommufd_ucmd *ucmd, uint32_t idev_id,
 				 unsigned int cache_id, uint32_t cache)
 {
-	struct iommufd_device *idev;
+	struct iommufd_object *idev_obj;
 	struct mock_dev *mdev;
+	struct device *dev;
 	int rc = 0;
 
-	idev = iommufd_get_device(ucmd, idev_id);
-	if (IS_ERR(idev))
-		return (int)PTR_ERR(idev);
-	mdev = to_mock_dev(idev->dev);
+	dev = iommufd_get_dev(ucmd->ictx, idev_id, &idev_obj);
+	if (IS_ERR(dev))
+		return (int)PTR_ERR(dev);
+	mdev = to_mock_dev(dev);
 	if (cache_id > MOCK_DEV_CACHE_ID_MAX || mdev->cache[cache_id] != cache)
 		rc = -EINVAL;
-	iommufd_put_object(ucmd->ictx, &idev->obj);
+	iommufd_put_object(ucmd->ictx, idev_obj);
 	return rc;
 }
 
@@ -243,8 +242,9 @@ int iommufd_test_dirty(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 		       unsigned long page_size, void *uptr, uint32_t flags)
 {
 	struct iommu_test_cmd *cmd = ucmd->cmd;
-	struct iommufd_hw_pagetable *hwpt;
+	struct iommufd_object *hwpt_obj;
 	struct mock_iommu_domain *mock;
+	struct iommu_domain *domain;
 	unsigned long i, max;
 	int rc, count = 0;
 	uint8_t *tmp;
@@ -257,10 +257,10 @@ int iommufd_test_dirty(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 	if (max > 16UL * 1024 * 1024 * 8)
 		return -EOVERFLOW;
 
-	hwpt = get_md_pagetable(ucmd, mockpt_id, false);
-	if (IS_ERR(hwpt))
-		return (int)PTR_ERR(hwpt);
-	mock = to_mock_domain(hwpt->domain);
+	domain = get_md_pagetable(ucmd, mockpt_id, false, &hwpt_obj);
+	if (IS_ERR(domain))
+		return (int)PTR_ERR(domain);
+	mock = to_mock_domain(domain);
 	if (!READ_ONCE(mock->pd.dirty_tracking)) {
 		rc = -EINVAL;
 		goto out_put;
@@ -286,32 +286,16 @@ int iommufd_test_dirty(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 out_free:
 	ufd_free(tmp);
 out_put:
-	iommufd_put_object(ucmd->ictx, &hwpt->obj);
+	iommufd_put_object(ucmd->ictx, hwpt_obj);
 	return rc;
-}
-
-static struct iommufd_hw_pagetable *iommufd_get_hwpt(struct iommufd_ucmd *ucmd,
-						     uint32_t id)
-{
-	struct iommufd_object *pt_obj;
-
-	pt_obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_ANY);
-	if (IS_ERR(pt_obj))
-		return (void *)pt_obj;
-	if (pt_obj->type != IOMMUFD_OBJ_HWPT_NESTED &&
-	    pt_obj->type != IOMMUFD_OBJ_HWPT_PAGING) {
-		iommufd_put_object(ucmd->ictx, pt_obj);
-		return ERR_PTR(-EINVAL);
-	}
-	return container_of(pt_obj, struct iommufd_hw_pagetable, obj);
 }
 
 int iommufd_test_pasid_check_hwpt(struct iommufd_ucmd *ucmd,
 				  struct iommu_test_cmd *cmd)
 {
 	uint32_t hwpt_id = cmd->pasid_check.hwpt_id;
-	struct iommu_domain *attached_domain;
-	struct iommufd_hw_pagetable *hwpt;
+	struct iommu_domain *attached_domain, *domain;
+	struct iommufd_object *hwpt_obj;
 	struct selftest_obj *sobj;
 	int rc = 0;
 
@@ -328,14 +312,15 @@ int iommufd_test_pasid_check_hwpt(struct iommufd_ucmd *ucmd,
 			rc = -EINVAL;
 		goto out_sobj;
 	}
-	hwpt = iommufd_get_hwpt(ucmd, hwpt_id);
-	if (IS_ERR(hwpt)) {
-		rc = (int)PTR_ERR(hwpt);
+	domain = iommufd_get_hwpt_domain(ucmd->ictx, hwpt_id, IOMMUFD_OBJ_ANY,
+					 &hwpt_obj);
+	if (IS_ERR(domain)) {
+		rc = (int)PTR_ERR(domain);
 		goto out_sobj;
 	}
-	if (attached_domain != hwpt->domain)
+	if (attached_domain != domain)
 		rc = -EINVAL;
-	iommufd_put_object(ucmd->ictx, &hwpt->obj);
+	iommufd_put_object(ucmd->ictx, hwpt_obj);
 out_sobj:
 	iommufd_put_object(ucmd->ictx, &sobj->obj);
 	return rc;
@@ -404,21 +389,22 @@ int iommufd_test_trigger_iopf(struct iommufd_ucmd *ucmd,
 		.perm = cmd->trigger_iopf.perm,
 		.addr = cmd->trigger_iopf.addr,
 	};
-	struct iommufd_device *idev;
+	struct iommufd_object *idev_obj;
+	struct device *dev;
 	int rc;
 
-	idev = iommufd_get_device(ucmd, cmd->trigger_iopf.dev_id);
-	if (IS_ERR(idev))
-		return (int)PTR_ERR(idev);
-	if (!iommufd_selftest_is_mock_dev(idev->dev)) {
-		iommufd_put_object(ucmd->ictx, &idev->obj);
+	dev = iommufd_get_dev(ucmd->ictx, cmd->trigger_iopf.dev_id, &idev_obj);
+	if (IS_ERR(dev))
+		return (int)PTR_ERR(dev);
+	if (!iommufd_selftest_is_mock_dev(dev)) {
+		iommufd_put_object(ucmd->ictx, idev_obj);
 		return -EINVAL;
 	}
 	if (cmd->trigger_iopf.pasid != IOMMU_NO_PASID)
 		fault.flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
 	/* As the kernel, a refused request is answered, not reported */
-	rc = iommu_report_device_fault(idev->dev, &fault);
+	rc = iommu_report_device_fault(dev, &fault);
 	(void)rc;
-	iommufd_put_object(ucmd->ictx, &idev->obj);
+	iommufd_put_object(ucmd->ictx, idev_obj);
 	return 0;
 }

@@ -4,34 +4,8 @@
  */
 #include <string.h>
 
-#include "../iopt/access.h"
-#include "../iopt/io_pagetable.h"
 #include "../mm/vma.h"
 #include "selftest_private.h"
-
-/* Reserve extra IOVA in an IOAS, owned by nobody (released with the IOAS) */
-static int iommufd_test_add_reserved(struct iommufd_ucmd *ucmd,
-				     unsigned int mockpt_id,
-				     unsigned long start, size_t length)
-{
-	struct iommufd_ioas *ioas;
-	unsigned long last;
-	int rc;
-
-	if (!length)
-		return -EINVAL;
-	if (check_add_overflow(start, length - 1, &last))
-		return -EOVERFLOW;
-
-	ioas = iommufd_get_ioas(ucmd->ictx, mockpt_id);
-	if (IS_ERR(ioas))
-		return (int)PTR_ERR(ioas);
-	down_write(&ioas->iopt.iova_rwsem);
-	rc = iopt_reserve_iova(&ioas->iopt, start, last, NULL);
-	up_write(&ioas->iopt.iova_rwsem);
-	iommufd_put_object(ucmd->ictx, &ioas->obj);
-	return rc;
-}
 
 /* Every page of the range must be pinned exactly refs times (EIO if not) */
 static int iommufd_test_md_check_refs(struct iommufd_ucmd *ucmd, void *uptr,
@@ -69,7 +43,7 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 
 	switch (cmd->op) {
 	case IOMMU_TEST_OP_ADD_RESERVED:
-		return iommufd_test_add_reserved(ucmd, cmd->id,
+		return iommufd_test_add_reserved(ucmd->ictx, cmd->id,
 						 cmd->add_reserved.start,
 						 cmd->add_reserved.length);
 	case IOMMU_TEST_OP_MOCK_DOMAIN:
