@@ -10,8 +10,8 @@
 
 #include <uiommufd/uiommufd.h>
 
-#include "../emu/emu_devices.h"
 #include "../vfio/vfio.h"
+#include "devices.h"
 #include "../core/iommufd_private.h"
 #include "../fs/file.h"
 

@@ -22,8 +22,9 @@
 
 #include <uiommufd/uiommufd.h>
 
-#include "../vfio/vfio_pci.h"
 #include "../emu/emu_devices.h"
+#include "../vfio/vfio_pci.h"
+#include "devices.h"
 
 #define EMU_MAX_DEVICES 64
 /* Group numbers far above what a host's IOMMU groups use */
