@@ -46,7 +46,7 @@ static int failed;
 		fprintf(stderr, " (%s)\n", strerror(errno)); \
 		exit(1);                                     \
 	} while (0)
-#define CHECK(cond, ...)                                                    \
+#define EXPECT(cond, ...)                                                   \
 	do {                                                                \
 		if (!(cond)) {                                              \
 			fprintf(stderr, "dpdk_flow: FAILED: " __VA_ARGS__); \
@@ -114,7 +114,7 @@ static void check_modules(void)
 			c = 'N';
 		close(fd);
 	}
-	CHECK(c == 'N', "no-IOMMU mode is on");
+	EXPECT(c == 'N', "no-IOMMU mode is on");
 	STEP("vfio and vfio_pci loaded, no-IOMMU mode off");
 }
 
@@ -189,14 +189,14 @@ static void open_container(struct dpdk *k)
 	if (ioctl(k->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
 		FATAL("VFIO API version");
 	/* vfio_has_supported_extensions: TYPE1, SPAPR_TCE_v2, NOIOMMU */
-	CHECK(ioctl(k->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) == 1,
-	      "no type1");
-	CHECK(ioctl(k->container, VFIO_CHECK_EXTENSION,
-		    VFIO_SPAPR_TCE_v2_IOMMU) == 0,
-	      "spapr");
-	CHECK(ioctl(k->container, VFIO_CHECK_EXTENSION, VFIO_NOIOMMU_IOMMU) >=
-		      0,
-	      "noiommu extension");
+	EXPECT(ioctl(k->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) == 1,
+	       "no type1");
+	EXPECT(ioctl(k->container, VFIO_CHECK_EXTENSION,
+		     VFIO_SPAPR_TCE_v2_IOMMU) == 0,
+	       "spapr");
+	EXPECT(ioctl(k->container, VFIO_CHECK_EXTENSION, VFIO_NOIOMMU_IOMMU) >=
+		       0,
+	       "noiommu extension");
 }
 
 /* vfio_open_group_fd, vfio_group_prepare, vfio_set_iommu_type */
@@ -239,7 +239,7 @@ static void setup_group(struct dpdk *k, const struct pci_device *p)
 			break;
 	if (i == sizeof(types) / sizeof(types[0]))
 		FATAL("no IOMMU type");
-	CHECK(types[i] == VFIO_TYPE1_IOMMU, "IOMMU type %d", types[i]);
+	EXPECT(types[i] == VFIO_TYPE1_IOMMU, "IOMMU type %d", types[i]);
 	STEP("group %ld in the container, type1 IOMMU", group);
 }
 
@@ -263,9 +263,9 @@ static void map_memsegs(struct dpdk *k)
 		if (ioctl(k->container, IOMMU_IOAS_MAP, &m) && errno != EEXIST)
 			FATAL("IOMMU_IOAS_MAP");
 		/* Mapping again is tolerated as "already mapped" */
-		CHECK(ioctl(k->container, IOMMU_IOAS_MAP, &m) &&
-			      errno == EEXIST,
-		      "second map of a memseg");
+		EXPECT(ioctl(k->container, IOMMU_IOAS_MAP, &m) &&
+			       errno == EEXIST,
+		       "second map of a memseg");
 	} else {
 		struct vfio_iommu_type1_dma_map m = {
 			.argsz = sizeof(m),
@@ -279,9 +279,9 @@ static void map_memsegs(struct dpdk *k)
 		if (ioctl(k->container, VFIO_IOMMU_MAP_DMA, &m) &&
 		    errno != EEXIST)
 			FATAL("VFIO_IOMMU_MAP_DMA");
-		CHECK(ioctl(k->container, VFIO_IOMMU_MAP_DMA, &m) &&
-			      errno == EEXIST,
-		      "second map of a memseg");
+		EXPECT(ioctl(k->container, VFIO_IOMMU_MAP_DMA, &m) &&
+			       errno == EEXIST,
+		       "second map of a memseg");
 	}
 	STEP("memseg of %lu MiB mapped at IOVA = VA", MEMSEG_LEN >> 20);
 }
@@ -407,7 +407,7 @@ static void map_resources(struct dpdk *k)
 		}
 		pos = (uint8_t)(hdr >> 8);
 	}
-	CHECK(msix_bar < 6, "no MSI-X capability");
+	EXPECT(msix_bar < 6, "no MSI-X capability");
 	for (uint32_t i = 0; i < k->info.num_regions && i < 6; i++) {
 		uint32_t bar;
 		void *area, *p;
@@ -420,9 +420,9 @@ static void map_resources(struct dpdk *k)
 			free(ri);
 			continue;
 		}
-		CHECK(i != msix_bar ||
-			      has_cap(ri, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE),
-		      "MSI-X BAR not mappable");
+		EXPECT(i != msix_bar ||
+			       has_cap(ri, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE),
+		       "MSI-X BAR not mappable");
 		area = mmap(NULL, ri->size, PROT_NONE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		p = mmap(area, ri->size, PROT_READ | PROT_WRITE,
@@ -474,7 +474,7 @@ static void setup_device(struct dpdk *k)
 			break;
 		}
 	}
-	CHECK(mode == VFIO_PCI_MSIX_IRQ_INDEX, "interrupt mode %u", mode);
+	EXPECT(mode == VFIO_PCI_MSIX_IRQ_INDEX, "interrupt mode %u", mode);
 	k->intr_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pread(k->dev, &cmd, 2, (off_t)(k->cfg.offset + PCI_COMMAND));
 	if (!(cmd & PCI_COMMAND_MEMORY)) {
@@ -533,16 +533,17 @@ static void pmd_copy(struct dpdk *k)
 	v = 1;
 	pwrite(k->dev, &v, 4, (off_t)(bar0 + UDMA_REG_RING_HEAD));
 	/* The interrupt thread of EAL reads the eventfd, then the PMD looks */
-	CHECK(poll(&pfd, 1, 5000) == 1 && read(k->intr_fd, &n, 8) == 8,
-	      "no interrupt");
-	CHECK(ring[0].status == UDMA_DESC_DONE &&
-		      !memcmp(mem + (1 << 20), mem + (2 << 20), 1 << 20),
-	      "copy");
+	EXPECT(poll(&pfd, 1, 5000) == 1 && read(k->intr_fd, &n, 8) == 8,
+	       "no interrupt");
+	EXPECT(ring[0].status == UDMA_DESC_DONE &&
+		       !memcmp(mem + (1 << 20), mem + (2 << 20), 1 << 20),
+	       "copy");
 	/* The BAR the PMD mapped is the device's memory */
 	if (k->bar_map[UDMA_BAR_MEM]) {
 		memcpy(k->bar_map[UDMA_BAR_MEM], "dpdk", 5);
 		pread(k->dev, &v, 4, (off_t)((uint64_t)UDMA_BAR_MEM << 40));
-		CHECK(!memcmp(&v, "dpdk", 4), "BAR2 mapping and file disagree");
+		EXPECT(!memcmp(&v, "dpdk", 4),
+		       "BAR2 mapping and file disagree");
 	}
 	STEP("PMD copy of 1 MiB through the IOMMU: done, interrupt taken");
 }
@@ -552,14 +553,14 @@ static void release(struct dpdk *k)
 {
 	uint16_t cmd;
 
-	CHECK(!set_irqs(k, VFIO_PCI_REQ_IRQ_INDEX, 0,
-			VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
-			NULL),
-	      "request notifier off");
-	CHECK(!set_irqs(k, VFIO_PCI_MSIX_IRQ_INDEX, 0,
-			VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
-			NULL),
-	      "MSI-X off");
+	EXPECT(!set_irqs(k, VFIO_PCI_REQ_IRQ_INDEX, 0,
+			 VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+			 NULL),
+	       "request notifier off");
+	EXPECT(!set_irqs(k, VFIO_PCI_MSIX_IRQ_INDEX, 0,
+			 VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+			 NULL),
+	       "MSI-X off");
 	close(k->req_fd);
 	close(k->intr_fd);
 	pread(k->dev, &cmd, 2, (off_t)(k->cfg.offset + PCI_COMMAND));
@@ -578,9 +579,9 @@ static void release(struct dpdk *k)
 			.length = MEMSEG_LEN,
 		};
 
-		CHECK(!ioctl(k->container, IOMMU_IOAS_UNMAP, &um) &&
-			      um.length == MEMSEG_LEN,
-		      "unmap");
+		EXPECT(!ioctl(k->container, IOMMU_IOAS_UNMAP, &um) &&
+			       um.length == MEMSEG_LEN,
+		       "unmap");
 	} else {
 		struct vfio_iommu_type1_dma_unmap um = {
 			.argsz = sizeof(um),
@@ -588,9 +589,9 @@ static void release(struct dpdk *k)
 			.size = MEMSEG_LEN,
 		};
 
-		CHECK(!ioctl(k->container, VFIO_IOMMU_UNMAP_DMA, &um) &&
-			      um.size == MEMSEG_LEN,
-		      "unmap");
+		EXPECT(!ioctl(k->container, VFIO_IOMMU_UNMAP_DMA, &um) &&
+			       um.size == MEMSEG_LEN,
+		       "unmap");
 		close(k->group);
 	}
 	close(k->container);

@@ -49,7 +49,7 @@ static int failed;
 		fprintf(stderr, " (%s)\n", strerror(errno)); \
 		exit(1);                                     \
 	} while (0)
-#define CHECK(cond, ...)                                                    \
+#define EXPECT(cond, ...)                                                   \
 	do {                                                                \
 		if (!(cond)) {                                              \
 			fprintf(stderr, "qemu_flow: FAILED: " __VA_ARGS__); \
@@ -83,8 +83,8 @@ static void find_sysfsdev(struct vdev *v, const char *bdf)
 		FATAL("no such host device %s", v->sysfsdev);
 	snprintf(path, sizeof(path), "%s/subsystem", v->sysfsdev);
 	real = realpath(path, NULL);
-	CHECK(real && !strcmp(real, "/sys/bus/pci"), "subsystem resolves to %s",
-	      real ? real : "nothing");
+	EXPECT(real && !strcmp(real, "/sys/bus/pci"),
+	       "subsystem resolves to %s", real ? real : "nothing");
 	STEP("%s: a PCI device (subsystem %s), not an mdev", bdf,
 	     real ? real : "?");
 	free(real);
@@ -172,7 +172,7 @@ static void attach(struct vdev *v)
 	at.pt_id = v->hwpt;
 	if (ioctl(v->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at))
 		FATAL("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
-	CHECK(at.pt_id == v->hwpt, "attach changed pt_id");
+	EXPECT(at.pt_id == v->hwpt, "attach changed pt_id");
 	STEP("bound as device %u; IOAS %u; HWPT %u%s, attached", v->devid,
 	     v->ioas, v->hwpt, v->dirty_tracking ? " with dirty tracking" : "");
 }
@@ -197,9 +197,9 @@ static void iova_ranges(struct vdev *v)
 		high_ok |= ranges[i].start <= HIGH_GPA &&
 			   ranges[i].last >= HIGH_GPA + GUEST_RAM - 1;
 	}
-	CHECK(ram_ok && high_ok, "guest RAM does not fit the IOVA ranges");
-	CHECK(r.out_iova_alignment && !(r.out_iova_alignment & 4095),
-	      "iova alignment %" PRIu64, (uint64_t)r.out_iova_alignment);
+	EXPECT(ram_ok && high_ok, "guest RAM does not fit the IOVA ranges");
+	EXPECT(r.out_iova_alignment && !(r.out_iova_alignment & 4095),
+	       "iova alignment %" PRIu64, (uint64_t)r.out_iova_alignment);
 	STEP("%u IOVA ranges, alignment %" PRIu64, r.num_iovas,
 	     (uint64_t)r.out_iova_alignment);
 	free(ranges);
@@ -264,8 +264,8 @@ static void region_info(struct vdev *v, uint32_t index)
 		info = realloc(info, argsz);
 	}
 	v->regions[index] = *info;
-	CHECK(info->size == 0 || info->offset == (uint64_t)index << 40,
-	      "region %u at %#llx", index, (unsigned long long)info->offset);
+	EXPECT(info->size == 0 || info->offset == (uint64_t)index << 40,
+	       "region %u at %#llx", index, (unsigned long long)info->offset);
 	free(info);
 }
 
@@ -279,10 +279,10 @@ static void populate(struct vdev *v)
 
 	if (ioctl(v->fd, VFIO_DEVICE_GET_INFO, &info))
 		FATAL("VFIO_DEVICE_GET_INFO");
-	CHECK(info.flags & VFIO_DEVICE_FLAGS_PCI, "not PCI");
-	CHECK(info.num_regions >= VFIO_PCI_CONFIG_REGION_INDEX + 1 &&
-		      info.num_irqs >= VFIO_PCI_MSIX_IRQ_INDEX + 1,
-	      "too few regions or irqs");
+	EXPECT(info.flags & VFIO_DEVICE_FLAGS_PCI, "not PCI");
+	EXPECT(info.num_regions >= VFIO_PCI_CONFIG_REGION_INDEX + 1 &&
+		       info.num_irqs >= VFIO_PCI_MSIX_IRQ_INDEX + 1,
+	       "too few regions or irqs");
 	for (uint32_t i = 0; i <= VFIO_PCI_CONFIG_REGION_INDEX; i++)
 		region_info(v, i);
 	v->config_size =
@@ -297,10 +297,10 @@ static void populate(struct vdev *v)
 	       (off_t)(v->regions[7].offset + PCI_ROM_ADDRESS));
 	pread(v->fd, &ones, 4, (off_t)(v->regions[7].offset + PCI_ROM_ADDRESS));
 	pwrite(v->fd, &rom, 4, (off_t)(v->regions[7].offset + PCI_ROM_ADDRESS));
-	CHECK(!(ones & PCI_ROM_ADDRESS_MASK) == !v->regions[6].size,
-	      "ROM sizing disagrees with region 6");
+	EXPECT(!(ones & PCI_ROM_ADDRESS_MASK) == !v->regions[6].size,
+	       "ROM sizing disagrees with region 6");
 	/* vfio_pci_add_capabilities: a chain that ends, an endpoint */
-	CHECK(v->config[PCI_STATUS] & PCI_STATUS_CAP_LIST, "no capabilities");
+	EXPECT(v->config[PCI_STATUS] & PCI_STATUS_CAP_LIST, "no capabilities");
 	for (pos = v->config[PCI_CAPABILITY_LIST]; pos;
 	     pos = v->config[pos + PCI_CAP_LIST_NEXT]) {
 		uint8_t id = v->config[pos];
@@ -312,11 +312,11 @@ static void populate(struct vdev *v)
 				*(uint32_t *)&v->config[pos + PCI_EXP_DEVCAP];
 			unsigned int type = (flags & PCI_EXP_FLAGS_TYPE) >> 4;
 
-			CHECK(type == PCI_EXP_TYPE_ENDPOINT ||
-				      type == PCI_EXP_TYPE_LEG_END ||
-				      type == PCI_EXP_TYPE_RC_END,
-			      "PCIe type %u cannot be assigned", type);
-			CHECK(devcap & PCI_EXP_DEVCAP_FLR, "no FLR");
+			EXPECT(type == PCI_EXP_TYPE_ENDPOINT ||
+				       type == PCI_EXP_TYPE_LEG_END ||
+				       type == PCI_EXP_TYPE_RC_END,
+			       "PCIe type %u cannot be assigned", type);
+			EXPECT(devcap & PCI_EXP_DEVCAP_FLR, "no FLR");
 		} else if (id == PCI_CAP_ID_MSIX) {
 			uint16_t ctrl, size;
 			uint32_t table, pba;
@@ -328,15 +328,15 @@ static void populate(struct vdev *v)
 			pread(v->fd, &pba, 4,
 			      (off_t)(v->regions[7].offset + pos + 8));
 			size = (uint16_t)((ctrl & PCI_MSIX_FLAGS_QSIZE) + 1);
-			CHECK((pba & ~7u) < v->regions[pba & 7].size,
-			      "MSIX PBA outside of specified BAR");
+			EXPECT((pba & ~7u) < v->regions[pba & 7].size,
+			       "MSIX PBA outside of specified BAR");
 			STEP("MSI-X: %u vectors, table in BAR%u at %#x", size,
 			     table & 7, table & ~7u);
 			irq.index = VFIO_PCI_MSIX_IRQ_INDEX;
 			if (ioctl(v->fd, VFIO_DEVICE_GET_IRQ_INFO, &irq))
 				FATAL("GET_IRQ_INFO MSI-X");
-			CHECK(irq.count == size, "MSI-X count %u != %u",
-			      irq.count, size);
+			EXPECT(irq.count == size, "MSI-X count %u != %u",
+			       irq.count, size);
 		}
 	}
 	STEP("%u regions, %u irq types, %u bytes of config space",
@@ -356,7 +356,7 @@ static void map_bars(struct vdev *v)
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		p = mmap(area, r->size, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_FIXED, v->fd, (off_t)r->offset);
-		CHECK(p == area, "mmap BAR%u: %s", i, strerror(errno));
+		EXPECT(p == area, "mmap BAR%u: %s", i, strerror(errno));
 		if (p == area)
 			STEP("BAR%u: %llu KiB mapped into the guest", i,
 			     (unsigned long long)r->size >> 10);
@@ -401,8 +401,8 @@ static int interrupts(struct vdev *v)
 		info.index = index;
 		if (!ioctl(v->fd, VFIO_DEVICE_GET_IRQ_INFO, &info) &&
 		    info.count == 1)
-			CHECK(!set_irq(v, index, 0, 1, eventfd_trigger, &efd),
-			      "notifier %u", index);
+			EXPECT(!set_irq(v, index, 0, 1, eventfd_trigger, &efd),
+			       "notifier %u", index);
 	}
 	/* The guest enables MSI-X: first with no vector, then vector 0 */
 	if (set_irq(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 0,
@@ -413,9 +413,9 @@ static int interrupts(struct vdev *v)
 	info.index = VFIO_PCI_MSIX_IRQ_INDEX;
 	ioctl(v->fd, VFIO_DEVICE_GET_IRQ_INFO, &info);
 	if (!(info.flags & VFIO_IRQ_INFO_NORESIZE))
-		CHECK(!set_irq(v, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
-			       eventfd_trigger, &vec0),
-		      "MSI-X vector 0");
+		EXPECT(!set_irq(v, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
+				eventfd_trigger, &vec0),
+		       "MSI-X vector 0");
 	else
 		FATAL("a NORESIZE MSI-X: not expected of this device");
 	STEP("INTx, error and request notifiers set; MSI-X enabled, vector 0 "
@@ -452,8 +452,8 @@ static void migration_probe(struct vdev *v)
 			.flags = VFIO_DEVICE_FEATURE_GET |
 				 VFIO_DEVICE_FEATURE_MIGRATION}};
 
-	CHECK(ioctl(v->fd, VFIO_DEVICE_FEATURE, &feat) && errno == ENOTTY,
-	      "migration feature");
+	EXPECT(ioctl(v->fd, VFIO_DEVICE_FEATURE, &feat) && errno == ENOTTY,
+	       "migration feature");
 	STEP("VFIO_DEVICE_FEATURE(MIGRATION): ENOTTY, migration blocked");
 }
 
@@ -510,10 +510,10 @@ static void guest_dma_and_dirty_log(struct vdev *v, int vec0)
 	val = 1;
 	pwrite(v->fd, &val, 4, (off_t)(bar0 + UDMA_REG_RING_HEAD));
 	/* QEMU's main loop reads the eventfd, then the guest sees the ring */
-	CHECK(poll(&pfd, 1, 5000) == 1 && read(vec0, &n, 8) == 8,
-	      "no MSI-X interrupt from the device");
-	CHECK(ring[0].status == UDMA_DESC_DONE, "descriptor status %u",
-	      ring[0].status);
+	EXPECT(poll(&pfd, 1, 5000) == 1 && read(vec0, &n, 8) == 8,
+	       "no MSI-X interrupt from the device");
+	EXPECT(ring[0].status == UDMA_DESC_DONE, "descriptor status %u",
+	       ring[0].status);
 
 	gb.flags = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	if (ioctl(v->iommufd, IOMMU_HWPT_GET_DIRTY_BITMAP, &gb))
@@ -522,17 +522,17 @@ static void guest_dma_and_dirty_log(struct vdev *v, int vec0)
 		if (bitmap[page / 64] & (1ULL << (page % 64))) {
 			dirty++;
 			/* The copy's pages, and the ring the status went to */
-			CHECK(page == 0 || (page >= 0x100 && page < 0x108),
-			      "page %#x dirty, not written", page);
+			EXPECT(page == 0 || (page >= 0x100 && page < 0x108),
+			       "page %#x dirty, not written", page);
 		}
-	CHECK(dirty == 8 + 1, "%u dirty pages", dirty);
+	EXPECT(dirty == 8 + 1, "%u dirty pages", dirty);
 	memset(bitmap, 0, sizeof(bitmap));
 	gb.flags = 0;
 	ioctl(v->iommufd, IOMMU_HWPT_GET_DIRTY_BITMAP, &gb);
 	memset(bitmap, 0, sizeof(bitmap));
 	ioctl(v->iommufd, IOMMU_HWPT_GET_DIRTY_BITMAP, &gb);
 	for (unsigned int i = 0; i != sizeof(bitmap) / 8; i++)
-		CHECK(!bitmap[i], "dirty bits not cleared");
+		EXPECT(!bitmap[i], "dirty bits not cleared");
 	dt.flags = 0;
 	if (ioctl(v->iommufd, IOMMU_HWPT_SET_DIRTY_TRACKING, &dt))
 		FATAL("SET_DIRTY_TRACKING off");
@@ -553,22 +553,22 @@ static void teardown(struct vdev *v)
 	/* An unmap of what is not mapped: ENOENT, which QEMU tolerates */
 	um.iova = 0x7000000000ULL;
 	um.length = 4096;
-	CHECK(ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &um) && errno == ENOENT,
-	      "unmap of nothing");
+	EXPECT(ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &um) && errno == ENOENT,
+	       "unmap of nothing");
 	/* Unmap all, in two halves as QEMU 10.1 does */
 	um.iova = 0;
 	um.length = 1ULL << 63;
-	CHECK(!ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &um), "unmap low half");
+	EXPECT(!ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &um), "unmap low half");
 	um.iova = 1ULL << 63;
 	um.length = 1ULL << 63;
-	CHECK(!ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &um) || errno == ENOENT,
-	      "unmap high half");
+	EXPECT(!ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &um) || errno == ENOENT,
+	       "unmap high half");
 	if (ioctl(v->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de))
 		FATAL("DETACH_IOMMUFD_PT");
 	ds.id = v->hwpt;
-	CHECK(!ioctl(v->iommufd, IOMMU_DESTROY, &ds), "destroy hwpt");
+	EXPECT(!ioctl(v->iommufd, IOMMU_DESTROY, &ds), "destroy hwpt");
 	ds.id = v->ioas;
-	CHECK(!ioctl(v->iommufd, IOMMU_DESTROY, &ds), "destroy ioas");
+	EXPECT(!ioctl(v->iommufd, IOMMU_DESTROY, &ds), "destroy ioas");
 	close(v->fd);
 	close(v->iommufd);
 	STEP("unmapped, detached, destroyed, closed");

@@ -47,9 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <uiommufd/iommufd.h>
-#include <uiommufd/iommufd_test.h>
-#include <uiommufd/uiommufd.h>
+#include "../lib/helpers.h"
 
 #define NSHARED	   2 /* shared IOASes besides the source */
 #define NSLOTS	   4 /* own ranges per thread per shared IOAS */
@@ -70,9 +68,6 @@
 /* Reserved range of the private IOASes */
 #define RES_START (1ULL << 32)
 #define RES_LAST  ((1ULL << 33) - 1)
-
-#define RW    (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
-#define FIXED (RW | IOMMU_IOAS_MAP_FIXED_IOVA)
 
 enum op {
 	OP_MAP,
@@ -214,7 +209,7 @@ static const char *ename(long rc)
 		_rc;                                                          \
 	})
 
-#define CHECK(w, cond)                                                \
+#define CHECK_W(w, cond)                                              \
 	({                                                            \
 		bool _c = (cond);                                     \
 		if (!_c)                                              \
@@ -225,35 +220,12 @@ static const char *ename(long rc)
 /* ------------------------------------------------------------------ */
 /* The uAPI, through the C API                                         */
 
-static long ioc(int fd, unsigned long cmd, void *arg)
-{
-	return uiommufd_ioctl(fd, cmd, (unsigned long)arg);
-}
-
-static long ioas_alloc(int fd, uint32_t *id)
+static long ioas_alloc_id(int fd, uint32_t *id)
 {
 	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
 	long rc = ioc(fd, IOMMU_IOAS_ALLOC, &cmd);
 
 	*id = cmd.out_ioas_id;
-	return rc;
-}
-
-static long ioas_map(int fd, uint32_t ioas, void *va, uint64_t len,
-		     uint64_t *iova, uint32_t flags)
-{
-	struct iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.ioas_id = ioas,
-		.user_va = (uintptr_t)va,
-		.length = len,
-		.iova = *iova,
-	};
-	long rc = ioc(fd, IOMMU_IOAS_MAP, &cmd);
-
-	if (!rc)
-		*iova = cmd.iova;
 	return rc;
 }
 
@@ -274,7 +246,7 @@ static long ioas_map_file(int fd, uint32_t ioas, int mfd, uint64_t start,
 }
 
 /* Returns the unmapped length or -errno */
-static long ioas_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len)
+static long unmap_len(int fd, uint32_t ioas, uint64_t iova, uint64_t len)
 {
 	struct iommu_ioas_unmap cmd = {
 		.size = sizeof(cmd),
@@ -320,29 +292,10 @@ static long iova_ranges(int fd, uint32_t ioas, struct iommu_iova_range *r,
 	return rc;
 }
 
-static long destroy(int fd, uint32_t id)
-{
-	struct iommu_destroy cmd = {.size = sizeof(cmd), .id = id};
-
-	return ioc(fd, IOMMU_DESTROY, &cmd);
-}
-
 static long test_cmd(int fd, struct iommu_test_cmd *cmd)
 {
 	cmd->size = sizeof(*cmd);
 	return ioc(fd, IOMMU_TEST_CMD, cmd);
-}
-
-static long check_refs(int fd, void *va, size_t len, unsigned int refs)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MD_CHECK_REFS,
-		.check_refs = {.length = len,
-			       .uptr = (uintptr_t)va,
-			       .refs = refs},
-	};
-
-	return test_cmd(fd, &cmd);
 }
 
 static long add_reserved(int fd, uint32_t ioas, uint64_t start, uint64_t len)
@@ -448,18 +401,6 @@ static void fill(void *buf, size_t len, uint32_t seed)
 		p[i] = seed ^ (uint32_t)(i * 2654435761u);
 }
 
-static void *map_anon(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
-	return p;
-}
-
 /* A random page-aligned sub-range [*off, *off + *len) of n pages */
 static void rnd_pages(struct worker *w, unsigned int n, size_t *off,
 		      size_t *len)
@@ -485,7 +426,7 @@ static void op_map(struct worker *w, int fd)
 				    FIXED),
 			   0))
 			w->own_mapped[s][i] = true;
-		CHECK(w, iova == win(w, OFF_SLOT(i)));
+		CHECK_W(w, iova == win(w, OFF_SLOT(i)));
 		return;
 	}
 	/* Existing mappings are never replaced, even partly */
@@ -502,13 +443,13 @@ static void op_unmap(struct worker *w, int fd)
 	uint32_t ioas = w->ctx->ioas[s];
 
 	if (!w->own_mapped[s][i]) {
-		EXPECT(w, ioas_unmap(fd, ioas, iova, slot_len), -ENOENT);
+		EXPECT(w, unmap_len(fd, ioas, iova, slot_len), -ENOENT);
 		return;
 	}
 	/* Half of an area: nothing is unmapped */
-	EXPECT(w, ioas_unmap(fd, ioas, iova, slot_len / 2), -ENOENT);
+	EXPECT(w, unmap_len(fd, ioas, iova, slot_len / 2), -ENOENT);
 	/* A superset of the area takes it whole */
-	EXPECT(w, ioas_unmap(fd, ioas, iova - psz, slot_len + 2 * psz),
+	EXPECT(w, unmap_len(fd, ioas, iova - psz, slot_len + 2 * psz),
 	       (long)slot_len);
 	w->own_mapped[s][i] = false;
 }
@@ -520,7 +461,7 @@ static void op_unmap_never(struct worker *w, int fd)
 	uint32_t ioas = w->ctx->ioas[s];
 	uint32_t item;
 
-	EXPECT(w, ioas_unmap(fd, ioas, never, slot_len), -ENOENT);
+	EXPECT(w, unmap_len(fd, ioas, never, slot_len), -ENOENT);
 	EXPECT(w, ioas_copy(fd, ioas, ioas, never, slot_len, win(w, OFF_COPY)),
 	       -ENOENT);
 	EXPECT(w, access_rw(fd, w->acc[s], never, w->scratch, psz, 0), -ENOENT);
@@ -537,10 +478,10 @@ static void op_map_alloc(struct worker *w, int fd)
 	if (!EXPECT(w, ioas_map(fd, ioas, w->priv, slot_len, &iova, RW), 0))
 		return;
 	/* The lowest free IOVA: below every thread window, never 0 */
-	CHECK(w, iova && iova + slot_len <= THREAD_BASE);
+	CHECK_W(w, iova && iova + slot_len <= THREAD_BASE);
 	/* A pinning access is attached: page alignment */
-	CHECK(w, iova % psz == 0);
-	EXPECT(w, ioas_unmap(fd, ioas, iova, slot_len), (long)slot_len);
+	CHECK_W(w, iova % psz == 0);
+	EXPECT(w, unmap_len(fd, ioas, iova, slot_len), (long)slot_len);
 }
 
 static void op_copy(struct worker *w, int fd)
@@ -564,7 +505,7 @@ static void op_copy(struct worker *w, int fd)
 	       0);
 	EXPECT(w, check_refs(fd, c->src_buf + off, len, 1), 0);
 	EXPECT(w, access_rw(fd, w->acc[s], dst, w->scratch, len, 0), 0);
-	CHECK(w, !memcmp(w->scratch, c->src_buf + off, len));
+	CHECK_W(w, !memcmp(w->scratch, c->src_buf + off, len));
 	/* Over an own mapping: EEXIST */
 	if (w->own_mapped[s][i])
 		EXPECT(w,
@@ -572,7 +513,7 @@ static void op_copy(struct worker *w, int fd)
 				 win(w, OFF_SLOT(i))),
 		       -EEXIST);
 	/* The unmap makes the access let go of its pin */
-	EXPECT(w, ioas_unmap(fd, c->ioas[s], dst, len), (long)len);
+	EXPECT(w, unmap_len(fd, c->ioas[s], dst, len), (long)len);
 	EXPECT(w, unpin(fd, w->acc[s], item), -ENOENT);
 	EXPECT(w, check_refs(fd, c->src_buf + off, len, 1), 0);
 }
@@ -585,12 +526,12 @@ static void op_ranges(struct worker *w, int fd)
 	uint64_t align;
 
 	EXPECT(w, iova_ranges(fd, w->ctx->ioas[s], r, &num, &align), -EMSGSIZE);
-	CHECK(w, num == 1);
+	CHECK_W(w, num == 1);
 	num = 4;
 	if (!EXPECT(w, iova_ranges(fd, w->ctx->ioas[s], r, &num, &align), 0))
 		return;
-	CHECK(w, num == 1 && r[0].start == 0 && r[0].last == UINT64_MAX);
-	CHECK(w, align == psz);
+	CHECK_W(w, num == 1 && r[0].start == 0 && r[0].last == UINT64_MAX);
+	CHECK_W(w, align == psz);
 }
 
 /* An IOAS only this thread knows: everything about it is deterministic */
@@ -606,33 +547,34 @@ static void op_priv_ioas(struct worker *w, int fd)
 	uint32_t id, num = 4;
 	long afd;
 
-	if (!EXPECT(w, ioas_alloc(fd, &id), 0))
+	if (!EXPECT(w, ioas_alloc_id(fd, &id), 0))
 		return;
 	EXPECT(w, iova_ranges(fd, id, r, &num, &align), 0);
-	CHECK(w, num == 1 && align == 1);
+	CHECK_W(w, num == 1 && align == 1);
 	EXPECT(w, add_reserved(fd, id, RES_START, RES_LAST - RES_START + 1), 0);
 	num = 4;
 	EXPECT(w, iova_ranges(fd, id, r, &num, &align), 0);
-	CHECK(w, num == 2 && r[0].start == 0 && r[0].last == RES_START - 1 &&
-			 r[1].start == RES_LAST + 1 && r[1].last == UINT64_MAX);
+	CHECK_W(w, num == 2 && r[0].start == 0 && r[0].last == RES_START - 1 &&
+			   r[1].start == RES_LAST + 1 &&
+			   r[1].last == UINT64_MAX);
 	acmd.ioas_id = id;
 	EXPECT(w, ioc(fd, IOMMU_IOAS_ALLOW_IOVAS, &acmd), -EADDRINUSE);
 	iova = RES_START + psz;
 	EXPECT(w, ioas_map(fd, id, w->priv, slot_len, &iova, FIXED), -EINVAL);
 	iova = 0;
 	EXPECT(w, ioas_map(fd, id, w->priv, slot_len, &iova, RW), 0);
-	CHECK(w, iova && iova + slot_len <= RES_START);
+	CHECK_W(w, iova && iova + slot_len <= RES_START);
 	EXPECT(w, ioas_map(fd, id, w->priv, slot_len, &iova2, FIXED), 0);
 
 	switch (rnd_below(w, 3)) {
 	case 0: /* unmap all, then destroy */
-		EXPECT(w, ioas_unmap(fd, id, 0, UINT64_MAX),
+		EXPECT(w, unmap_len(fd, id, 0, UINT64_MAX),
 		       (long)(2 * slot_len));
-		EXPECT(w, ioas_unmap(fd, id, 0, UINT64_MAX), 0);
+		EXPECT(w, unmap_len(fd, id, 0, UINT64_MAX), 0);
 		break;
 	case 1: /* an access holds it: EBUSY until it is closed */
 		afd = create_access(fd, id, true);
-		if (!CHECK(w, afd >= 0))
+		if (!CHECK_W(w, afd >= 0))
 			break;
 		EXPECT(w, destroy(fd, id), -EBUSY);
 		EXPECT(w, uiommufd_close((int)afd), 0);
@@ -659,7 +601,7 @@ static void op_access_cycle(struct worker *w, int fd)
 	long afd;
 
 	afd = create_access(fd, w->ctx->ioas[s], true);
-	if (!CHECK(w, afd >= 0))
+	if (!CHECK_W(w, afd >= 0))
 		return;
 	if (w->own_mapped[s][i]) {
 		EXPECT(w,
@@ -674,7 +616,7 @@ static void op_access_cycle(struct worker *w, int fd)
 
 	/* An access that does not pin cannot pin */
 	afd = create_access(fd, w->ctx->ioas[s], false);
-	if (!CHECK(w, afd >= 0))
+	if (!CHECK_W(w, afd >= 0))
 		return;
 	EXPECT(w, access_pages(fd, (int)afd, iova, psz, NULL, false, &item),
 	       -EOPNOTSUPP);
@@ -711,7 +653,7 @@ static void op_pin_own(struct worker *w, int fd)
 		EXPECT(w, unpin(fd, w->acc[s], item), -ENOENT);
 	} else {
 		/* The engine asks the access to unpin, then unmaps */
-		EXPECT(w, ioas_unmap(fd, ioas, iova, slot_len), (long)slot_len);
+		EXPECT(w, unmap_len(fd, ioas, iova, slot_len), (long)slot_len);
 		w->own_mapped[s][i] = false;
 		EXPECT(w, unpin(fd, w->acc[s], item), -ENOENT);
 	}
@@ -739,9 +681,9 @@ static void op_rw_own(struct worker *w, int fd)
 	       access_rw(fd, w->acc[s], iova + off, w->scratch, len,
 			 MOCK_ACCESS_RW_WRITE | slow),
 	       0);
-	CHECK(w, !memcmp(buf + off, w->scratch, len));
+	CHECK_W(w, !memcmp(buf + off, w->scratch, len));
 	EXPECT(w, access_rw(fd, w->acc[s], iova + off, back, len, slow), 0);
-	CHECK(w, !memcmp(back, w->scratch, len));
+	CHECK_W(w, !memcmp(back, w->scratch, len));
 }
 
 static void op_rw_src(struct worker *w, int fd)
@@ -752,7 +694,7 @@ static void op_rw_src(struct worker *w, int fd)
 
 	EXPECT(w, access_rw(fd, w->acc_src, SRC_IOVA + off, w->scratch, len, 0),
 	       0);
-	CHECK(w, !memcmp(w->scratch, w->ctx->src_buf + off, len));
+	CHECK_W(w, !memcmp(w->scratch, w->ctx->src_buf + off, len));
 }
 
 static void op_race_toggle(struct worker *w, int fd)
@@ -766,7 +708,7 @@ static void op_race_toggle(struct worker *w, int fd)
 		 * Other threads may hold pins here: the engine tells their
 		 * accesses to unpin and the unmap always succeeds.
 		 */
-		EXPECT(w, ioas_unmap(fd, ioas, iova, slot_len), (long)slot_len);
+		EXPECT(w, unmap_len(fd, ioas, iova, slot_len), (long)slot_len);
 		w->race_mapped[s] = false;
 	} else {
 		if (EXPECT(w,
@@ -834,8 +776,8 @@ static void op_race_rw(struct worker *w, int fd)
 		EXPECT_IN(w, rc, 0, -ENOENT, -EINVAL);
 	count_race(w->race_rw, rc);
 	if (!rc)
-		CHECK(w,
-		      !memcmp(w->scratch, t->race + s * slot_len + off, len));
+		CHECK_W(w,
+			!memcmp(w->scratch, t->race + s * slot_len + off, len));
 }
 
 static void op_map_file(struct worker *w, int fd)
@@ -851,7 +793,7 @@ static void op_map_file(struct worker *w, int fd)
 		       ioas_map_file(fd, ioas, w->memfd, s * slot_len, slot_len,
 				     iova),
 		       -EEXIST);
-		EXPECT(w, ioas_unmap(fd, ioas, iova, slot_len), (long)slot_len);
+		EXPECT(w, unmap_len(fd, ioas, iova, slot_len), (long)slot_len);
 		w->file_mapped[s] = false;
 		return;
 	}
@@ -869,10 +811,10 @@ static void op_map_file(struct worker *w, int fd)
 	       access_rw(fd, w->acc[s], iova + off, w->scratch, len,
 			 MOCK_ACCESS_RW_WRITE),
 	       0);
-	CHECK(w, pread(w->memfd, w->scratch + slot_len, len,
-		       (off_t)(s * slot_len + off)) == (ssize_t)len &&
-			 !memcmp(w->scratch, w->scratch + slot_len, len));
-	CHECK(w, !memcmp(w->scratch, w->file_view + s * slot_len + off, len));
+	CHECK_W(w, pread(w->memfd, w->scratch + slot_len, len,
+			 (off_t)(s * slot_len + off)) == (ssize_t)len &&
+			   !memcmp(w->scratch, w->scratch + slot_len, len));
+	CHECK_W(w, !memcmp(w->scratch, w->file_view + s * slot_len + off, len));
 
 	/* A pin reaches the file's pages, the ones our shared view shows */
 	if (!EXPECT(w,
@@ -964,11 +906,11 @@ static void worker_open_accesses(struct worker *w)
 
 	for (int s = 0; s != NSHARED; s++) {
 		afd = create_access(c->fd, c->ioas[s], true);
-		CHECK(w, afd >= 0);
+		CHECK_W(w, afd >= 0);
 		w->acc[s] = (int)afd;
 	}
 	afd = create_access(c->fd, c->src_ioas, false);
-	CHECK(w, afd >= 0);
+	CHECK_W(w, afd >= 0);
 	w->acc_src = (int)afd;
 }
 
@@ -992,13 +934,13 @@ static int ctx_open(struct ctx *c, unsigned int nworkers,
 	c->src_buf = map_anon(SRC_PAGES * psz);
 	fill(c->src_buf, SRC_PAGES * psz, 0x44000000);
 	c->fd = uiommufd_open(O_CLOEXEC);
-	if (!CHECK(NULL, c->fd >= 0))
+	if (!CHECK_W(NULL, c->fd >= 0))
 		return -1;
-	EXPECT(NULL, ioas_alloc(c->fd, &c->src_ioas), 0);
+	EXPECT(NULL, ioas_alloc_id(c->fd, &c->src_ioas), 0);
 	for (int s = 0; s != NSHARED; s++) {
-		EXPECT(NULL, ioas_alloc(c->fd, &c->ioas[s]), 0);
+		EXPECT(NULL, ioas_alloc_id(c->fd, &c->ioas[s]), 0);
 		afd = create_access(c->fd, c->ioas[s], true);
-		CHECK(NULL, afd >= 0);
+		CHECK_W(NULL, afd >= 0);
 		c->holder[s] = (int)afd;
 	}
 	EXPECT(NULL,
@@ -1006,7 +948,7 @@ static int ctx_open(struct ctx *c, unsigned int nworkers,
 			IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_FIXED_IOVA),
 	       0);
 	afd = create_access(c->fd, c->src_ioas, true);
-	CHECK(NULL, afd >= 0);
+	CHECK_W(NULL, afd >= 0);
 	c->holder_src = (int)afd;
 	EXPECT(NULL,
 	       access_pages(c->fd, c->holder_src, SRC_IOVA, SRC_PAGES * psz,
@@ -1044,11 +986,11 @@ static void ctx_finish(struct ctx *c)
 			expect += w->race_mapped[s] * slot_len;
 			expect += w->file_mapped[s] * slot_len;
 		}
-		EXPECT(w0, ioas_unmap(fd, c->ioas[s], 0, UINT64_MAX), expect);
-		EXPECT(w0, ioas_unmap(fd, c->ioas[s], 0, UINT64_MAX), 0);
+		EXPECT(w0, unmap_len(fd, c->ioas[s], 0, UINT64_MAX), expect);
+		EXPECT(w0, unmap_len(fd, c->ioas[s], 0, UINT64_MAX), 0);
 	}
 	/* The holder's pin goes with the unmap */
-	EXPECT(w0, ioas_unmap(fd, c->src_ioas, 0, UINT64_MAX),
+	EXPECT(w0, unmap_len(fd, c->src_ioas, 0, UINT64_MAX),
 	       (long)(SRC_PAGES * psz));
 	EXPECT(w0, unpin(fd, c->holder_src, c->holder_item), -ENOENT);
 	EXPECT(w0, check_refs(fd, c->src_buf, SRC_PAGES * psz, 0), 0);
@@ -1268,7 +1210,7 @@ int main(void)
 
 	/* Whatever way the contexts went, nothing stays pinned */
 	fd = uiommufd_open(O_CLOEXEC);
-	if (CHECK(NULL, fd >= 0)) {
+	if (CHECK_W(NULL, fd >= 0)) {
 		for (unsigned int t = 0; t != n; t++) {
 			worker_check_unpinned(&ws[t], fd);
 			EXPECT(&ws[t],

@@ -27,55 +27,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <uiommufd/iommufd.h>
-#include <uiommufd/iommufd_test.h>
-#include <uiommufd/uiommufd.h>
-
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);                                    \
-			exit(1);                                           \
-		}                                                          \
-	} while (0)
+#include "../lib/helpers.h"
 
 static unsigned long iterations = 50000;
-
-static long ioc(int fd, unsigned long cmd, void *arg)
-{
-	return uiommufd_ioctl(fd, cmd, (unsigned long)arg);
-}
-
-static uint32_t ioas_alloc(int fd)
-{
-	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
-
-	CHECK(ioc(fd, IOMMU_IOAS_ALLOC, &cmd) == 0);
-	return cmd.out_ioas_id;
-}
-
-static long destroy(int fd, uint32_t id)
-{
-	struct iommu_destroy cmd = {.size = sizeof(cmd), .id = id};
-
-	return ioc(fd, IOMMU_DESTROY, &cmd);
-}
-
-/* A mock device attached to ioas: its stdev, HWPT and device ids */
-static void mock_domain(int fd, uint32_t ioas, uint32_t ids[3])
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = ioas,
-	};
-
-	CHECK(ioc(fd, IOMMU_TEST_CMD, &cmd) == 0);
-	ids[0] = cmd.mock_domain.out_stdev_id;
-	ids[1] = cmd.mock_domain.out_hwpt_id;
-	ids[2] = cmd.mock_domain.out_idev_id;
-}
 
 static long hwpt_alloc(int fd, uint32_t idev, uint32_t pt_id, uint32_t flags,
 		       uint32_t *out)
@@ -140,14 +94,14 @@ static void *hwpt_cycle(void *arg)
 static void race_hwpt_list(void)
 {
 	struct race r = {.fd = uiommufd_open(0)};
-	uint32_t ids[3];
+	struct mock_dev_ids ids;
 
 	CHECK(r.fd >= 0);
 	r.ioas = ioas_alloc(r.fd);
-	mock_domain(r.fd, r.ioas, ids);
-	r.idev = ids[2];
+	ids = mock_dev_add(r.fd, r.ioas);
+	r.idev = ids.idev;
 	run_pair(hwpt_cycle, hwpt_cycle, &r);
-	CHECK(destroy(r.fd, ids[0]) == 0);
+	CHECK(destroy(r.fd, ids.stdev) == 0);
 	CHECK(destroy(r.fd, r.ioas) == 0);
 	CHECK(uiommufd_close(r.fd) == 0);
 }
@@ -201,7 +155,7 @@ static void race_dirty_alignment(void)
 		.size = sizeof(track),
 		.flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE,
 	};
-	uint32_t ids[3];
+	struct mock_dev_ids ids;
 
 	CHECK(r.fd >= 0);
 	r.len = 64 * (size_t)sysconf(_SC_PAGESIZE);
@@ -209,10 +163,10 @@ static void race_dirty_alignment(void)
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(r.buf != MAP_FAILED);
 	r.ioas = ioas_alloc(r.fd);
-	mock_domain(r.fd, r.ioas, ids);
-	CHECK(hwpt_alloc(r.fd, ids[2], r.ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
-			 &r.hwpt) == 0);
-	CHECK(replace(r.fd, ids[0], r.hwpt) == 0);
+	ids = mock_dev_add(r.fd, r.ioas);
+	CHECK(hwpt_alloc(r.fd, ids.idev, r.ioas,
+			 IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &r.hwpt) == 0);
+	CHECK(replace(r.fd, ids.stdev, r.hwpt) == 0);
 	track.hwpt_id = r.hwpt;
 	CHECK(ioc(r.fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &track) == 0);
 	map.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
@@ -224,7 +178,7 @@ static void race_dirty_alignment(void)
 	CHECK(ioc(r.fd, IOMMU_IOAS_MAP, &map) == 0);
 
 	run_pair(dirty_reader, access_cycle, &r);
-	CHECK(destroy(r.fd, ids[0]) == 0);
+	CHECK(destroy(r.fd, ids.stdev) == 0);
 	CHECK(destroy(r.fd, r.hwpt) == 0);
 	CHECK(uiommufd_close(r.fd) == 0);
 	munmap(r.buf, r.len);
@@ -251,14 +205,15 @@ static void *replace_to_hwpt(void *arg)
 static void race_auto_domain(void)
 {
 	struct race r = {.fd = uiommufd_open(0)};
-	uint32_t home, ids[3];
+	struct mock_dev_ids ids;
+	uint32_t home;
 
 	CHECK(r.fd >= 0);
 	home = ioas_alloc(r.fd);
 	r.ioas = ioas_alloc(r.fd);
-	mock_domain(r.fd, home, ids);
-	r.stdev = ids[0];
-	CHECK(hwpt_alloc(r.fd, ids[2], home, 0, &r.hwpt) == 0);
+	ids = mock_dev_add(r.fd, home);
+	r.stdev = ids.stdev;
+	CHECK(hwpt_alloc(r.fd, ids.idev, home, 0, &r.hwpt) == 0);
 
 	run_pair(replace_to_ioas, replace_to_hwpt, &r);
 

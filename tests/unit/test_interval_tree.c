@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "interval_tree.h"
+#include "../../src/lib/interval_tree.h"
 
 #define FAIL(...)                                                      \
 	do {                                                           \

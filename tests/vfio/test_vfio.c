@@ -14,11 +14,19 @@
 #include <linux/capability.h>
 #include <poll.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 
-#include "../ioctl/test_helpers.h"
+#include <cmocka.h>
+
+#include "../lib/helpers.h"
 #include <uiommufd/udma.h>
 #include <uiommufd/vfio.h>
 

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/* The shared test helpers (see helpers.h) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "helpers.h"
+
+void tests_check_failed(const char *file, int line, const char *cond)
+{
+	fprintf(stderr, "%s:%d: CHECK(%s) failed\n", file, line, cond);
+	abort();
+}
+
+long ioc(int fd, unsigned long cmd, void *arg)
+{
+	return uiommufd_ioctl(fd, cmd, (unsigned long)arg);
+}
+
+uint32_t ioas_alloc(int fd)
+{
+	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
+
+	CHECK(ioc(fd, IOMMU_IOAS_ALLOC, &cmd) == 0);
+	CHECK(cmd.out_ioas_id != 0);
+	return cmd.out_ioas_id;
+}
+
+long ioas_map(int fd, uint32_t ioas, void *va, size_t len, uint64_t *iova,
+	      uint32_t flags)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.ioas_id = ioas,
+		.user_va = (uintptr_t)va,
+		.length = len,
+		.iova = *iova,
+	};
+	long rc = ioc(fd, IOMMU_IOAS_MAP, &cmd);
+
+	*iova = cmd.iova;
+	return rc;
+}
+
+long ioas_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len,
+		uint64_t *out_len)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas,
+		.iova = iova,
+		.length = len,
+	};
+	long rc = ioc(fd, IOMMU_IOAS_UNMAP, &cmd);
+
+	if (out_len)
+		*out_len = cmd.length;
+	return rc;
+}
+
+long destroy(int fd, uint32_t id)
+{
+	struct iommu_destroy cmd = {.size = sizeof(cmd), .id = id};
+
+	return ioc(fd, IOMMU_DESTROY, &cmd);
+}
+
+long check_refs(int fd, void *va, size_t len, unsigned int refs)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MD_CHECK_REFS,
+		.check_refs = {.length = len,
+			       .uptr = (uintptr_t)va,
+			       .refs = refs},
+	};
+
+	return ioc(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+struct mock_dev_ids mock_dev_add(int fd, uint32_t pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
+		.id = pt_id,
+	};
+
+	CHECK(ioc(fd, IOMMU_TEST_CMD, &cmd) == 0);
+	return (struct mock_dev_ids){
+		.stdev = cmd.mock_domain.out_stdev_id,
+		.hwpt = cmd.mock_domain.out_hwpt_id,
+		.idev = cmd.mock_domain.out_idev_id,
+	};
+}
+
+bool have_cap(int cap)
+{
+	char line[128];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/thread-self/status", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return eff & (1ULL << cap);
+}
+
+void *map_anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	return p;
+}

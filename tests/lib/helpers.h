@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the tests and benchmarks that talk to the engine
+ * through the public C API (<uiommufd/uiommufd.h>), the way a program
+ * would: thin wrappers of the uAPI calls the tests repeat, and CHECK().
+ * No test framework here: the cmocka tests add their own asserts
+ * (tests/ioctl/test_helpers.h), the stress tests and benchmarks use these
+ * as they are.
+ *
+ * The wrappers return what uiommufd_ioctl() returns (0 or -errno) unless
+ * they say otherwise; those that cannot usefully fail CHECK() instead.
+ */
+#ifndef UIOMMUFD_TESTS_HELPERS_H
+#define UIOMMUFD_TESTS_HELPERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <uiommufd/iommufd.h>
+#include <uiommufd/iommufd_test.h>
+#include <uiommufd/uiommufd.h>
+
+#define PAGE_SZ		  ((unsigned long)sysconf(_SC_PAGESIZE))
+#define ARRAY_SIZE(a)	  (sizeof(a) / sizeof((a)[0]))
+#define offsetofend(t, m) (offsetof(t, m) + sizeof(((t *)0)->m))
+
+/* IOMMU_IOAS_MAP flags most tests use */
+#define RW    (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+#define FIXED (IOMMU_IOAS_MAP_FIXED_IOVA | RW)
+
+/* A condition that must hold: report where it did not, and abort */
+#define CHECK(cond)                                                    \
+	do {                                                           \
+		if (!(cond))                                           \
+			tests_check_failed(__FILE__, __LINE__, #cond); \
+	} while (0)
+__attribute__((noreturn)) void tests_check_failed(const char *file, int line,
+						  const char *cond);
+
+long ioc(int fd, unsigned long cmd, void *arg);
+/* A new IOAS's ID; CHECK()s that the allocation worked */
+uint32_t ioas_alloc(int fd);
+/* *iova in: where (FIXED) or a hint; out: where it was mapped */
+long ioas_map(int fd, uint32_t ioas, void *va, size_t len, uint64_t *iova,
+	      uint32_t flags);
+/* *out_len (if given): the length unmapped */
+long ioas_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len,
+		uint64_t *out_len);
+long destroy(int fd, uint32_t id);
+/* IOMMU_TEST_OP_MD_CHECK_REFS: every page of the range pinned refs times */
+long check_refs(int fd, void *va, size_t len, unsigned int refs);
+/* A mock device (IOMMU_TEST_OP_MOCK_DOMAIN) attached to pt_id; CHECKs */
+struct mock_dev_ids {
+	uint32_t stdev, hwpt, idev;
+};
+struct mock_dev_ids mock_dev_add(int fd, uint32_t pt_id);
+/* Does the calling thread have capability cap (CapEff)? */
+bool have_cap(int cap);
+/* Private anonymous read-write memory; CHECKs */
+void *map_anon(size_t len);
+
+#endif
