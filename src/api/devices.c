@@ -37,7 +37,7 @@ struct emu_device {
 	char model[16];
 };
 
-static struct mutex emu_lock = {PTHREAD_MUTEX_INITIALIZER};
+static struct mutex emu_lock = MUTEX_INITIALIZER(emu_lock);
 static struct emu_device *emu_devices[EMU_MAX_DEVICES];
 static unsigned int emu_nr_devices;
 static unsigned int emu_next_group = EMU_GROUP_BASE;

@@ -3,44 +3,99 @@
  * Locks with the kernel's names, over pthreads, so that the locking rules of
  * the engine read like the kernel iommufd's: a mutex, and a reader/writer
  * semaphore that prefers writers (a map storm must not starve an unmap).
+ * With UFD_LOCKDEP every lock is known to the lock checker (lockdep.h).
  */
-#ifndef UIOMMUFD_CORE_LOCK_H
-#define UIOMMUFD_CORE_LOCK_H
+#ifndef UIOMMUFD_LIB_LOCK_H
+#define UIOMMUFD_LIB_LOCK_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "lockdep.h"
+
 struct mutex {
 	pthread_mutex_t m;
+#ifdef UFD_LOCKDEP
+	struct lockdep_map dep;
+#endif
 };
 
 struct rw_semaphore {
 	pthread_rwlock_t l;
+#ifdef UFD_LOCKDEP
+	struct lockdep_map dep;
+#endif
 };
 
-static inline void mutex_init(struct mutex *m)
+#ifdef UFD_LOCKDEP
+/* A statically initialised mutex: a lock class of its own */
+#define MUTEX_INITIALIZER(name)                            \
+	{                                                  \
+		.m = PTHREAD_MUTEX_INITIALIZER,            \
+		.dep = LOCKDEP_MAP_INIT(#name),            \
+	}
+/* Statically initialised mutexes sharing the class of @key (an array) */
+#define MUTEX_INITIALIZER_KEY(name, key)                   \
+	{                                                  \
+		.m = PTHREAD_MUTEX_INITIALIZER,            \
+		.dep = LOCKDEP_MAP_INIT_KEY(name, key),    \
+	}
+#else
+#define MUTEX_INITIALIZER(name)		 {.m = PTHREAD_MUTEX_INITIALIZER}
+#define MUTEX_INITIALIZER_KEY(name, key) {.m = PTHREAD_MUTEX_INITIALIZER}
+#endif
+
+static inline void __mutex_init(struct mutex *m, const char *name,
+				const struct lock_class_key *key)
 {
 	pthread_mutex_init(&m->m, NULL);
+#ifdef UFD_LOCKDEP
+	lockdep_init_map(&m->dep, name, key);
+#else
+	(void)name;
+	(void)key;
+#endif
 }
+
+/* Each call site is a lock class, named after the argument */
+#ifdef UFD_LOCKDEP
+#define mutex_init(mutex)                                   \
+	do {                                                \
+		static struct lock_class_key __key;         \
+		__mutex_init((mutex), #mutex, &__key);      \
+	} while (0)
+#else
+#define mutex_init(mutex) __mutex_init((mutex), NULL, NULL)
+#endif
 
 static inline void mutex_destroy(struct mutex *m)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_destroy(m);
+#endif
 	pthread_mutex_destroy(&m->m);
 }
 
 static inline void mutex_lock(struct mutex *m)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_acquire(&m->dep, m, LOCKDEP_HELD_WRITE, NULL);
+#endif
 	if (pthread_mutex_lock(&m->m))
 		abort();
 }
 
 static inline void mutex_unlock(struct mutex *m)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_release(m);
+#endif
 	pthread_mutex_unlock(&m->m);
 }
 
-static inline void init_rwsem(struct rw_semaphore *s)
+static inline void __init_rwsem(struct rw_semaphore *s, const char *name,
+				const struct lock_class_key *key)
 {
 	pthread_rwlockattr_t attr;
 
@@ -49,32 +104,80 @@ static inline void init_rwsem(struct rw_semaphore *s)
 		&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&s->l, &attr);
 	pthread_rwlockattr_destroy(&attr);
+#ifdef UFD_LOCKDEP
+	lockdep_init_map(&s->dep, name, key);
+#else
+	(void)name;
+	(void)key;
+#endif
 }
+
+#ifdef UFD_LOCKDEP
+#define init_rwsem(sem)                                     \
+	do {                                                \
+		static struct lock_class_key __key;         \
+		__init_rwsem((sem), #sem, &__key);          \
+	} while (0)
+#else
+#define init_rwsem(sem) __init_rwsem((sem), NULL, NULL)
+#endif
 
 static inline void destroy_rwsem(struct rw_semaphore *s)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_destroy(s);
+#endif
 	pthread_rwlock_destroy(&s->l);
 }
 
 static inline void down_read(struct rw_semaphore *s)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_acquire(&s->dep, s, LOCKDEP_HELD_READ, NULL);
+#endif
 	if (pthread_rwlock_rdlock(&s->l))
 		abort();
 }
 
 static inline void up_read(struct rw_semaphore *s)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_release(s);
+#endif
 	pthread_rwlock_unlock(&s->l);
 }
 
 static inline void down_write(struct rw_semaphore *s)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_acquire(&s->dep, s, LOCKDEP_HELD_WRITE, NULL);
+#endif
+	if (pthread_rwlock_wrlock(&s->l))
+		abort();
+}
+
+/*
+ * down_write() of one of several locks of a class the caller takes in a
+ * fixed order while holding @nest, which serialises all such nestings (the
+ * kernel's down_write_nest_lock()).
+ */
+static inline void down_write_nest_lock(struct rw_semaphore *s,
+					const void *nest)
+{
+#ifdef UFD_LOCKDEP
+	lockdep_acquire(&s->dep, s, LOCKDEP_HELD_WRITE, nest);
+#else
+	(void)nest;
+#endif
 	if (pthread_rwlock_wrlock(&s->l))
 		abort();
 }
 
 static inline void up_write(struct rw_semaphore *s)
 {
+#ifdef UFD_LOCKDEP
+	lockdep_release(s);
+#endif
 	pthread_rwlock_unlock(&s->l);
 }
 
@@ -131,4 +234,4 @@ static inline bool refcount_dec_if_one(refcount_t *r)
 					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
-#endif
+#endif /* UIOMMUFD_LIB_LOCK_H */

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's test uAPI (IOMMU_TEST_CMD): mock devices and domains, test
+ * accesses and dma-bufs, and the checks the kernel's own selftest runs. A
+ * client of iommufd: the driver API, plus the test hooks of
+ * core/iommufd_private.h (see src/LAYERS).
+ */
 #ifndef UIOMMUFD_SELFTEST_PRIVATE_H
 #define UIOMMUFD_SELFTEST_PRIVATE_H
 
 #include <uiommufd/iommufd_test.h>
 
 #include "../core/iommufd_private.h"
-#include "selftest.h"
 
 struct iommufd_access;
 

@@ -21,7 +21,7 @@
 /* Devices by index (N of vfioN): registered at start, never removed */
 #define VFIO_MAX_DEVICES 256
 
-static struct mutex vfio_devices_lock = {PTHREAD_MUTEX_INITIALIZER};
+static struct mutex vfio_devices_lock = MUTEX_INITIALIZER(vfio_devices_lock);
 static struct vfio_device *vfio_devices[VFIO_MAX_DEVICES];
 
 static const struct iommufd_file_ops vfio_device_fops;

@@ -34,7 +34,7 @@ struct vfio_group {
 	struct iommufd_ctx *iommufd;
 };
 
-static struct mutex vfio_groups_lock = {PTHREAD_MUTEX_INITIALIZER};
+static struct mutex vfio_groups_lock = MUTEX_INITIALIZER(vfio_groups_lock);
 static LIST_HEAD(vfio_groups);
 static unsigned int vfio_group_next_minor;
 

@@ -41,7 +41,7 @@ static struct {
 	struct vfio_virqfd *dead;
 } watcher = {.once = PTHREAD_ONCE_INIT,
 	     .epfd = -1,
-	     .lock = {PTHREAD_MUTEX_INITIALIZER}};
+	     .lock = MUTEX_INITIALIZER(watcher.lock)};
 
 /*
  * Clear the eventfd's count if it has one. The descriptor is the user's

@@ -28,7 +28,7 @@
 static const struct iommu_ops sw_iommu_ops;
 
 /* Devices an unmap must wait for */
-static struct mutex dma_devs_lock = {PTHREAD_MUTEX_INITIALIZER};
+static struct mutex dma_devs_lock = MUTEX_INITIALIZER(dma_devs_lock);
 static LIST_HEAD(dma_devs);
 
 void sw_iommu_quiesce(void)
