@@ -59,7 +59,9 @@ static int take_all_iova_rwsem(struct iommufd_ctx *ictx, struct ioas_list *list)
 			}
 			list->ioas = p;
 		}
-		down_write(&ioas->iopt.iova_rwsem);
+		/* In ID order, and only under ioas_creation_lock */
+		down_write_nest_lock(&ioas->iopt.iova_rwsem,
+				     &ictx->ioas_creation_lock);
 		list->ioas[list->n++] = ioas;
 		mutex_lock(&ictx->objects_lock);
 	}
