@@ -41,7 +41,15 @@ struct rw_semaphore {
 		.m = PTHREAD_MUTEX_INITIALIZER,            \
 		.dep = LOCKDEP_MAP_INIT_KEY(name, key),    \
 	}
+/* A statically initialised rw_semaphore (preferring writers) */
+#define RWSEM_INITIALIZER(name)                                      \
+	{                                                            \
+		.l = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP, \
+		.dep = LOCKDEP_MAP_INIT(#name),                      \
+	}
 #else
+#define RWSEM_INITIALIZER(name) \
+	{.l = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP}
 #define MUTEX_INITIALIZER(name)		 {.m = PTHREAD_MUTEX_INITIALIZER}
 #define MUTEX_INITIALIZER_KEY(name, key) {.m = PTHREAD_MUTEX_INITIALIZER}
 #endif

@@ -21,6 +21,7 @@
 #include <linux/capability.h>
 
 #include "../lib/alloc.h"
+#include "../lib/lock.h"
 #include "../lib/util.h"
 #include "account.h"
 
@@ -45,7 +46,7 @@ struct acct_shm {
 };
 
 static struct acct_shm *acct_seg;
-static pthread_mutex_t acct_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mutex acct_lock = MUTEX_INITIALIZER(acct_lock);
 /*
  * The calling process' accounting identity. A fork()ed child gets a new one;
  * pages objects the child inherited keep pointing at the parent's, as a
@@ -191,7 +192,7 @@ struct ufd_mm *ufd_mm_current(void)
 	if (mm && mm->pid == pid)
 		return mm;
 
-	pthread_mutex_lock(&acct_lock);
+	mutex_lock(&acct_lock);
 	mm = current_mm;
 	if (mm && mm->pid == pid)
 		goto out;
@@ -213,7 +214,7 @@ struct ufd_mm *ufd_mm_current(void)
 	mm->slot = (unsigned int)slot;
 	__atomic_store_n(&current_mm, mm, __ATOMIC_RELEASE);
 out:
-	pthread_mutex_unlock(&acct_lock);
+	mutex_unlock(&acct_lock);
 	return mm;
 }
 
@@ -319,10 +320,10 @@ static bool acct_seg_lookup(void)
 	if (fd < 0)
 		return false;
 	close(fd);
-	pthread_mutex_lock(&acct_lock);
+	mutex_lock(&acct_lock);
 	if (!acct_seg)
 		acct_seg = acct_map();
-	pthread_mutex_unlock(&acct_lock);
+	mutex_unlock(&acct_lock);
 	return acct_seg != NULL;
 }
 

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "../lib/alloc.h"
+#include "../lib/lock.h"
 #include "../lib/util.h"
 #include "pin_table.h"
 
@@ -20,11 +21,11 @@ struct pin_chunk {
 };
 
 static struct {
-	pthread_rwlock_t lock;
+	struct rw_semaphore lock;
 	struct pin_chunk **slots; /* open addressing, power of two */
 	unsigned long nslots;
 	unsigned long used;
-} pins = {.lock = PTHREAD_RWLOCK_INITIALIZER};
+} pins = {.lock = RWSEM_INITIALIZER(pins.lock)};
 
 static uint64_t chunk_key(unsigned int space, unsigned long pfn)
 {
@@ -40,10 +41,12 @@ static unsigned long key_hash(uint64_t key)
 	return (unsigned long)key;
 }
 
+/* Needs pins.lock */
 static struct pin_chunk *chunk_find_locked(uint64_t key)
 {
 	unsigned long mask = pins.nslots - 1;
 
+	lockdep_assert_held(&pins.lock);
 	if (!pins.nslots)
 		return NULL;
 	for (unsigned long i = key_hash(key) & mask;; i = (i + 1) & mask) {
@@ -56,23 +59,27 @@ static struct pin_chunk *chunk_find_locked(uint64_t key)
 	}
 }
 
+/* Needs pins.lock for writing */
 static void chunk_insert_locked(struct pin_chunk *c)
 {
 	unsigned long mask = pins.nslots - 1;
 	unsigned long i = key_hash(c->key) & mask;
 
+	lockdep_assert_held_write(&pins.lock);
 	while (pins.slots[i])
 		i = (i + 1) & mask;
 	pins.slots[i] = c;
 	pins.used++;
 }
 
+/* Needs pins.lock for writing */
 static int table_grow_locked(void)
 {
 	unsigned long old_n = pins.nslots;
 	struct pin_chunk **old = pins.slots;
 	unsigned long n = old_n ? old_n * 2 : 256;
 
+	lockdep_assert_held_write(&pins.lock);
 	pins.slots = ufd_zalloc(n * sizeof(*pins.slots));
 	if (!pins.slots) {
 		pins.slots = old;
@@ -91,13 +98,13 @@ static struct pin_chunk *chunk_get(uint64_t key, bool create)
 {
 	struct pin_chunk *c;
 
-	pthread_rwlock_rdlock(&pins.lock);
+	down_read(&pins.lock);
 	c = chunk_find_locked(key);
-	pthread_rwlock_unlock(&pins.lock);
+	up_read(&pins.lock);
 	if (c || !create)
 		return c;
 
-	pthread_rwlock_wrlock(&pins.lock);
+	down_write(&pins.lock);
 	c = chunk_find_locked(key);
 	if (c)
 		goto out;
@@ -109,7 +116,7 @@ static struct pin_chunk *chunk_get(uint64_t key, bool create)
 	c->key = key;
 	chunk_insert_locked(c);
 out:
-	pthread_rwlock_unlock(&pins.lock);
+	up_write(&pins.lock);
 	return c;
 }
 
@@ -165,16 +172,18 @@ unsigned int pin_table_count(unsigned int space, unsigned long pfn)
 
 /* File spaces: a small registry of file identities, never shrunk */
 static struct {
-	pthread_mutex_t lock;
+	struct mutex lock;
 	struct {
 		dev_t dev;
 		ino_t ino;
 	} * files;
 	unsigned int n, alloc;
-} spaces = {.lock = PTHREAD_MUTEX_INITIALIZER};
+} spaces = {.lock = MUTEX_INITIALIZER(spaces.lock)};
 
+/* Needs spaces.lock */
 static int space_find_locked(dev_t dev, ino_t ino)
 {
+	lockdep_assert_held(&spaces.lock);
 	for (unsigned int i = 0; i != spaces.n; i++)
 		if (spaces.files[i].dev == dev && spaces.files[i].ino == ino)
 			return (int)i + 1;
@@ -185,9 +194,9 @@ int pin_space_lookup(dev_t dev, ino_t ino)
 {
 	int rc;
 
-	pthread_mutex_lock(&spaces.lock);
+	mutex_lock(&spaces.lock);
 	rc = space_find_locked(dev, ino);
-	pthread_mutex_unlock(&spaces.lock);
+	mutex_unlock(&spaces.lock);
 	return rc;
 }
 
@@ -195,7 +204,7 @@ int pin_space_of_file(dev_t dev, ino_t ino)
 {
 	int rc;
 
-	pthread_mutex_lock(&spaces.lock);
+	mutex_lock(&spaces.lock);
 	rc = space_find_locked(dev, ino);
 	if (rc > 0)
 		goto out;
@@ -215,6 +224,6 @@ int pin_space_of_file(dev_t dev, ino_t ino)
 	spaces.files[spaces.n].ino = ino;
 	rc = (int)++spaces.n;
 out:
-	pthread_mutex_unlock(&spaces.lock);
+	mutex_unlock(&spaces.lock);
 	return rc;
 }
