@@ -64,6 +64,7 @@ static struct iommu_group *emu_group_get(unsigned int id)
 {
 	struct iommu_group *group;
 
+	lockdep_assert_held(&emu_lock);
 	for (unsigned int i = 0; i != emu_nr_devices; i++) {
 		group = emu_devices[i]->pdev->sdev.dev.group;
 		if (group->id == id) {
@@ -152,6 +153,7 @@ static int emu_create(struct emu_spec *spec, const struct emu_spec *list,
 	unsigned int group_id;
 	int rc;
 
+	lockdep_assert_held(&emu_lock);
 	if (emu_nr_devices == EMU_MAX_DEVICES)
 		return -ENOSPC;
 	if (!spec->name[0])

@@ -49,6 +49,7 @@ static struct iommufd_group *igroup_find(struct iommufd_ctx *ictx,
 {
 	struct iommufd_group *igroup;
 
+	lockdep_assert_held(&ictx->objects_lock);
 	list_for_each_entry (igroup, &ictx->groups, ctx_item)
 		if (igroup->group == group &&
 		    refcount_inc_not_zero(&igroup->ref))
@@ -194,9 +195,11 @@ uint32_t iommufd_device_id_of(struct iommufd_ctx *ictx, struct device *dev)
 	return found;
 }
 
+/* Needs igroup->lock, as everything about the pasids and attachments */
 static struct igroup_pasid *igroup_pasid_find(struct iommufd_group *igroup,
 					      uint32_t pasid)
 {
+	lockdep_assert_held(&igroup->lock);
 	for (unsigned int i = 0; i != igroup->npasids; i++)
 		if (igroup->pasids[i].pasid == pasid)
 			return &igroup->pasids[i];

@@ -78,6 +78,7 @@ static void edu_dma_run(struct edu *e)
 {
 	struct sw_dma_fault_info fault;
 
+	lockdep_assert_held(&e->lock);
 	if (e->dma_cmd & EDU_DMA_TO_RAM) {
 		if (edu_in_buffer(e->dma_src, e->dma_cnt))
 			pci_dma_write(&e->pdev, e->dma_dst & EDU_DMA_MASK,

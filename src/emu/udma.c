@@ -52,6 +52,7 @@ static struct udma *to_udma(struct pci_dev *pdev)
  */
 static void udma_update_irq(struct udma *u, uint32_t raised)
 {
+	lockdep_assert_held(&u->lock);
 	raised &= u->irq_mask;
 	if (raised & UDMA_IRQ_DONE)
 		pci_irq_notify(&u->pdev, 0);
@@ -352,6 +353,7 @@ static uint32_t udma_run_job(struct udma *u, const struct udma_job *job,
 /* Work to do now? Lock held. */
 static bool udma_runnable(struct udma *u)
 {
+	lockdep_assert_held(&u->lock);
 	return (u->control & UDMA_CTRL_ENABLE) && !u->halted && u->ring_size &&
 	       u->tail != u->head && pci_bus_master(&u->pdev);
 }

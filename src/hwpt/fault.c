@@ -34,6 +34,7 @@ static void iopf_free_group(struct iopf_group *group)
 /* Caller holds eventq->lock */
 static void eventq_update_readable(struct iommufd_eventq *eventq)
 {
+	lockdep_assert_held(&eventq->lock);
 	/* Once the file is closed nobody can read; the queue lives on */
 	if (eventq->file)
 		iommufd_file_set_readable(eventq->file,

@@ -21,6 +21,7 @@ static void __iommufd_hwpt_destroy(struct iommufd_hw_pagetable *hwpt)
 /* Leave the IOAS's list and its domains; caller holds ioas->mutex */
 static void hwpt_paging_unlist(struct iommufd_hwpt_paging *hwpt_paging)
 {
+	lockdep_assert_held(&hwpt_paging->ioas->mutex);
 	if (list_empty(&hwpt_paging->hwpt_item))
 		return;
 	list_del(&hwpt_paging->hwpt_item);
@@ -55,6 +56,7 @@ void iommufd_hwpt_paging_abort(struct iommufd_object *obj)
 	struct iommufd_hwpt_paging *hwpt_paging =
 		container_of(obj, struct iommufd_hwpt_paging, common.obj);
 
+	lockdep_assert_held(&hwpt_paging->ioas->mutex);
 	hwpt_paging_unlist(hwpt_paging);
 	hwpt_paging_teardown(hwpt_paging);
 }
@@ -92,6 +94,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	struct iommufd_hw_pagetable *hwpt;
 	int rc;
 
+	lockdep_assert_held(&ioas->mutex);
 	if ((flags || user_data) && !ops->domain_alloc_paging_flags)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (flags & ~valid_flags)

@@ -134,8 +134,10 @@ int iommu_copy_struct_from_user_array(void *dst, size_t dst_len,
 					   min_len);
 }
 
+/* Needs group->mutex, as every pasid_* and group_set_domain* helper */
 static struct pasid_entry *pasid_find(struct iommu_group *group, uint32_t pasid)
 {
+	lockdep_assert_held(&group->mutex);
 	for (unsigned int i = 0; i != group->npasids; i++)
 		if (group->pasid_array[i].pasid == pasid)
 			return &group->pasid_array[i];
@@ -162,6 +164,7 @@ static int pasid_reserve(struct iommu_group *group)
 	struct pasid_entry *a;
 	unsigned int n;
 
+	lockdep_assert_held(&group->mutex);
 	if (group->npasids < group->pasid_alloc)
 		return 0;
 	n = group->pasid_alloc ? group->pasid_alloc * 2 : 4;
@@ -215,6 +218,7 @@ static int group_set_domain(struct iommu_group *group,
 	struct device *dev, *failed;
 	int rc;
 
+	lockdep_assert_held(&group->mutex);
 	if (group->domain == new_domain)
 		return 0;
 	list_for_each_entry (dev, &group->devices, group_item) {
@@ -247,6 +251,7 @@ static int take_dma_ownership(struct iommu_group *group, void *owner)
 {
 	int rc;
 
+	lockdep_assert_held(&group->mutex);
 	if ((group->domain && group->domain != group->default_domain) ||
 	    group->npasids)
 		return -EBUSY;

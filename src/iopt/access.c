@@ -15,6 +15,7 @@ static int iommufd_access_change_ioas(struct iommufd_access *access,
 	struct iommufd_ioas *cur_ioas = access->ioas;
 	int rc;
 
+	lockdep_assert_held(&access->ioas_lock);
 	/* Racing with a concurrent detach: let it finish */
 	if (cur_ioas != access->ioas_unpin)
 		return -EBUSY;

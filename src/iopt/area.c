@@ -52,9 +52,11 @@ static int area_attach_domain(struct iopt_area *area, struct iopt_pages *pages,
 	return rc;
 }
 
+/* Take the area out of one domain (and its revoke tracking). pages->mutex */
 void iopt_area_detach_domain(struct iopt_area *area, struct iopt_pages *pages,
 			     struct iommu_domain *domain)
 {
+	lockdep_assert_held(&pages->mutex);
 	if (!iopt_dmabuf_revoked(pages))
 		iopt_area_unmap_domain(area, domain);
 	iopt_dmabuf_untrack_domain(pages, area, domain);
@@ -82,6 +84,7 @@ int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages)
 	unsigned int i;
 	int rc;
 
+	lockdep_assert_held(&iopt->domains_rwsem);
 	if (!iopt->next_domain_id)
 		return 0;
 
@@ -135,6 +138,7 @@ int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain)
 	struct iopt_pages *pages = area->pages;
 	int rc;
 
+	lockdep_assert_held(&pages->mutex);
 	if (!area->filled) {
 		rc = area_pin(area, pages);
 		if (rc)
@@ -157,6 +161,7 @@ int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain)
 void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,
 			     struct iommu_domain *domain)
 {
+	lockdep_assert_held(&pages->mutex);
 	iopt_area_detach_domain(area, pages, domain);
 	if (!area->filled)
 		return;

@@ -662,6 +662,7 @@ int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
 {
 	struct iopt_reserved *reserved;
 
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	if (iopt_area_iter_first(iopt, start, last) ||
 	    itree_iter_first(&iopt->allowed_itree, start, last))
 		return -EADDRINUSE;
@@ -681,6 +682,7 @@ void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
 {
 	struct iopt_reserved *reserved, *next;
 
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	for (reserved = iopt_reserved_iter_first(iopt, 0, ULONG_MAX); reserved;
 	     reserved = next) {
 		struct itree_node *n =

@@ -253,6 +253,7 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova)
 	struct iopt_area *rhs;
 	int rc;
 
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	if (iova == start_iova || iova == last_iova)
 		return 0;
 	if (!pages || area->prevent_access)

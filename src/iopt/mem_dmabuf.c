@@ -15,6 +15,7 @@
 
 bool iopt_dmabuf_revoked(struct iopt_pages *pages)
 {
+	lockdep_assert_held(&pages->mutex);
 	return pages->type == IOPT_ADDRESS_DMABUF && pages->dmabuf->revoked;
 }
 
@@ -23,6 +24,7 @@ int iopt_dmabuf_track_domain(struct iopt_pages *pages, struct iopt_area *area,
 {
 	struct iopt_dmabuf_track *track;
 
+	lockdep_assert_held(&pages->mutex);
 	if (pages->type != IOPT_ADDRESS_DMABUF)
 		return 0;
 	list_for_each_entry (track, &pages->dmabuf->tracker, elm)
@@ -43,6 +45,7 @@ void iopt_dmabuf_untrack_domain(struct iopt_pages *pages,
 {
 	struct iopt_dmabuf_track *track;
 
+	lockdep_assert_held(&pages->mutex);
 	if (pages->type != IOPT_ADDRESS_DMABUF)
 		return;
 	list_for_each_entry (track, &pages->dmabuf->tracker, elm) {
@@ -63,6 +66,7 @@ static void iopt_dmabuf_revoke(struct ufd_dmabuf_attachment *attach)
 	struct iopt_pages *pages = imp->pages;
 	struct iopt_dmabuf_track *track;
 
+	lockdep_assert_held(&imp->buf->lock);
 	mutex_lock(&pages->mutex);
 	if (!imp->revoked) {
 		list_for_each_entry (track, &imp->tracker, elm)

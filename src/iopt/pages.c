@@ -229,6 +229,7 @@ int iopt_pages_pin_span(struct iopt_pages *pages, unsigned long start,
 	unsigned long done = start;
 	int rc;
 
+	lockdep_assert_held(&pages->mutex);
 	itree_for_each_double_span (&span, &pages->access_itree,
 				    &pages->domains_itree, start, last) {
 		if (span.is_used)
@@ -253,6 +254,7 @@ err_unpin:
 void iopt_pages_unpin_span(struct iopt_pages *pages, unsigned long start,
 			   unsigned long last)
 {
+	lockdep_assert_held(&pages->mutex);
 	/* Page indexes are below npages, so last + 1 cannot overflow */
 	pages_unpin_holes(pages, start, last, last + 1);
 	WARN_ON(pages_account(pages));

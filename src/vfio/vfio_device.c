@@ -189,6 +189,7 @@ static int vfio_df_device_first_open(struct vfio_device_file *df)
 	struct vfio_device *vdev = df->device;
 	int rc;
 
+	lockdep_assert_held(&vdev->lock);
 	/* The group path's legacy container is an iommufd here, always */
 	rc = vfio_iommufd_bind(df);
 	if (rc)
@@ -207,6 +208,7 @@ static void vfio_df_device_last_close(struct vfio_device_file *df)
 {
 	struct vfio_device *vdev = df->device;
 
+	lockdep_assert_held(&vdev->lock);
 	if (vdev->ops->close_device)
 		vdev->ops->close_device(vdev);
 	vfio_iommufd_unbind(vdev);
@@ -217,6 +219,7 @@ static int vfio_df_open(struct vfio_device_file *df)
 	struct vfio_device *vdev = df->device;
 	int rc = 0;
 
+	lockdep_assert_held(&vdev->lock);
 	/* Only the group path can open a device more than once */
 	if (vdev->open_count && !df->group)
 		return -EINVAL;
@@ -233,6 +236,7 @@ static void vfio_df_close(struct vfio_device_file *df)
 {
 	struct vfio_device *vdev = df->device;
 
+	lockdep_assert_held(&vdev->lock);
 	if (WARN_ON(!vdev->open_count))
 		return;
 	if (vdev->open_count == 1)

@@ -56,6 +56,7 @@ bool vfio_group_is_noiommu(struct vfio_group *group)
 /* There can be an iommufd only while the group file set a container */
 bool vfio_group_has_iommu_locked(struct vfio_group *group)
 {
+	lockdep_assert_held(&group->group_lock);
 	return group->iommufd;
 }
 

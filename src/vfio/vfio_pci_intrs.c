@@ -111,6 +111,7 @@ static void intx_status(struct vfio_pci_core *vpci, bool level)
 /* INTx is asserted and may fire: mask it and tell userspace. irqlock held */
 static void intx_fire_locked(struct vfio_pci_core *vpci)
 {
+	lockdep_assert_held(&vpci->irqlock);
 	if (!is_intx(vpci) || vpci->intx_masked || intx_disabled(vpci) ||
 	    !vpci->pdev->intx_level)
 		return;

@@ -59,6 +59,7 @@ static bool virqfd_consume(int fd)
 /* Free the disabled ones; watcher.lock held */
 static void virqfd_bury(void)
 {
+	lockdep_assert_held(&watcher.lock);
 	while (watcher.dead) {
 		struct vfio_virqfd *v = watcher.dead;
 
