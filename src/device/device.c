@@ -309,8 +309,7 @@ static int iommufd_hwpt_pasid_compat(struct iommufd_hw_pagetable *hwpt,
 
 static int iommufd_hwpt_attach_device(struct iommufd_hw_pagetable *hwpt,
 				      struct iommufd_device *idev,
-				      uint32_t pasid,
-				      struct iommufd_attach *attach)
+				      uint32_t pasid)
 {
 	int rc;
 
@@ -409,7 +408,7 @@ int iommufd_hw_pagetable_attach(struct iommufd_hw_pagetable *hwpt,
 	 * regions reach the IOAS.
 	 */
 	if (first) {
-		rc = iommufd_hwpt_attach_device(hwpt, idev, pasid, attach);
+		rc = iommufd_hwpt_attach_device(hwpt, idev, pasid);
 		if (rc)
 			goto err_unresv;
 		attach->hwpt = hwpt;
