@@ -163,7 +163,7 @@ static void find_devices(void)
 		fail("two edu devices");
 	qsort(names, n, NAME_MAX + 1, cmp_names);
 	for (int i = 0; i != 2; i++) {
-		char path[256], link[256];
+		char path[64 + NAME_MAX], link[256];
 		ssize_t len;
 
 		snprintf(dev_name[i], NAME_MAX + 1, "%s", names[i]);
@@ -345,7 +345,7 @@ static int set_irqs(int dev, uint32_t flags, uint32_t index, uint32_t start,
 
 static void sec_fs(void)
 {
-	char base[256], path[320];
+	char base[32 + NAME_MAX], path[96 + NAME_MAX];
 
 	for (int i = 0; i != 2; i++) {
 		snprintf(base, sizeof(base), "/sys/bus/pci/devices/%s",
