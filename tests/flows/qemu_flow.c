@@ -445,14 +445,15 @@ static void machine_reset(struct vdev *v)
 /* vfio_migration_realize: no migration driver, a blocker only */
 static void migration_probe(struct vdev *v)
 {
-	struct {
-		struct vfio_device_feature f;
-		struct vfio_device_feature_migration m;
-	} feat = {.f = {.argsz = sizeof(feat),
-			.flags = VFIO_DEVICE_FEATURE_GET |
-				 VFIO_DEVICE_FEATURE_MIGRATION}};
+	/* As QEMU: a buffer for the header and its payload */
+	uint64_t buf[(sizeof(struct vfio_device_feature) +
+		      sizeof(struct vfio_device_feature_migration) + 7) /
+		     8] = {0};
+	struct vfio_device_feature *feat = (struct vfio_device_feature *)buf;
 
-	EXPECT(ioctl(v->fd, VFIO_DEVICE_FEATURE, &feat) && errno == ENOTTY,
+	feat->argsz = sizeof(buf);
+	feat->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION;
+	EXPECT(ioctl(v->fd, VFIO_DEVICE_FEATURE, feat) && errno == ENOTTY,
 	       "migration feature");
 	STEP("VFIO_DEVICE_FEATURE(MIGRATION): ENOTTY, migration blocked");
 }
