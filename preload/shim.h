@@ -42,6 +42,17 @@ _Static_assert(sizeof(off_t) == sizeof(off64_t),
 /* The only symbols of the shim that leave it: the intercepted libc names */
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
+/*
+ * Character device numbers of the nodes the shim serves, as Linux 7.2
+ * gives them: misc devices (major 10: /dev/vfio/vfio is minor 196), the
+ * VFIO device cdevs and the VFIO groups (dynamic majors in the kernel,
+ * the ones it picks on a typical system here).
+ */
+#define MISC_MAJOR	     10
+#define VFIO_CONTAINER_MINOR 196
+#define VFIO_DEV_MAJOR	     247 /* /dev/vfio/devices/vfioN ("vfio-dev") */
+#define VFIO_GROUP_MAJOR     248 /* /dev/vfio/N ("vfio") */
+
 /* Old glibc stat entry points, no longer declared by the headers */
 int __xstat(int ver, const char *path, struct stat *buf);
 int __lxstat(int ver, const char *path, struct stat *buf);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * read/write on the engine's descriptors (fault queues, vEVENTQs, VFIO
  * devices, fail-nth): routed to the engine, which returns whole records as

@@ -17,7 +17,6 @@
  * dynamic minor (dynamic misc minors start at 256 since Linux 6.x); a fixed
  * one, the one 7.2 gives it, keeps the node stable across runs.
  */
-#define MISC_MAJOR	 10
 #define SHIM_IOMMU_MINOR 257
 
 /* The engine's open knows O_CLOEXEC and the file status flags */
@@ -45,11 +44,6 @@ static int shim_iommu_open(const struct shim_match *m, int flags, mode_t mode)
 		.pattern = path, .subtree = is_subtree,                     \
 		.match = shim_sysfs_match, .redirect = shim_sysfs_redirect, \
 	}
-
-/* VFIO device nodes: the container is misc 10:196; see shim_vfio.c */
-#define VFIO_CONTAINER_MINOR 196
-#define VFIO_DEV_MAJOR	     247
-#define VFIO_GROUP_MAJOR     248
 
 /* A VFIO group node: /dev/vfio/N, or noiommu-N for a no-IOMMU group */
 #define SHIM_VFIO_GROUP_NODE(path)                                            \

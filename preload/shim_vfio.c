@@ -24,10 +24,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#define SHIM_VFIO_MAX	 64
-#define VFIO_DEV_MAJOR	 247
-#define VFIO_GROUP_MAJOR 248
-#define SHIM_FS		 "fs" /* the tree's top in the private dir */
+#define SHIM_VFIO_MAX 64
+#define SHIM_FS	      "fs" /* the tree's top in the private dir */
 
 static struct {
 	unsigned int ndev;

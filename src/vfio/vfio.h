@@ -34,12 +34,6 @@ struct iommufd_file;
 struct vfio_device;
 struct vfio_group;
 
-/* Major numbers of the character devices (dynamic ones in the kernel) */
-#define VFIO_MISC_MAJOR	 10
-#define VFIO_MISC_MINOR	 196 /* /dev/vfio/vfio */
-#define VFIO_DEV_MAJOR	 247 /* /dev/vfio/devices/vfioN ("vfio-dev") */
-#define VFIO_GROUP_MAJOR 248 /* /dev/vfio/N ("vfio") */
-
 /* A growing chain of capabilities for an info ioctl (vfio_info_cap) */
 struct vfio_info_cap {
 	struct vfio_info_cap_header *buf;
