@@ -53,10 +53,12 @@ const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 		.describe = iommufd_ioas_describe,
 		.name = "ioas",
 	},
+#ifdef UFD_TEST_UAPI
 	[IOMMUFD_OBJ_SELFTEST] = {
 		.destroy = iommufd_selftest_destroy,
 		.name = "selftest",
 	},
+#endif
 };
 /* clang-format on */
 
@@ -224,7 +226,10 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 		 __reserved),
 	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iommufd_viommu_alloc_ioctl,
 		 struct iommu_viommu_alloc, out_viommu_id),
+#ifdef UFD_TEST_UAPI
+	/* Without the test uAPI, ENOTTY as a kernel without IOMMUFD_TEST */
 	IOCTL_OP(IOMMU_TEST_CMD, iommufd_test, struct iommu_test_cmd, last),
+#endif
 };
 
 _Static_assert(sizeof(union ucmd_buffer) <= 256, "ucmd buffer on the stack");
