@@ -1,19 +1,28 @@
+# SPDX-License-Identifier: MIT
 # uiommufd - thin wrapper over meson. Every target installs its own
 # missing Debian build dependencies first.
 #
 #   make            build (build/)
-#   make check      unit + ioctl + stress tests, then the same under
-#                   ASan+UBSan and TSan, then the kernel selftest under the
-#                   shim against conformance/must-pass.txt
+#   make check      what CI runs: the layer check, unit + ioctl + stress
+#                   tests (gcc, -Werror), the same under ASan+UBSan and TSan
+#                   (debug builds: the lock checker on), a clang build with
+#                   its tests, the install test, then the kernel selftest
+#                   under the shim against conformance/must-pass.txt
 #   make demo       run the demo
 #   make bench      run the benchmarks
 #   make conformance  the kernel's iommufd selftest under the shim, per fixture
+#   make layers     check the include graph against src/LAYERS
+#
+# CONTRIBUTING.md says which of these to run for which change.
 
 BUILD ?= build
 MESON_OPTS ?=
 JOBS ?= $(shell nproc)
+# The builds of make check fail on any warning
+CHECK_OPTS = -Dwerror=true
 
-.PHONY: all deps build check test test-asan test-tsan conformance demo bench clean format
+.PHONY: all deps build check check-build test test-asan test-tsan test-clang \
+	install-test layers conformance demo bench clean format
 
 all: build
 
@@ -30,25 +39,50 @@ build: deps $(BUILD)/build.ninja
 test: build
 	meson test -C $(BUILD) --print-errorlogs --num-processes $(JOBS)
 
+# The default build, with -Werror: make check's first build
+check-build: deps $(BUILD)/build.ninja
+	meson configure $(BUILD) $(CHECK_OPTS)
+	ninja -C $(BUILD)
+
 build-asan/build.ninja:
 	@scripts/install-deps.sh
-	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug $(CHECK_OPTS)
 
 test-asan: deps build-asan/build.ninja
+	meson configure build-asan $(CHECK_OPTS)
 	ninja -C build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes $(JOBS)
 
 build-tsan/build.ninja:
 	@scripts/install-deps.sh
-	meson setup build-tsan -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debug
+	meson setup build-tsan -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debug $(CHECK_OPTS)
 
 # errno_matrix maps its buffers at fixed addresses (for output identical to
 # the kernel run), which collide with the TSan shadow: not run under TSan.
 test-tsan: deps build-tsan/build.ninja
+	meson configure build-tsan $(CHECK_OPTS)
 	ninja -C build-tsan
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite demo --suite flows --suite vfio
+
+# The library and the tests with Debian's clang, besides gcc
+build-clang/build.ninja:
+	@scripts/install-deps.sh clang
+	CC=clang meson setup build-clang $(CHECK_OPTS)
+
+test-clang: build-clang/build.ninja
+	@scripts/install-deps.sh clang
+	meson configure build-clang $(CHECK_OPTS)
+	ninja -C build-clang
+	meson test -C build-clang --print-errorlogs --num-processes $(JOBS)
+
+# meson install into a scratch DESTDIR, and a program built against it
+install-test: build
+	scripts/install-test.sh $(BUILD)
+
+layers:
+	scripts/check-layers.py
 
 conformance: build
 	@scripts/reserve-hugepages.sh || true
@@ -56,7 +90,8 @@ conformance: build
 	conformance/run.sh --preload $(CURDIR)/$(BUILD)/preload/libuiommufd-preload.so \
 		-j $(JOBS) --must-pass conformance/must-pass.txt
 
-check: test test-asan test-tsan conformance
+check: check-build
+	$(MAKE) test test-asan test-tsan test-clang install-test conformance
 
 demo: build
 	$(BUILD)/examples/demo
@@ -68,4 +103,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-clang
