@@ -27,7 +27,8 @@ void iommufd_ctx_describe(struct iommufd_ctx *ictx, int out)
 		}
 		ops = &iommufd_object_ops[obj->type];
 		dprintf(out, "object %u %s users %u\n", id,
-			ops->name ? ops->name : "?", refcount_read(&obj->users));
+			ops->name ? ops->name : "?",
+			refcount_read(&obj->users));
 		if (!ops->describe || !iommufd_lock_obj(obj))
 			continue;
 		/* Describing takes the object's own locks: not this one */

@@ -19,7 +19,6 @@
 #include "../fs/file.h"
 #include "iommufd_private.h"
 
-
 /* clang-format off */
 const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 	[IOMMUFD_OBJ_ACCESS] = {

@@ -30,8 +30,8 @@ static struct mutex fd_chunk_lock = MUTEX_INITIALIZER(fd_chunk_lock);
 /* Statically initialised: other libraries' constructors may get here first */
 static __attribute__((unused)) struct lock_class_key fd_stripe_key;
 static struct mutex fd_stripe[FD_STRIPES] = {
-	[0 ... FD_STRIPES - 1] = MUTEX_INITIALIZER_KEY("fd_stripe",
-						       &fd_stripe_key),
+	[0 ... FD_STRIPES - 1] =
+		MUTEX_INITIALIZER_KEY("fd_stripe", &fd_stripe_key),
 };
 
 static struct iommufd_file **fd_slot(int fd, bool create)

@@ -405,7 +405,7 @@ void iommufd_hwpt_describe(struct iommufd_object *obj, int out)
 			hwpt->domain->dirty_ops ? " dirty-tracking" : "",
 			paging->nest_parent ? " nest-parent" : "",
 			hwpt->domain->cache_coherency_enforced ? " coherent"
-								: "");
+							       : "");
 	} else {
 		dprintf(out, "  parent %u\n",
 			to_hwpt_nested(hwpt)->parent->common.obj.id);

@@ -276,8 +276,8 @@ out_put:
 }
 
 static void iommufd_test_syz_conv_iova_id(struct iommufd_ucmd *ucmd,
-				   unsigned int ioas_id, __u64 *iova,
-				   uint32_t *flags)
+					  unsigned int ioas_id, __u64 *iova,
+					  uint32_t *flags)
 {
 	struct iommufd_ioas *ioas;
 

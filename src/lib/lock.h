@@ -30,28 +30,36 @@ struct rw_semaphore {
 
 #ifdef UFD_LOCKDEP
 /* A statically initialised mutex: a lock class of its own */
-#define MUTEX_INITIALIZER(name)                            \
-	{                                                  \
-		.m = PTHREAD_MUTEX_INITIALIZER,            \
-		.dep = LOCKDEP_MAP_INIT(#name),            \
+#define MUTEX_INITIALIZER(name)                 \
+	{                                       \
+		.m = PTHREAD_MUTEX_INITIALIZER, \
+		.dep = LOCKDEP_MAP_INIT(#name), \
 	}
 /* Statically initialised mutexes sharing the class of @key (an array) */
-#define MUTEX_INITIALIZER_KEY(name, key)                   \
-	{                                                  \
-		.m = PTHREAD_MUTEX_INITIALIZER,            \
-		.dep = LOCKDEP_MAP_INIT_KEY(name, key),    \
+#define MUTEX_INITIALIZER_KEY(name, key)                \
+	{                                               \
+		.m = PTHREAD_MUTEX_INITIALIZER,         \
+		.dep = LOCKDEP_MAP_INIT_KEY(name, key), \
 	}
 /* A statically initialised rw_semaphore (preferring writers) */
-#define RWSEM_INITIALIZER(name)                                      \
-	{                                                            \
+#define RWSEM_INITIALIZER(name)                                         \
+	{                                                               \
 		.l = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP, \
-		.dep = LOCKDEP_MAP_INIT(#name),                      \
+		.dep = LOCKDEP_MAP_INIT(#name),                         \
 	}
 #else
-#define RWSEM_INITIALIZER(name) \
-	{.l = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP}
-#define MUTEX_INITIALIZER(name)		 {.m = PTHREAD_MUTEX_INITIALIZER}
-#define MUTEX_INITIALIZER_KEY(name, key) {.m = PTHREAD_MUTEX_INITIALIZER}
+#define RWSEM_INITIALIZER(name)                                        \
+	{                                                              \
+		.l = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP \
+	}
+#define MUTEX_INITIALIZER(name)                \
+	{                                      \
+		.m = PTHREAD_MUTEX_INITIALIZER \
+	}
+#define MUTEX_INITIALIZER_KEY(name, key)       \
+	{                                      \
+		.m = PTHREAD_MUTEX_INITIALIZER \
+	}
 #endif
 
 static inline void __mutex_init(struct mutex *m, const char *name,
@@ -68,10 +76,10 @@ static inline void __mutex_init(struct mutex *m, const char *name,
 
 /* Each call site is a lock class, named after the argument */
 #ifdef UFD_LOCKDEP
-#define mutex_init(mutex)                                   \
-	do {                                                \
-		static struct lock_class_key __key;         \
-		__mutex_init((mutex), #mutex, &__key);      \
+#define mutex_init(mutex)                              \
+	do {                                           \
+		static struct lock_class_key __key;    \
+		__mutex_init((mutex), #mutex, &__key); \
 	} while (0)
 #else
 #define mutex_init(mutex) __mutex_init((mutex), NULL, NULL)
@@ -121,10 +129,10 @@ static inline void __init_rwsem(struct rw_semaphore *s, const char *name,
 }
 
 #ifdef UFD_LOCKDEP
-#define init_rwsem(sem)                                     \
-	do {                                                \
-		static struct lock_class_key __key;         \
-		__init_rwsem((sem), #sem, &__key);          \
+#define init_rwsem(sem)                             \
+	do {                                        \
+		static struct lock_class_key __key; \
+		__init_rwsem((sem), #sem, &__key);  \
 	} while (0)
 #else
 #define init_rwsem(sem) __init_rwsem((sem), NULL, NULL)

@@ -175,9 +175,8 @@ static void print_witness(unsigned int a, unsigned int b)
 }
 
 /* The graph has b ->* a: taking b while holding a can deadlock */
-__attribute__((noreturn)) static void report_inversion(struct lock_class *a,
-						       struct lock_class *b,
-						       const int *parent)
+__attribute__((noreturn)) static void
+report_inversion(struct lock_class *a, struct lock_class *b, const int *parent)
 {
 	unsigned int path[MAX_CLASSES], n = 0;
 
@@ -242,8 +241,8 @@ void lockdep_acquire(struct lockdep_map *map, const void *lock, int mode,
 				    class->name);
 	}
 	for (unsigned int i = 0; i != depth; i++)
-		if (held[i].class != class && !dep_test(held[i].class->id,
-							class->id))
+		if (held[i].class != class &&
+		    !dep_test(held[i].class->id, class->id))
 			add_dep(held[i].class, class);
 	if (depth == MAX_DEPTH)
 		lockdep_die("more than %u locks held", MAX_DEPTH);
@@ -284,8 +283,8 @@ void lockdep_destroy(const void *lock)
 		lockdep_die("destroying a held lock");
 }
 
-void lockdep_assert_failed(const char *what, const char *lock,
-			   const char *file, int line)
+void lockdep_assert_failed(const char *what, const char *lock, const char *file,
+			   int line)
 {
 	lockdep_die("%s(%s) failed at %s:%d", what, lock, file, line);
 }

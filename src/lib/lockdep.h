@@ -48,8 +48,14 @@ struct lockdep_map {
 	struct lock_class *class; /* looked up on first use */
 };
 
-#define LOCKDEP_MAP_INIT(lockname) {.name = lockname}
-#define LOCKDEP_MAP_INIT_KEY(lockname, k) {.key = (k), .name = lockname}
+#define LOCKDEP_MAP_INIT(lockname) \
+	{                          \
+		.name = lockname   \
+	}
+#define LOCKDEP_MAP_INIT_KEY(lockname, k)    \
+	{                                    \
+		.key = (k), .name = lockname \
+	}
 
 void lockdep_init_map(struct lockdep_map *map, const char *name,
 		      const struct lock_class_key *key);
@@ -64,12 +70,12 @@ void lockdep_release(const void *lock);
 bool lockdep_is_held(const void *lock, int mode);
 /* A lock about to be destroyed must not be held */
 void lockdep_destroy(const void *lock);
-void lockdep_assert_failed(const char *what, const char *lock,
-			   const char *file, int line);
+void lockdep_assert_failed(const char *what, const char *lock, const char *file,
+			   int line);
 
-#define __lockdep_assert(l, mode, what)                                 \
-	do {                                                            \
-		if (!lockdep_is_held((l), (mode)))                      \
+#define __lockdep_assert(l, mode, what)                                      \
+	do {                                                                 \
+		if (!lockdep_is_held((l), (mode)))                           \
 			lockdep_assert_failed(what, #l, __FILE__, __LINE__); \
 	} while (0)
 

@@ -240,7 +240,7 @@ int iommufd_test_access_pages(struct iommufd_ucmd *ucmd, unsigned int access_id,
 	}
 	if (flags & MOCK_FLAGS_ACCESS_SYZ)
 		iova = iommufd_access_syz_conv_iova(staccess->access,
-						  &cmd->access_pages.iova);
+						    &cmd->access_pages.iova);
 
 	npages = (ALIGN_UP(iova + length, PAGE_SIZE) -
 		  ALIGN_DOWN(iova, PAGE_SIZE)) /
@@ -331,7 +331,7 @@ int iommufd_test_access_rw(struct iommufd_ucmd *ucmd, unsigned int access_id,
 	}
 	if (flags & MOCK_FLAGS_ACCESS_SYZ)
 		iova = iommufd_access_syz_conv_iova(staccess->access,
-						  &cmd->access_rw.iova);
+						    &cmd->access_rw.iova);
 
 	rc = iommufd_access_rw(staccess->access, iova, tmp, length, flags);
 	if (rc)

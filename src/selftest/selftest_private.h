@@ -60,5 +60,4 @@ int iommufd_test_dmabuf_get(struct iommufd_ucmd *ucmd, unsigned int open_flags,
 			    size_t len);
 int iommufd_test_dmabuf_revoke(struct iommufd_ucmd *ucmd, int fd, bool revoked);
 
-
 #endif
