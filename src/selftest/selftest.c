@@ -93,6 +93,7 @@ static int iommufd_test_add_reserved(struct iommufd_ucmd *ucmd,
 static int iommufd_test_md_check_refs(struct iommufd_ucmd *ucmd, void *uptr,
 				      size_t length, unsigned int refs)
 {
+	struct ufd_vma_cache cache = {0};
 	uintptr_t end;
 
 	(void)ucmd;
@@ -101,7 +102,7 @@ static int iommufd_test_md_check_refs(struct iommufd_ucmd *ucmd, void *uptr,
 		return -EINVAL;
 
 	for (; length; length -= PAGE_SIZE) {
-		long count = ufd_page_pin_count((uintptr_t)uptr);
+		long count = ufd_page_pin_count(&cache, (uintptr_t)uptr);
 
 		if (count < 0)
 			return (int)count;
