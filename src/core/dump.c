@@ -64,14 +64,23 @@ static void dump_ioas(int out, struct iommufd_ioas *ioas)
 
 static void dump_hwpt(int out, struct iommufd_hw_pagetable *hwpt)
 {
+	const struct iommu_domain_ops *ops = hwpt->domain->ops;
+
 	if (hwpt_is_paging(hwpt)) {
 		struct iommufd_hwpt_paging *paging = to_hwpt_paging(hwpt);
 
-		dprintf(out, "  ioas %u%s%s%s%s\n", paging->ioas->obj.id,
+		dprintf(out, "  ioas %u%s%s%s%s", paging->ioas->obj.id,
 			paging->auto_domain ? " auto" : "",
 			hwpt->domain->dirty_ops ? " dirty-tracking" : "",
 			paging->nest_parent ? " nest-parent" : "",
 			paging->enforce_cache_coherency ? " coherent" : "");
+		if (ops->count_tables) {
+			unsigned long live, allocated;
+
+			ops->count_tables(hwpt->domain, &live, &allocated);
+			dprintf(out, " tables %lu/%lu", live, allocated);
+		}
+		dprintf(out, "\n");
 	} else {
 		dprintf(out, "  parent %u\n",
 			to_hwpt_nested(hwpt)->parent->common.obj.id);

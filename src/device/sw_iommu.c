@@ -105,6 +105,7 @@ static const struct iommu_domain_ops sw_domain_ops = {
 	.map = paging_domain_map,
 	.unmap = sw_domain_unmap,
 	.iova_to_host = paging_domain_iova_to_host,
+	.count_tables = paging_domain_count_tables,
 	.free = sw_domain_free,
 	.attach_dev = sw_attach_dev,
 	.enforce_cache_coherency = sw_enforce_cache_coherency,

@@ -107,6 +107,19 @@ int io_pgtable_init(struct io_pgtable *pt, const struct io_pgtable_cfg *cfg)
 	return 0;
 }
 
+void io_pgtable_count_tables(struct io_pgtable *pt, unsigned long *live,
+			     unsigned long *allocated)
+{
+	unsigned long kept = 0;
+
+	mutex_lock(&pt->free_lock);
+	for (void *t = pt->free_tables; t; t = *(void **)t)
+		kept++;
+	*allocated = __atomic_load_n(&pt->ntables, __ATOMIC_RELAXED);
+	mutex_unlock(&pt->free_lock);
+	*live = *allocated - kept;
+}
+
 static void table_free_tree(struct io_pgtable *pt, uint64_t *table,
 			    unsigned int level)
 {

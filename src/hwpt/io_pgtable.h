@@ -59,6 +59,14 @@ void io_pgtable_destroy(struct io_pgtable *pt);
 unsigned long io_pgtable_last_iova(const struct io_pgtable *pt);
 
 /*
+ * Tables of the page table: @live are hooked in the tree (the root
+ * included), @allocated are held from the allocator (live ones, and emptied
+ * ones kept for reuse). For tests and introspection.
+ */
+void io_pgtable_count_tables(struct io_pgtable *pt, unsigned long *live,
+			     unsigned long *allocated);
+
+/*
  * Map [iova, iova + len) to [host, host + len), all granule aligned, with
  * leaves no bigger than max_leaf. On failure nothing of the range stays.
  */
@@ -75,7 +83,7 @@ struct io_pgtable_walk {
 	uintptr_t host;
 	size_t leaf_left;
 	unsigned int prot;
-	uint64_t *pte; /* the leaf, for setting accessed/dirty */
+	uint64_t *pte;	/* the leaf, for setting accessed/dirty */
 	uint64_t entry; /* its value when walked */
 };
 bool io_pgtable_lookup(struct io_pgtable *pt, unsigned long iova,

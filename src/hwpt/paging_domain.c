@@ -56,6 +56,12 @@ uintptr_t paging_domain_iova_to_host(struct iommu_domain *domain,
 	return walk.host;
 }
 
+void paging_domain_count_tables(struct iommu_domain *domain,
+				unsigned long *live, unsigned long *allocated)
+{
+	io_pgtable_count_tables(&to_paging_domain(domain)->pt, live, allocated);
+}
+
 int paging_domain_set_dirty_tracking(struct iommu_domain *domain, bool enable)
 {
 	if (enable && !domain->dirty_ops)
