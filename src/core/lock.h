@@ -73,6 +73,12 @@ static inline void down_write(struct rw_semaphore *s)
 		abort();
 }
 
+/* Take it for write only if nobody holds it: true when taken */
+static inline bool down_write_trylock(struct rw_semaphore *s)
+{
+	return !pthread_rwlock_trywrlock(&s->l);
+}
+
 static inline void up_write(struct rw_semaphore *s)
 {
 	pthread_rwlock_unlock(&s->l);

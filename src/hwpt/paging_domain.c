@@ -49,11 +49,7 @@ size_t paging_domain_unmap(struct iommu_domain *domain, unsigned long iova,
 uintptr_t paging_domain_iova_to_host(struct iommu_domain *domain,
 				     unsigned long iova)
 {
-	struct io_pgtable_walk walk;
-
-	if (!io_pgtable_lookup(&to_paging_domain(domain)->pt, iova, &walk))
-		return 0;
-	return walk.host;
+	return io_pgtable_iova_to_host(&to_paging_domain(domain)->pt, iova);
 }
 
 void paging_domain_count_tables(struct iommu_domain *domain,

@@ -77,7 +77,28 @@ static inline void model_log_print(const struct model_log *log)
 struct model_op_count {
 	const char *name;
 	uint64_t calls, errors;
+	/* which errors: errno and count, most frequent first when printed */
+	struct {
+		int err;
+		uint64_t n;
+	} by_errno[6];
 };
+
+/* Count a call of kind, with rc 0 or -errno */
+static inline void model_count(struct model_op_count *c, long rc)
+{
+	c->calls++;
+	if (!rc)
+		return;
+	c->errors++;
+	for (unsigned int i = 0; i != 6; i++) {
+		if (!c->by_errno[i].n || c->by_errno[i].err == (int)-rc) {
+			c->by_errno[i].err = (int)-rc;
+			c->by_errno[i].n++;
+			return;
+		}
+	}
+}
 
 static inline void model_print_counts(const char *what, uint64_t steps,
 				      double seconds,
@@ -86,11 +107,18 @@ static inline void model_print_counts(const char *what, uint64_t steps,
 {
 	printf("%s: %llu steps in %.1f s\n", what, (unsigned long long)steps,
 	       seconds);
-	for (unsigned int i = 0; i != nops; i++)
-		if (ops[i].calls)
-			printf("  %-18s %10llu calls %10llu errors\n",
-			       ops[i].name, (unsigned long long)ops[i].calls,
-			       (unsigned long long)ops[i].errors);
+	for (unsigned int i = 0; i != nops; i++) {
+		if (!ops[i].calls)
+			continue;
+		printf("  %-20s %9llu calls %8llu errors", ops[i].name,
+		       (unsigned long long)ops[i].calls,
+		       (unsigned long long)ops[i].errors);
+		for (unsigned int j = 0; j != 6 && ops[i].by_errno[j].n; j++)
+			printf(" %s:%llu",
+			       strerrorname_np(ops[i].by_errno[j].err),
+			       (unsigned long long)ops[i].by_errno[j].n);
+		printf("\n");
+	}
 }
 
 static inline double model_now(void)

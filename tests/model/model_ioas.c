@@ -174,8 +174,7 @@ static void expect(enum op_kind kind, const char *what, long rc, long want)
 	size_t len = strlen(line);
 
 	snprintf(line + len, MODEL_LOG_LEN - len, " = %ld", rc);
-	counts[kind].calls++;
-	counts[kind].errors += rc != 0;
+	model_count(&counts[kind], rc);
 	if (rc != want)
 		fail("%s returned %ld (%s), the model says %ld (%s)", what, rc,
 		     strerror((int)-rc), want, strerror((int)-want));
@@ -927,6 +926,12 @@ static void pick_access_range(int ioas, uint64_t max, uint64_t *iova,
 static void op_access_pages(void)
 {
 	int a = random_used(acc_used, M_ACCESSES), slot = -1;
+
+	/* Mostly through an access that can pin */
+	for (int i = 0; a >= 0 && !t.m.acc[a].pin && i != M_ACCESSES && pct(90);
+	     i++)
+		if (t.m.acc[i].used && t.m.acc[i].pin)
+			a = i;
 	struct m_access *acc;
 	struct m_item item = {0};
 	struct iommu_test_cmd cmd = {.op = IOMMU_TEST_OP_ACCESS_PAGES};
@@ -1320,6 +1325,11 @@ static void run_seed(uint64_t seed, uint64_t steps)
 				episode_end();
 			ctx_open();
 			left = 20 + rnd(400);
+			/* Domains from the start: IOVA then stays inside them
+			 */
+			for (int i = 0; i != 2; i++)
+				if (pct(60))
+					op_attach();
 		}
 		left--;
 		step();
