@@ -17,5 +17,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 "${CC:-gcc}" -O2 -Wall -static -DMODEL_REFKERNEL -I "$top/include" \
-	"$here/model_ioas.c" "$here/ioas_model.c" -o "$tmp/model_ioas"
+	"$here/model_ioas.c" "$here/ioas_ops.c" "$here/ioas_model.c" \
+	-o "$tmp/model_ioas"
 "$refkernel" run "$tmp/model_ioas" "$@"
