@@ -400,12 +400,22 @@ void iommufd_hwpt_describe(struct iommufd_object *obj, int out)
 	if (hwpt_is_paging(hwpt)) {
 		struct iommufd_hwpt_paging *paging = to_hwpt_paging(hwpt);
 
-		dprintf(out, "  ioas %u%s%s%s%s\n", paging->ioas->obj.id,
+		const struct iommu_domain_ops *ops = hwpt->domain->ops;
+
+		dprintf(out, "  ioas %u%s%s%s%s", paging->ioas->obj.id,
 			paging->auto_domain ? " auto" : "",
 			hwpt->domain->dirty_ops ? " dirty-tracking" : "",
 			paging->nest_parent ? " nest-parent" : "",
 			hwpt->domain->cache_coherency_enforced ? " coherent"
 							       : "");
+		/* Live/allocated tables: shows emptied tables being retired */
+		if (ops->count_tables) {
+			unsigned long live, allocated;
+
+			ops->count_tables(hwpt->domain, &live, &allocated);
+			dprintf(out, " tables %lu/%lu", live, allocated);
+		}
+		dprintf(out, "\n");
 	} else {
 		dprintf(out, "  parent %u\n",
 			to_hwpt_nested(hwpt)->parent->common.obj.id);

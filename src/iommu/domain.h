@@ -60,6 +60,12 @@ struct iommu_domain_ops {
 	/* Invalidate caches of a user-managed (nested) table */
 	int (*cache_invalidate_user)(struct iommu_domain *domain,
 				     struct iommu_user_data_array *array);
+	/*
+	 * Introspection (optional): tables of the domain's page table, those
+	 * hooked in it and those held from the allocator.
+	 */
+	void (*count_tables)(struct iommu_domain *domain, unsigned long *live,
+			     unsigned long *allocated);
 };
 
 struct iommu_dirty_ops {

@@ -49,11 +49,13 @@ size_t paging_domain_unmap(struct iommu_domain *domain, unsigned long iova,
 uintptr_t paging_domain_iova_to_host(struct iommu_domain *domain,
 				     unsigned long iova)
 {
-	struct io_pgtable_walk walk;
+	return io_pgtable_iova_to_host(&to_paging_domain(domain)->pt, iova);
+}
 
-	if (!io_pgtable_lookup(&to_paging_domain(domain)->pt, iova, &walk))
-		return 0;
-	return walk.host;
+void paging_domain_count_tables(struct iommu_domain *domain,
+				unsigned long *live, unsigned long *allocated)
+{
+	io_pgtable_count_tables(&to_paging_domain(domain)->pt, live, allocated);
 }
 
 int paging_domain_set_dirty_tracking(struct iommu_domain *domain, bool enable)

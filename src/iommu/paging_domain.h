@@ -34,6 +34,8 @@ size_t paging_domain_unmap(struct iommu_domain *domain, unsigned long iova,
 			   size_t length);
 uintptr_t paging_domain_iova_to_host(struct iommu_domain *domain,
 				     unsigned long iova);
+void paging_domain_count_tables(struct iommu_domain *domain,
+				unsigned long *live, unsigned long *allocated);
 int paging_domain_set_dirty_tracking(struct iommu_domain *domain, bool enable);
 int paging_domain_read_and_clear_dirty(struct iommu_domain *domain,
 				       unsigned long iova, size_t size,

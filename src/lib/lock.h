@@ -189,6 +189,17 @@ static inline void down_write_nest_lock(struct rw_semaphore *s,
 		abort();
 }
 
+/* Take it for write only if nobody holds it: true when taken */
+static inline bool down_write_trylock(struct rw_semaphore *s)
+{
+	if (pthread_rwlock_trywrlock(&s->l))
+		return false;
+#ifdef UFD_LOCKDEP
+	lockdep_acquired_trylock(&s->dep, s, LOCKDEP_HELD_WRITE);
+#endif
+	return true;
+}
+
 static inline void up_write(struct rw_semaphore *s)
 {
 #ifdef UFD_LOCKDEP

@@ -253,6 +253,29 @@ void lockdep_acquire(struct lockdep_map *map, const void *lock, int mode,
 	};
 }
 
+/*
+ * A trylock that succeeded: it never waited, so it cannot close a cycle and
+ * adds no order; it is only recorded as held, so what is taken under it is
+ * ordered after it.
+ */
+void lockdep_acquired_trylock(struct lockdep_map *map, const void *lock,
+			      int mode)
+{
+	struct lock_class *class = map_class(map, lock);
+
+	for (unsigned int i = 0; i != depth; i++)
+		if (held[i].lock == lock)
+			lockdep_die("recursive locking: %s is already held",
+				    class->name);
+	if (depth == MAX_DEPTH)
+		lockdep_die("more than %u locks held", MAX_DEPTH);
+	held[depth++] = (struct held_lock){
+		.lock = lock,
+		.class = class,
+		.mode = mode,
+	};
+}
+
 void lockdep_release(const void *lock)
 {
 	unsigned int i = depth;

@@ -66,6 +66,9 @@ void lockdep_init_map(struct lockdep_map *map, const char *name,
  */
 void lockdep_acquire(struct lockdep_map *map, const void *lock, int mode,
 		     const void *nest);
+/* After a trylock on @lock succeeded: held, but no order checked */
+void lockdep_acquired_trylock(struct lockdep_map *map, const void *lock,
+			      int mode);
 void lockdep_release(const void *lock);
 bool lockdep_is_held(const void *lock, int mode);
 /* A lock about to be destroyed must not be held */

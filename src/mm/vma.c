@@ -41,13 +41,29 @@ int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma)
 	return rc;
 }
 
+int ufd_vma_lookup_cached(struct ufd_vma_cache *cache, uintptr_t addr,
+			  struct ufd_vma *vma)
+{
+	int rc;
+
+	if (!cache->valid || addr < cache->vma.start ||
+	    addr >= cache->vma.end) {
+		rc = ufd_vma_lookup(addr, &cache->vma);
+		cache->valid = !rc;
+		if (rc)
+			return rc;
+	}
+	*vma = cache->vma;
+	return 0;
+}
+
 /* The file page behind addr, when a shared file mapping backs it */
-static bool file_page_of(uintptr_t addr, dev_t *dev, ino_t *ino,
-			 unsigned long *pgoff)
+static bool file_page_of(struct ufd_vma_cache *cache, uintptr_t addr,
+			 dev_t *dev, ino_t *ino, unsigned long *pgoff)
 {
 	struct ufd_vma vma;
 
-	if (ufd_vma_lookup(addr, &vma) || !vma.shared || !vma.ino)
+	if (ufd_vma_lookup_cached(cache, addr, &vma) || !vma.shared || !vma.ino)
 		return false;
 	*dev = vma.dev;
 	*ino = vma.ino;
@@ -56,7 +72,8 @@ static bool file_page_of(uintptr_t addr, dev_t *dev, ino_t *ino,
 	return true;
 }
 
-bool ufd_same_page(uintptr_t a, uintptr_t b)
+bool ufd_same_page(struct ufd_vma_cache *ca, uintptr_t a,
+		   struct ufd_vma_cache *cb, uintptr_t b)
 {
 	unsigned long pa, pb;
 	dev_t da, db;
@@ -66,18 +83,18 @@ bool ufd_same_page(uintptr_t a, uintptr_t b)
 	b = ALIGN_DOWN(b, PAGE_SIZE);
 	if (a == b)
 		return true;
-	return file_page_of(a, &da, &ia, &pa) &&
-	       file_page_of(b, &db, &ib, &pb) && da == db && ia == ib &&
+	return file_page_of(ca, a, &da, &ia, &pa) &&
+	       file_page_of(cb, b, &db, &ib, &pb) && da == db && ia == ib &&
 	       pa == pb;
 }
 
-long ufd_page_pin_count(uintptr_t addr)
+long ufd_page_pin_count(struct ufd_vma_cache *cache, uintptr_t addr)
 {
 	struct ufd_vma vma;
 	long count;
 	int space;
 
-	if (ufd_vma_lookup(addr, &vma) || !vma.readable)
+	if (ufd_vma_lookup_cached(cache, addr, &vma) || !vma.readable)
 		return -EFAULT;
 	count = pin_table_count(PIN_SPACE_VA, addr >> PAGE_SHIFT);
 	if (vma.shared && vma.ino) {

@@ -22,12 +22,26 @@ struct ufd_vma {
 
 /* 0, or -EFAULT when nothing is mapped at addr */
 int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma);
+
+/*
+ * The last mapping a lookup found: a walk over consecutive pages reads the
+ * maps file once per mapping, not once per page. Start zeroed; the answer
+ * is as old as the walk (mappings changed meanwhile are not seen).
+ */
+struct ufd_vma_cache {
+	struct ufd_vma vma;
+	bool valid;
+};
+
+int ufd_vma_lookup_cached(struct ufd_vma_cache *cache, uintptr_t addr,
+			  struct ufd_vma *vma);
 /* Do the two addresses reach the same page of memory? */
-bool ufd_same_page(uintptr_t a, uintptr_t b);
+bool ufd_same_page(struct ufd_vma_cache *ca, uintptr_t a,
+		   struct ufd_vma_cache *cb, uintptr_t b);
 /*
  * The pin count of the page at addr: pins by address plus pins of the file
  * page behind a shared file mapping. -EFAULT when nothing is mapped there.
  */
-long ufd_page_pin_count(uintptr_t addr);
+long ufd_page_pin_count(struct ufd_vma_cache *cache, uintptr_t addr);
 
 #endif

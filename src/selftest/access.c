@@ -200,12 +200,14 @@ int iommufd_test_access_replace_ioas(struct iommufd_ucmd *ucmd,
 /* The pinned pages must be the very pages the user VA reaches */
 static int iommufd_test_check_pages(void *uptr, uintptr_t *pages, size_t npages)
 {
+	struct ufd_vma_cache user = {0}, engine = {0};
+
 	for (; npages; npages--) {
 		struct ufd_vma vma;
 
-		if (ufd_vma_lookup((uintptr_t)uptr, &vma))
+		if (ufd_vma_lookup_cached(&user, (uintptr_t)uptr, &vma))
 			return -EFAULT;
-		if (!ufd_same_page((uintptr_t)uptr, *pages))
+		if (!ufd_same_page(&user, (uintptr_t)uptr, &engine, *pages))
 			return -EBADE;
 		pages++;
 		uptr = uptr_add(uptr, PAGE_SIZE);

@@ -160,6 +160,7 @@ static struct iommu_domain *get_md_pagetable(struct iommufd_ucmd *ucmd,
 int iommufd_test_md_check_pa(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 			     unsigned long iova, size_t length, void *uptr)
 {
+	struct ufd_vma_cache user = {0}, engine = {0};
 	struct iommufd_object *hwpt_obj;
 	struct iommu_domain *domain;
 	unsigned long page_size;
@@ -182,12 +183,12 @@ int iommufd_test_md_check_pa(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 		uintptr_t host = domain->ops->iova_to_host(domain, iova);
 		struct ufd_vma vma;
 
-		if (ufd_vma_lookup((uintptr_t)uptr, &vma)) {
+		if (ufd_vma_lookup_cached(&user, (uintptr_t)uptr, &vma)) {
 			rc = -EFAULT;
 			goto out_put;
 		}
 		if (!host || host % PAGE_SIZE != (uintptr_t)uptr % PAGE_SIZE ||
-		    !ufd_same_page(host, (uintptr_t)uptr)) {
+		    !ufd_same_page(&engine, host, &user, (uintptr_t)uptr)) {
 			rc = -EINVAL;
 			goto out_put;
 		}

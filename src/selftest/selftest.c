@@ -11,6 +11,7 @@
 static int iommufd_test_md_check_refs(struct iommufd_ucmd *ucmd, void *uptr,
 				      size_t length, unsigned int refs)
 {
+	struct ufd_vma_cache cache = {0};
 	uintptr_t end;
 
 	(void)ucmd;
@@ -19,7 +20,7 @@ static int iommufd_test_md_check_refs(struct iommufd_ucmd *ucmd, void *uptr,
 		return -EINVAL;
 
 	for (; length; length -= PAGE_SIZE) {
-		long count = ufd_page_pin_count((uintptr_t)uptr);
+		long count = ufd_page_pin_count(&cache, (uintptr_t)uptr);
 
 		if (count < 0)
 			return (int)count;

@@ -101,6 +101,7 @@ static const struct iommu_domain_ops mock_domain_ops = {
 	.map = paging_domain_map,
 	.unmap = paging_domain_unmap,
 	.iova_to_host = paging_domain_iova_to_host,
+	.count_tables = paging_domain_count_tables,
 	.free = mock_domain_free,
 	.attach_dev = mock_domain_nop_attach,
 	.set_dev_pasid = mock_domain_set_dev_pasid_nop,

@@ -8,7 +8,8 @@
  * PTE cleared, the domain pointer replaced), then after a full fence reads
  * every device's dma_seq. Either the section sees the removal, or the
  * remover sees the section running and waits for its dma_seq to move on.
- * The tables themselves are never freed while their domain lives, and a
+ * That wait is the IOTLB sync of the domains' page tables: they call it
+ * after an unmap, and before reusing or freeing a table they unhooked. A
  * domain is freed only after it was detached, which quiesced.
  */
 #include <sched.h>
@@ -76,14 +77,11 @@ static struct iommu_domain sw_blocked_domain = {
 	.owner = &sw_iommu_ops,
 };
 
-static size_t sw_domain_unmap(struct iommu_domain *domain, unsigned long iova,
-			      size_t length)
+/* The page table's IOTLB sync: every device, not only the domain's */
+static void sw_iotlb_sync(void *cookie)
 {
-	size_t unmapped = paging_domain_unmap(domain, iova, length);
-
-	if (unmapped)
-		sw_iommu_quiesce();
-	return unmapped;
+	(void)cookie;
+	sw_iommu_quiesce();
 }
 
 static void sw_domain_free(struct iommu_domain *domain)
@@ -103,8 +101,9 @@ static bool sw_enforce_cache_coherency(struct iommu_domain *domain)
 
 static const struct iommu_domain_ops sw_domain_ops = {
 	.map = paging_domain_map,
-	.unmap = sw_domain_unmap,
+	.unmap = paging_domain_unmap,
 	.iova_to_host = paging_domain_iova_to_host,
+	.count_tables = paging_domain_count_tables,
 	.free = sw_domain_free,
 	.attach_dev = sw_attach_dev,
 	.enforce_cache_coherency = sw_enforce_cache_coherency,
@@ -123,6 +122,7 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 		.granule_shift = SW_GRANULE_SHIFT,
 		.levels = SW_LEVELS,
 		.leaf_sizes = SW_LEAF_SIZES,
+		.iotlb_sync = sw_iotlb_sync,
 	};
 	struct paging_domain *pd;
 	int rc;
