@@ -131,4 +131,7 @@ bool fz_skip_op(const char *name);
 /* Descriptors of engine or fuzzer files still open (leak check) */
 int fz_count_engine_fds(char *first, size_t first_len);
 
+/* Under TSan: races on libFuzzer's coverage counters are expected */
+void fz_tsan_ignore_coverage(void);
+
 #endif
