@@ -8,12 +8,14 @@
 #   make demo       run the demo
 #   make bench      run the benchmarks
 #   make conformance  the kernel's iommufd selftest under the shim, per fixture
+#   make fuzz       the fuzz targets (clang), FUZZ_SECONDS each (fuzz/README.md)
 
 BUILD ?= build
 MESON_OPTS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build check test test-asan test-tsan conformance demo bench clean format
+.PHONY: all deps build check test test-asan test-tsan conformance demo bench clean format \
+	fuzz fuzz-build fuzz-check
 
 all: build
 
@@ -56,7 +58,30 @@ conformance: build
 	conformance/run.sh --preload $(CURDIR)/$(BUILD)/preload/libuiommufd-preload.so \
 		-j $(JOBS) --must-pass conformance/must-pass.txt
 
-check: test test-asan test-tsan conformance
+# The fuzz targets are built by clang in their own directory; the gcc
+# build above never needs it. FUZZ_SECONDS is per target (make fuzz),
+# FUZZ_CHECK_SECONDS the bounded run of make check; FUZZ_JOBS processes.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 3600
+FUZZ_CHECK_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_DEPS = clang-14 libclang-rt-14-dev llvm-14
+
+$(FUZZ_BUILD)/build.ninja:
+	@scripts/install-deps.sh $(FUZZ_DEPS)
+	CC=clang-14 meson setup $(FUZZ_BUILD) -Dfuzz=true
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	@scripts/install-deps.sh $(FUZZ_DEPS)
+	ninja -C $(FUZZ_BUILD) fuzz/fuzz_ioctl fuzz/fuzz_race
+
+fuzz: fuzz-build
+	fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
+
+fuzz-check: fuzz-build
+	fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_CHECK_SECONDS) --jobs $(FUZZ_JOBS)
+
+check: test test-asan test-tsan fuzz-check conformance
 
 demo: build
 	$(BUILD)/examples/demo
@@ -68,4 +93,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan $(FUZZ_BUILD)

@@ -363,7 +363,7 @@ int fz_count_engine_fds(char *first, size_t first_len)
 		link[n] = 0;
 		if (!counted_link(link))
 			continue;
-		if (!count && first)
+		if (first)
 			snprintf(first, first_len, "fd %s -> %s", e->d_name,
 				 link);
 		count++;

@@ -128,7 +128,7 @@ void fz_fail(const char *fmt, ...)
  */
 bool fz_skip_op(const char *name);
 
-/* Descriptors of engine or fuzzer files still open (leak check) */
+/* Descriptors of engine or fuzzer files open (leak check); @last: one */
 int fz_count_engine_fds(char *first, size_t first_len);
 
 /* Under TSan: races on libFuzzer's coverage counters are expected */

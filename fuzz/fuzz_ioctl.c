@@ -425,8 +425,10 @@ static long op_file_mmap(struct fz_state *st, struct fz_input *in)
 }
 
 /*
- * An ioctl number the engine may not know: iommufd's type (VFIO's too) with
- * numbers around iommufd's range or any, perhaps size and direction bits.
+ * An ioctl number the engine does not know: iommufd's (and VFIO's) type
+ * with a number outside the commands (which the operations above cover,
+ * and whose new descriptors this one could not track), a known number
+ * with size and direction bits, or another type.
  */
 static long op_raw_ioctl(struct fz_state *st, struct fz_input *in)
 {
@@ -437,14 +439,17 @@ static long op_raw_ioctl(struct fz_state *st, struct fz_input *in)
 	uint32_t size = fz_u8(in) * 4u;
 	unsigned long cmd;
 
-	if (type < 0x80)
-		cmd = _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE - 8 + nr % 0x28);
-	else if (type < 0xc0)
+	/* VFIO_BASE (100) up to past IOMMU_TEST_CMD */
+	if (nr >= 0x64 && nr <= 0xa0)
+		nr = (uint8_t)(nr < 0x82 ? nr - 0x40 : nr + 0x40);
+	if (type < 0xc0)
 		cmd = _IO(IOMMUFD_TYPE, nr);
 	else
 		cmd = _IO(type, nr);
 	if (type & 0x40)
-		cmd |= (unsigned long)fz_u16(in) << 16;
+		cmd = _IOWR(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + nr % 0x15,
+			    uint64_t) |
+		      ((unsigned long)(fz_u8(in) & 0x3f) << _IOC_SIZESHIFT);
 	fz_fill(in, buf, 64);
 	memcpy(buf, &size, sizeof(size));
 	return fz_ioctl(st, fd, cmd, buf);
@@ -546,7 +551,7 @@ static void reset(struct fz_state *st)
 	n = fz_count_engine_fds(first, sizeof(first));
 	if (n != baseline_fds)
 		fz_fail("%d engine or fuzzer descriptors open after the "
-			"input, %d before it (%s)",
+			"input, %d before it (last: %s)",
 			n, baseline_fds, first);
 	check_no_pins(st);
 }
