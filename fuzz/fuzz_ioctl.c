@@ -39,7 +39,8 @@ static void check_injection(struct fz_state *st, unsigned int nth, long rc,
 	bool fired = nth && uiommufd_fail_nth_get() == 0;
 
 	uiommufd_fail_nth_set(0);
-	if (fired && rc >= 0)
+	/* INJECTION_CHECK in UIOMMUFD_FUZZ_SKIP: past a known defect */
+	if (fired && rc >= 0 && !fz_skip_op("INJECTION_CHECK"))
 		fz_fail("%s 0x%lx succeeded (rc %ld) although the failure "
 			"injected at its point %u fired",
 			what, cmd, rc, nth);
