@@ -54,7 +54,7 @@ void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 	mutex_lock(&fault->common.lock);
 	list_for_each_entry_safe (group, next, &fault->common.deliver, node) {
 		if (group->hwpt != hwpt || group->idev != idev ||
-		    group->pasid != pasid)
+		    group->attach_pasid != pasid)
 			continue;
 		list_del(&group->node);
 		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
@@ -66,7 +66,7 @@ void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 	while ((id = idt_next_used(&fault->response, id + 1))) {
 		group = idt_load(&fault->response, id);
 		if (group == IDT_RESERVED || group->hwpt != hwpt ||
-		    group->idev != idev || group->pasid != pasid)
+		    group->idev != idev || group->attach_pasid != pasid)
 			continue;
 		idt_erase(&fault->response, id);
 		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
@@ -317,6 +317,7 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 				struct iopf_group *fault)
 {
 	struct iommu_group *group = idev->dev->group;
+	uint32_t attach_pasid = IOMMU_NO_PASID;
 	struct iommu_domain *domain = NULL;
 	struct iopf_group *copy;
 
@@ -324,8 +325,11 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 	 * A request with a PASID goes to that PASID's domain; an IOMMU whose
 	 * PASID table belongs to the user falls back to the RID's domain.
 	 */
-	if (fault->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID)
+	if (fault->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID) {
 		domain = iommu_attached_domain(group, fault->pasid);
+		if (domain)
+			attach_pasid = fault->pasid;
+	}
 	if (!domain)
 		domain = iommu_attached_domain(group, IOMMU_NO_PASID);
 	if (!domain || !domain->iopf_handler)
@@ -336,6 +340,7 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 		return -ENOMEM;
 	*copy = *fault;
 	copy->idev = idev;
+	copy->attach_pasid = attach_pasid;
 	INIT_LIST_HEAD(&copy->node);
 	return domain->iopf_handler(domain, copy);
 }

@@ -41,6 +41,12 @@ struct iopf_group {
 	struct iommufd_hw_pagetable *hwpt;
 	struct iommufd_device *idev;
 	uint32_t pasid;
+	/*
+	 * The attachment the request came through (the kernel's attach
+	 * handle): its PASID, or IOMMU_NO_PASID when a request with a PASID
+	 * went to the RID's domain. Detaching it answers the request.
+	 */
+	uint32_t attach_pasid;
 	uint32_t flags; /* IOMMU_PGFAULT_FLAGS_* */
 	uint32_t grpid;
 	uint32_t perm;
