@@ -131,6 +131,9 @@ bool fz_skip_op(const char *name);
 /* Descriptors of engine or fuzzer files open (leak check); @last: one */
 int fz_count_engine_fds(char *first, size_t first_len);
 
+/* The number of fuzz_race operations (fuzz_seeds.c numbers them) */
+#define FZ_RACE_NR_OPS 22
+
 /* Under TSan: races on libFuzzer's coverage counters are expected */
 void fz_tsan_ignore_coverage(void);
 

@@ -7,6 +7,9 @@
  * or WARN_ON fails the input, and so do engine files left open after the
  * context and every descriptor are closed.
  *
+ * Fault queues too: requests triggered, read and answered while queues
+ * close and HWPTs that report to them come and go.
+ *
  * Input: the first byte gives the number of threads; the rest is cut in
  * that many equal slices, one program per thread. Each operation is one
  * byte followed by its choices, as in fuzz_ioctl. The interleaving is the
@@ -45,8 +48,9 @@ enum {
 
 struct race {
 	int ctx;
-	uint32_t ids[NR_ID_SLOTS]; /* atomics */
-	int fds[NR_FD_SLOTS];	   /* access fds; -1: none (atomics) */
+	uint32_t ids[NR_ID_SLOTS];  /* atomics */
+	int fds[NR_FD_SLOTS];	    /* access fds; -1: none (atomics) */
+	int fault_fds[NR_FD_SLOTS]; /* fault queue fds, the same way */
 	pthread_barrier_t start;
 };
 
@@ -353,14 +357,109 @@ static long op_check_map(struct worker *w, struct fz_input *in)
 	return ioc(w->race->ctx, IOMMU_TEST_CMD, &cmd);
 }
 
+/* Put a new descriptor in a slot; whatever the slot held is closed */
+static void fd_put(int *slots, struct fz_input *in, int fd)
+{
+	int old = __atomic_exchange_n(&slots[fz_u8(in) % NR_FD_SLOTS], fd,
+				      __ATOMIC_ACQ_REL);
+
+	if (old >= 0)
+		uiommufd_close(old);
+}
+
+static long op_fault_alloc(struct worker *w, struct fz_input *in)
+{
+	struct iommu_fault_alloc cmd = {.size = sizeof(cmd)};
+	long rc = ioc(w->race->ctx, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+
+	if (rc)
+		return rc;
+	id_put(w->race, in, cmd.out_fault_id);
+	fd_put(w->race->fault_fds, in, (int)cmd.out_fault_fd);
+	return 0;
+}
+
+static long op_fault_close(struct worker *w, struct fz_input *in)
+{
+	int fd = __atomic_exchange_n(
+		&w->race->fault_fds[fz_u8(in) % NR_FD_SLOTS], -1,
+		__ATOMIC_ACQ_REL);
+
+	return fd < 0 ? -EBADF : uiommufd_close(fd);
+}
+
+/* A nested HWPT reporting to a fault queue, on a parent made here */
+static long op_nested_fault(struct worker *w, struct fz_input *in)
+{
+	struct iommu_hwpt_selftest data = {.iotlb = IOMMU_TEST_IOTLB_DEFAULT};
+	struct iommu_hwpt_alloc cmd = {.size = sizeof(cmd)};
+	uint8_t b = fz_u8(in);
+	long rc;
+
+	cmd.flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	cmd.dev_id = slot_id(w->race, (b & 1) ? SLOT_IDEV1 : SLOT_IDEV0);
+	cmd.pt_id = id_get(w->race, in);
+	rc = ioc(w->race->ctx, IOMMU_HWPT_ALLOC, &cmd);
+	if (rc)
+		return rc;
+	cmd.flags = IOMMU_HWPT_FAULT_ID_VALID;
+	cmd.pt_id = cmd.out_hwpt_id;
+	cmd.data_type = IOMMU_HWPT_DATA_SELFTEST;
+	cmd.data_len = sizeof(data);
+	cmd.data_uptr = (uintptr_t)&data;
+	cmd.fault_id = id_get(w->race, in);
+	rc = ioc(w->race->ctx, IOMMU_HWPT_ALLOC, &cmd);
+	if (!rc)
+		id_put(w->race, in, cmd.out_hwpt_id);
+	return rc;
+}
+
+static long op_trigger_iopf(struct worker *w, struct fz_input *in)
+{
+	struct iommu_test_cmd cmd = {.size = sizeof(cmd),
+				     .op = IOMMU_TEST_OP_TRIGGER_IOPF};
+	uint8_t b = fz_u8(in);
+
+	cmd.trigger_iopf.dev_id =
+		slot_id(w->race, (b & 1) ? SLOT_IDEV1 : SLOT_IDEV0);
+	cmd.trigger_iopf.pasid = (b >> 1) % 3;
+	cmd.trigger_iopf.grpid = b;
+	cmd.trigger_iopf.perm = IOMMU_PGFAULT_PERM_READ;
+	cmd.trigger_iopf.addr = race_iova(in);
+	return ioc(w->race->ctx, IOMMU_TEST_CMD, &cmd);
+}
+
+/* Read requests from a fault queue and answer them */
+static long op_fault_answer(struct worker *w, struct fz_input *in)
+{
+	struct iommu_hwpt_pgfault *f = (void *)w->buf;
+	struct iommu_hwpt_page_response resp[4];
+	int fd = __atomic_load_n(&w->race->fault_fds[fz_u8(in) % NR_FD_SLOTS],
+				 __ATOMIC_ACQUIRE);
+	long n = uiommufd_read(fd, f, 4 * sizeof(*f));
+
+	if (n <= 0)
+		return n;
+	n /= (long)sizeof(*f);
+	for (long i = 0; i != n; i++) {
+		resp[i].cookie = f[i].cookie;
+		resp[i].code = IOMMUFD_PAGE_RESP_SUCCESS;
+	}
+	return uiommufd_write(fd, resp, (size_t)n * sizeof(resp[0]));
+}
+
 typedef long (*race_op)(struct worker *w, struct fz_input *in);
 static const race_op race_ops[] = {
-	op_map,		 op_map_file,	op_unmap,	 op_copy,
-	op_destroy,	 op_ioas_alloc, op_mock_domain,	 op_replace,
-	op_hwpt_alloc,	 op_dirty,	op_iova_ranges,	 op_access_create,
-	op_access_close, op_access_rw,	op_access_pages, op_access_replace,
-	op_check_map,
+	op_map,		 op_map_file,	  op_unmap,	   op_copy,
+	op_destroy,	 op_ioas_alloc,	  op_mock_domain,  op_replace,
+	op_hwpt_alloc,	 op_dirty,	  op_iova_ranges,  op_access_create,
+	op_access_close, op_access_rw,	  op_access_pages, op_access_replace,
+	op_check_map,	 op_fault_alloc,  op_fault_close,  op_nested_fault,
+	op_trigger_iopf, op_fault_answer,
 };
+
+_Static_assert(FZ_ARRAY_SIZE(race_ops) == FZ_RACE_NR_OPS,
+	       "fuzz_seeds.c numbers the operations");
 
 static void *worker_main(void *arg)
 {
@@ -405,7 +504,7 @@ static void race_setup(struct race *r)
 		r->ids[SLOT_HWPT0 + i] = md.mock_domain.out_hwpt_id;
 	}
 	for (unsigned int i = 0; i != NR_FD_SLOTS; i++)
-		r->fds[i] = -1;
+		r->fds[i] = r->fault_fds[i] = -1;
 }
 
 static void race_teardown(struct race *r)
@@ -413,9 +512,12 @@ static void race_teardown(struct race *r)
 	char first[320] = "";
 	int n;
 
-	for (unsigned int i = 0; i != NR_FD_SLOTS; i++)
+	for (unsigned int i = 0; i != NR_FD_SLOTS; i++) {
 		if (r->fds[i] >= 0)
 			uiommufd_close(r->fds[i]);
+		if (r->fault_fds[i] >= 0)
+			uiommufd_close(r->fault_fds[i]);
+	}
 	uiommufd_close(r->ctx);
 	n = fz_count_engine_fds(first, sizeof(first));
 	if (n != baseline_fds)

@@ -332,7 +332,7 @@ static const struct seed_def ioctl_seeds[] = {
  * operation numbers are the order of race_ops[] in fuzz_race.c.
  */
 enum {
-	R_MAP = 17 /* 0 modulo their number: no zero byte */,
+	R_MAP = FZ_RACE_NR_OPS, /* 0 modulo their number: no zero byte */
 	R_MAP_FILE,
 	R_UNMAP,
 	R_COPY,
@@ -348,7 +348,12 @@ enum {
 	R_ACCESS_RW,
 	R_ACCESS_PAGES,
 	R_ACCESS_REPLACE,
-	R_CHECK_MAP
+	R_CHECK_MAP,
+	R_FAULT_ALLOC,
+	R_FAULT_CLOSE,
+	R_NESTED_FAULT,
+	R_TRIGGER_IOPF,
+	R_FAULT_ANSWER,
 };
 
 static void race_slices(struct seed *s, unsigned int threads,
@@ -402,10 +407,15 @@ RACE_SEED(race_destroy, 4, RACE(R_DESTROY, 2, R_DESTROY, 6, R_DESTROY, 1, 0),
 	  RACE(R_MAP_FILE, 1, 1, 1, 1, R_CHECK_MAP, 6, 1, 1, R_UNMAP, 1, 1,
 	       0xf1, 0))
 
+RACE_SEED(race_faults, 3,
+	  RACE(R_FAULT_ALLOC, 1, 1, R_NESTED_FAULT, 2, 1, 12, 2, R_REPLACE, 3,
+	       2, R_TRIGGER_IOPF, 2, 1, R_TRIGGER_IOPF, 4, 1, 0),
+	  RACE(R_FAULT_ANSWER, 1, R_FAULT_ANSWER, 1, R_FAULT_CLOSE, 1, 0),
+	  RACE(R_REPLACE, 3, 1, R_DESTROY, 12, R_FAULT_ALLOC, 1, 1, 0))
+
 static const struct seed_def race_seeds[] = {
-	{"map_unmap", race_map_unmap},
-	{"attach", race_attach},
-	{"access", race_access},
+	{"faults", race_faults},   {"map_unmap", race_map_unmap},
+	{"attach", race_attach},   {"access", race_access},
 	{"destroy", race_destroy},
 };
 
