@@ -122,11 +122,58 @@ static void test_read_request_answered_at_detach(void **state)
 	assert_int_equal(0, uiommufd_close(d.fd));
 }
 
+/*
+ * On a paging HWPT a request with a PASID that has no attachment has no
+ * handler: the PASID table is the user's only under a nested domain, so
+ * the kernel answers the request itself and queues nothing.
+ */
+static void test_pasid_request_not_taken_by_paging(void **state)
+{
+	struct iommu_test_cmd md = {.size = sizeof(md),
+				    .op = IOMMU_TEST_OP_MOCK_DOMAIN};
+	struct iommu_test_cmd replace = {
+		.size = sizeof(replace),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE};
+	struct iommu_fault_alloc fault = {.size = sizeof(fault)};
+	struct iommu_hwpt_alloc hwpt = {.size = sizeof(hwpt)};
+	struct iommu_hwpt_pgfault msg[2];
+	struct nested_dev d;
+
+	(void)state;
+	d.fd = uiommufd_open(O_CLOEXEC);
+	d.ioas = ioas_alloc(d.fd);
+	md.id = d.ioas;
+	assert_int_equal(0, ioc(d.fd, IOMMU_TEST_CMD, &md));
+	d.stdev = md.mock_domain.out_stdev_id;
+	d.idev = md.mock_domain.out_idev_id;
+	assert_int_equal(0, ioc(d.fd, IOMMU_FAULT_QUEUE_ALLOC, &fault));
+	d.fault_fd = (int)fault.out_fault_fd;
+	hwpt.flags = IOMMU_HWPT_FAULT_ID_VALID;
+	hwpt.dev_id = d.idev;
+	hwpt.pt_id = d.ioas;
+	hwpt.fault_id = fault.out_fault_id;
+	assert_int_equal(0, ioc(d.fd, IOMMU_HWPT_ALLOC, &hwpt));
+	replace.id = d.stdev;
+	replace.mock_domain_replace.pt_id = hwpt.out_hwpt_id;
+	assert_int_equal(0, ioc(d.fd, IOMMU_TEST_CMD, &replace));
+
+	trigger_iopf(&d, 7);
+	assert_int_equal(0, uiommufd_read(d.fault_fd, msg, sizeof(msg)));
+	/* Without a PASID the RID's domain takes it */
+	trigger_iopf(&d, 0);
+	assert_int_equal(sizeof(msg[0]),
+			 uiommufd_read(d.fault_fd, msg, sizeof(msg)));
+
+	assert_int_equal(0, uiommufd_close(d.fault_fd));
+	assert_int_equal(0, uiommufd_close(d.fd));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pasid_request_answered_at_detach),
 		cmocka_unit_test(test_read_request_answered_at_detach),
+		cmocka_unit_test(test_pasid_request_not_taken_by_paging),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
