@@ -66,6 +66,11 @@ int iommu_copy_struct_from_user_array(void *dst, size_t dst_len,
 /* An IOMMU driver */
 struct iommu_ops {
 	const char *name;
+	/*
+	 * The PASID table is the user's, under a nested domain of the RID:
+	 * page requests of any PASID without a domain of its own go there
+	 */
+	bool user_pasid_table;
 	/* Attached when nothing else is: DMA is refused */
 	struct iommu_domain *blocked_domain;
 	/* Driver specific hardware description for IOMMU_GET_HW_INFO */

@@ -323,15 +323,21 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 
 	/*
 	 * A request with a PASID goes to that PASID's domain; an IOMMU whose
-	 * PASID table belongs to the user falls back to the RID's domain.
+	 * PASID table belongs to the user falls back to the RID's domain if
+	 * it is nested (the table lives there), as find_fault_handler().
 	 */
 	if (fault->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID) {
 		domain = iommu_attached_domain(group, fault->pasid);
-		if (domain)
+		if (domain) {
 			attach_pasid = fault->pasid;
-	}
-	if (!domain)
+		} else if (idev->dev->iommu_ops->user_pasid_table) {
+			domain = iommu_attached_domain(group, IOMMU_NO_PASID);
+			if (domain && domain->type != IOMMU_DOMAIN_NESTED)
+				domain = NULL;
+		}
+	} else {
 		domain = iommu_attached_domain(group, IOMMU_NO_PASID);
+	}
 	if (!domain || !domain->iopf_handler)
 		return -EINVAL;
 
