@@ -142,17 +142,32 @@ static struct pasid_entry *pasid_find(struct iommu_group *group, uint32_t pasid)
 	return NULL;
 }
 
+void iommu_group_lock(struct iommu_group *group)
+{
+	mutex_lock(&group->mutex);
+}
+
+void iommu_group_unlock(struct iommu_group *group)
+{
+	mutex_unlock(&group->mutex);
+}
+
+struct iommu_domain *iommu_attached_domain_locked(struct iommu_group *group,
+						  uint32_t pasid)
+{
+	struct pasid_entry *e = pasid_find(group, pasid);
+
+	return e ? e->domain : NULL;
+}
+
 struct iommu_domain *iommu_attached_domain(struct iommu_group *group,
 					   uint32_t pasid)
 {
-	struct iommu_domain *domain = NULL;
-	struct pasid_entry *e;
+	struct iommu_domain *domain;
 
-	mutex_lock(&group->mutex);
-	e = pasid_find(group, pasid);
-	if (e)
-		domain = e->domain;
-	mutex_unlock(&group->mutex);
+	iommu_group_lock(group);
+	domain = iommu_attached_domain_locked(group, pasid);
+	iommu_group_unlock(group);
 	return domain;
 }
 

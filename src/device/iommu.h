@@ -152,5 +152,15 @@ void iommu_detach_device_pasid(struct iommu_domain *domain, struct device *dev,
 /* The domain attached at pasid (for NO_PASID the whole group's), or NULL */
 struct iommu_domain *iommu_attached_domain(struct iommu_group *group,
 					   uint32_t pasid);
+/*
+ * The same, for a caller that holds the group still with
+ * iommu_group_lock(): the domain stays attached, and so alive, until
+ * iommu_group_unlock(), as the kernel's PRI path uses an attach handle
+ * that a detach flushes before the domain can go.
+ */
+void iommu_group_lock(struct iommu_group *group);
+void iommu_group_unlock(struct iommu_group *group);
+struct iommu_domain *iommu_attached_domain_locked(struct iommu_group *group,
+						  uint32_t pasid);
 
 #endif

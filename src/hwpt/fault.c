@@ -313,6 +313,13 @@ int iommufd_fault_iopf_handler(struct iommu_domain *domain,
 	return 0;
 }
 
+/*
+ * The group stays locked from finding the domain to queueing the request:
+ * a detach (which switches domains under that lock, then answers what the
+ * old HWPT queued) cannot slip in between, so the domain and its HWPT are
+ * alive while the request is delivered, and the request is answered when
+ * the device leaves.
+ */
 int iommufd_report_device_fault(struct iommufd_device *idev,
 				struct iopf_group *fault)
 {
@@ -320,33 +327,40 @@ int iommufd_report_device_fault(struct iommufd_device *idev,
 	uint32_t attach_pasid = IOMMU_NO_PASID;
 	struct iommu_domain *domain = NULL;
 	struct iopf_group *copy;
+	int rc = -EINVAL;
 
+	iommu_group_lock(group);
 	/*
 	 * A request with a PASID goes to that PASID's domain; an IOMMU whose
 	 * PASID table belongs to the user falls back to the RID's domain if
 	 * it is nested (the table lives there), as find_fault_handler().
 	 */
 	if (fault->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID) {
-		domain = iommu_attached_domain(group, fault->pasid);
+		domain = iommu_attached_domain_locked(group, fault->pasid);
 		if (domain) {
 			attach_pasid = fault->pasid;
 		} else if (idev->dev->iommu_ops->user_pasid_table) {
-			domain = iommu_attached_domain(group, IOMMU_NO_PASID);
+			domain = iommu_attached_domain_locked(group,
+							      IOMMU_NO_PASID);
 			if (domain && domain->type != IOMMU_DOMAIN_NESTED)
 				domain = NULL;
 		}
 	} else {
-		domain = iommu_attached_domain(group, IOMMU_NO_PASID);
+		domain = iommu_attached_domain_locked(group, IOMMU_NO_PASID);
 	}
 	if (!domain || !domain->iopf_handler)
-		return -EINVAL;
+		goto out_unlock;
 
+	rc = -ENOMEM;
 	copy = ufd_new(struct iopf_group);
 	if (!copy)
-		return -ENOMEM;
+		goto out_unlock;
 	*copy = *fault;
 	copy->idev = idev;
 	copy->attach_pasid = attach_pasid;
 	INIT_LIST_HEAD(&copy->node);
-	return domain->iopf_handler(domain, copy);
+	rc = domain->iopf_handler(domain, copy);
+out_unlock:
+	iommu_group_unlock(group);
+	return rc;
 }
