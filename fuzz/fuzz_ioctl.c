@@ -32,6 +32,10 @@ static const char *const op_names[FZ_NR_OPS] = {FZ_OPS(FZ_OP_NAME)};
 static fz_op_fn ops[FZ_NR_OPS];
 static int baseline_fds;
 static bool verbose;
+/* From UIOMMUFD_FUZZ_SKIP, read once (string compares would feed the
+ * dictionary) */
+static bool skip_op[FZ_NR_OPS];
+static bool skip_injection_check;
 
 static void check_injection(struct fz_state *st, unsigned int nth, long rc,
 			    const char *what, unsigned long cmd)
@@ -40,7 +44,7 @@ static void check_injection(struct fz_state *st, unsigned int nth, long rc,
 
 	uiommufd_fail_nth_set(0);
 	/* INJECTION_CHECK in UIOMMUFD_FUZZ_SKIP: past a known defect */
-	if (fired && rc >= 0 && !fz_skip_op("INJECTION_CHECK"))
+	if (fired && rc >= 0 && !skip_injection_check)
 		fz_fail("%s 0x%lx succeeded (rc %ld) although the failure "
 			"injected at its point %u fired",
 			what, cmd, rc, nth);
@@ -52,16 +56,65 @@ long fz_ioctl(struct fz_state *st, int fd, unsigned long cmd, void *arg)
 	return fz_ioctl_int(st, fd, cmd, (unsigned long)arg);
 }
 
+/*
+ * The object graph of a context as uiommufd_dump() gives it, without its
+ * first line (the user-wide pin count, shared with other processes).
+ * NULL when @fd is not a context. The caller frees it.
+ */
+static char *state_of(int fd)
+{
+	static int mfd = -1;
+	char *text, *nl;
+	off_t len;
+
+	if (uiommufd_fd_kind(fd) != UIOMMUFD_FD_IOMMUFD &&
+	    uiommufd_fd_kind(fd) != UIOMMUFD_FD_VFIO)
+		return NULL;
+	if (mfd < 0)
+		mfd = memfd_create("fuzz-state", MFD_CLOEXEC);
+	if (mfd < 0 || ftruncate(mfd, 0) || uiommufd_dump(fd, mfd))
+		return NULL;
+	len = lseek(mfd, 0, SEEK_END);
+	text = calloc(1, (size_t)len + 1);
+	if (!text || pread(mfd, text, (size_t)len, 0) != len) {
+		free(text);
+		return NULL;
+	}
+	nl = strchr(text, '\n');
+	if (nl)
+		memmove(text, nl, strlen(nl) + 1);
+	return text;
+}
+
+/* A call that an injected failure failed must leave the context as it was */
+static void check_unchanged(int fd, const char *before, unsigned long cmd,
+			    long rc)
+{
+	char *after = state_of(fd);
+
+	if (before && after && strcmp(before, after))
+		fz_fail("ioctl 0x%lx failed (rc %ld) by injection but changed "
+			"the context\n--- before\n%s--- after\n%s",
+			cmd, rc, before, after);
+	free(after);
+}
+
 long fz_ioctl_int(struct fz_state *st, int fd, unsigned long cmd,
 		  unsigned long arg)
 {
 	unsigned int nth = st->fail_nth;
+	char *before = nth ? state_of(fd) : NULL;
+	bool fired;
 	long rc;
 
 	st->fail_nth = 0;
 	uiommufd_fail_nth_set(nth);
 	rc = uiommufd_ioctl(fd, cmd, arg);
+	fired = nth && uiommufd_fail_nth_get() == 0;
 	check_injection(st, nth, rc, "ioctl", cmd);
+	if (fired && rc < 0)
+		check_unchanged(fd, before, cmd, rc);
+	free(before);
 	if (verbose)
 		fprintf(stderr, "  ioctl(%d, 0x%lx) = %ld\n", fd, cmd, rc);
 	return rc;
@@ -573,6 +626,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz_mem_init();
 	fz_vfio_init();
 	register_ops();
+	for (unsigned int i = 0; i != FZ_NR_OPS; i++)
+		skip_op[i] = fz_skip_op(op_names[i]);
+	skip_injection_check = fz_skip_op("INJECTION_CHECK");
 	baseline_fds = fz_count_engine_fds(NULL, 0);
 	return 0;
 }
@@ -589,7 +645,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		enum fz_op op = (enum fz_op)(fz_u8(&in) % FZ_NR_OPS);
 		long rc;
 
-		if (fz_skip_op(op_names[op]))
+		if (skip_op[op])
 			continue;
 		rc = ops[op](&st, &in);
 		if (verbose)
