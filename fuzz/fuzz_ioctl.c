@@ -72,7 +72,9 @@ static char *state_of(int fd)
 		return NULL;
 	if (mfd < 0)
 		mfd = memfd_create("fuzz-state", MFD_CLOEXEC);
-	if (mfd < 0 || ftruncate(mfd, 0) || uiommufd_dump(fd, mfd))
+	/* The dump writes at the file's position */
+	if (mfd < 0 || ftruncate(mfd, 0) || lseek(mfd, 0, SEEK_SET) ||
+	    uiommufd_dump(fd, mfd))
 		return NULL;
 	len = lseek(mfd, 0, SEEK_END);
 	text = calloc(1, (size_t)len + 1);
