@@ -128,6 +128,9 @@ void fz_fail(const char *fmt, ...)
  */
 bool fz_skip_op(const char *name);
 
+/* strcmp() == 0, out of libFuzzer's sight (see fuzz_common.c) */
+bool fz_streq(const char *a, const char *b);
+
 /* Descriptors of engine or fuzzer files open (leak check); @last: one */
 int fz_count_engine_fds(char *first, size_t first_len);
 

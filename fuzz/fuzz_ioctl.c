@@ -94,7 +94,7 @@ static void check_unchanged(int fd, const char *before, unsigned long cmd,
 {
 	char *after = state_of(fd);
 
-	if (before && after && strcmp(before, after))
+	if (before && after && !fz_streq(before, after))
 		fz_fail("ioctl 0x%lx failed (rc %ld) by injection but changed "
 			"the context\n--- before\n%s--- after\n%s",
 			cmd, rc, before, after);
