@@ -101,6 +101,20 @@ static void check_unchanged(int fd, const char *before, unsigned long cmd,
 	free(after);
 }
 
+/* UIOMMUFD_FUZZ_VERBOSE: the call, and its struct when in the scratch */
+static void print_call(int fd, unsigned long cmd, unsigned long arg, long rc)
+{
+	uintptr_t scratch = (uintptr_t)fz_mem.scratch;
+	uint32_t *words = (uint32_t *)(arg & ~3UL);
+
+	fprintf(stderr, "  ioctl(%d, 0x%lx) = %ld", fd, cmd, rc);
+	if (arg >= scratch && arg + 64 <= scratch + FZ_SCRATCH_PAGES * FZ_PAGE)
+		for (unsigned int i = 0; i != 16; i++)
+			fprintf(stderr, "%s%08x", i % 4 ? " " : " | ",
+				words[i]);
+	fprintf(stderr, "\n");
+}
+
 long fz_ioctl_int(struct fz_state *st, int fd, unsigned long cmd,
 		  unsigned long arg)
 {
@@ -118,7 +132,7 @@ long fz_ioctl_int(struct fz_state *st, int fd, unsigned long cmd,
 		check_unchanged(fd, before, cmd, rc);
 	free(before);
 	if (verbose)
-		fprintf(stderr, "  ioctl(%d, 0x%lx) = %ld\n", fd, cmd, rc);
+		print_call(fd, cmd, arg, rc);
 	return rc;
 }
 
