@@ -61,6 +61,8 @@ int iommufd_device_attach(struct iommufd_device *idev, uint32_t pasid,
 int iommufd_device_replace(struct iommufd_device *idev, uint32_t pasid,
 			   uint32_t *pt_id);
 void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid);
+/* Every PASID the device is attached on, then the RID */
+void iommufd_device_detach_all(struct iommufd_device *idev);
 
 void iommufd_device_pre_destroy(struct iommufd_object *obj);
 void iommufd_device_destroy(struct iommufd_object *obj);
