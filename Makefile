@@ -12,6 +12,7 @@
 #   make bench      run the benchmarks
 #   make conformance  the kernel's iommufd selftest under the shim, per fixture
 #   make layers     check the include graph against src/LAYERS
+#   make fuzz       the fuzz targets (clang), FUZZ_SECONDS each (fuzz/README.md)
 #
 # CONTRIBUTING.md says which of these to run for which change.
 
@@ -22,7 +23,8 @@ JOBS ?= $(shell nproc)
 CHECK_OPTS = -Dwerror=true
 
 .PHONY: all deps build check check-build test test-asan test-tsan test-clang \
-	install-test layers conformance demo bench clean format
+	install-test layers conformance demo bench clean format fuzz fuzz-build \
+	fuzz-check
 
 all: build
 
@@ -90,8 +92,32 @@ conformance: build
 	conformance/run.sh --preload $(CURDIR)/$(BUILD)/preload/libuiommufd-preload.so \
 		-j $(JOBS) --must-pass conformance/must-pass.txt
 
+# The fuzz targets are built by clang in their own directory; the gcc
+# build above never needs it. FUZZ_SECONDS is per target (make fuzz),
+# FUZZ_CHECK_SECONDS the bounded run of make check; FUZZ_JOBS processes.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 3600
+FUZZ_CHECK_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_DEPS = clang-14 libclang-rt-14-dev llvm-14
+
+$(FUZZ_BUILD)/build.ninja:
+	@scripts/install-deps.sh $(FUZZ_DEPS)
+	CC=clang-14 meson setup $(FUZZ_BUILD) -Dfuzz=true
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	@scripts/install-deps.sh $(FUZZ_DEPS)
+	ninja -C $(FUZZ_BUILD) fuzz/fuzz_ioctl fuzz/fuzz_race
+
+fuzz: fuzz-build
+	fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
+
+fuzz-check: fuzz-build
+	fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_CHECK_SECONDS) --jobs $(FUZZ_JOBS)
+
 check: check-build
-	$(MAKE) test test-asan test-tsan test-clang install-test conformance
+	$(MAKE) test test-asan test-tsan test-clang install-test fuzz-check \
+		conformance
 
 demo: build
 	$(BUILD)/examples/demo
@@ -103,4 +129,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-clang
+	rm -rf $(BUILD) build-asan build-tsan build-clang $(FUZZ_BUILD)

@@ -20,6 +20,7 @@
 #ifndef UIOMMUFD_UIOMMUFD_H
 #define UIOMMUFD_UIOMMUFD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -190,6 +191,18 @@ int uiommufd_device_info(unsigned int n, struct uiommufd_device_info *info);
  */
 void uiommufd_fail_nth_set(unsigned int nth);
 unsigned int uiommufd_fail_nth_get(void);
+
+/**
+ * uiommufd_fail_nth_absorbed() - the injected failure fired, and did not fail
+ *
+ * True when, since the last uiommufd_fail_nth_set(), the injected failure
+ * fired where the kernel itself takes an error as "try another way" (an
+ * attach to an IOAS takes EINVAL from an existing automatic domain as "does
+ * not suit the device" and makes a new domain): the call may then succeed.
+ * A fault-injection harness checks "a fired failure fails its call" only
+ * when this is false.
+ */
+bool uiommufd_fail_nth_absorbed(void);
 
 /**
  * uiommufd_fail_nth_open() - a file that reads and writes the fail-nth value

@@ -619,8 +619,10 @@ iommufd_device_auto_get_domain(struct iommufd_device *idev, uint32_t pasid,
 			 * EINVAL: this domain does not suit the device, try
 			 * another. Any other error goes back to the user.
 			 */
-			if (PTR_ERR(destroy_hwpt) == -EINVAL)
+			if (PTR_ERR(destroy_hwpt) == -EINVAL) {
+				ufd_fail_absorbed();
 				continue;
+			}
 			goto out_unlock;
 		}
 		*pt_id = hwpt->obj.id;
@@ -742,6 +744,40 @@ void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid)
 	if (iommufd_hw_pagetable_detach(idev, pasid))
 		refcount_dec(&idev->obj.users);
 	mutex_unlock(&idev->igroup->change_lock);
+}
+
+/* A PASID other than the RID's on which idev is attached, or false */
+static bool device_attached_pasid(struct iommufd_device *idev, uint32_t *pasid)
+{
+	struct iommufd_group *igroup = idev->igroup;
+	bool found = false;
+
+	mutex_lock(&igroup->lock);
+	for (unsigned int i = 0; i != igroup->npasids && !found; i++) {
+		struct igroup_pasid *p = &igroup->pasids[i];
+
+		if (p->pasid == IOMMU_NO_PASID || !p->published ||
+		    !attach_has_dev(p->attach, idev))
+			continue;
+		*pasid = p->pasid;
+		found = true;
+	}
+	mutex_unlock(&igroup->lock);
+	return found;
+}
+
+/*
+ * Detach everything, PASIDs and then the RID: the device is going away as
+ * hardware that is unplugged (the test uAPI's mock devices), whatever its
+ * user left attached.
+ */
+void iommufd_device_detach_all(struct iommufd_device *idev)
+{
+	uint32_t pasid;
+
+	while (device_attached_pasid(idev, &pasid))
+		iommufd_device_detach(idev, pasid);
+	iommufd_device_detach(idev, IOMMU_NO_PASID);
 }
 
 /* The device, its group and what each attachment translates through */

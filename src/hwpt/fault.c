@@ -55,7 +55,7 @@ void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 	mutex_lock(&fault->common.lock);
 	list_for_each_entry_safe (group, next, &fault->common.deliver, node) {
 		if (group->domain != hwpt->domain || group->dev != dev ||
-		    group->pasid != pasid)
+		    group->attach_pasid != pasid)
 			continue;
 		list_del(&group->node);
 		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
@@ -67,7 +67,7 @@ void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 	while ((id = idt_next_used(&fault->response, id + 1))) {
 		group = idt_load(&fault->response, id);
 		if (group == IDT_RESERVED || group->domain != hwpt->domain ||
-		    group->dev != dev || group->pasid != pasid)
+		    group->dev != dev || group->attach_pasid != pasid)
 			continue;
 		idt_erase(&fault->response, id);
 		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);

@@ -56,6 +56,8 @@ int iommufd_device_replace(struct iommufd_device *idev, uint32_t pasid,
 			   uint32_t *pt_id);
 /* Back to blocked: the device can no longer DMA */
 void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid);
+/* Every PASID the device is attached on, then the RID: it is unplugged */
+void iommufd_device_detach_all(struct iommufd_device *idev);
 uint32_t iommufd_device_to_id(struct iommufd_device *idev);
 
 /*

@@ -144,17 +144,32 @@ static struct pasid_entry *pasid_find(struct iommu_group *group, uint32_t pasid)
 	return NULL;
 }
 
+void iommu_group_lock(struct iommu_group *group)
+{
+	mutex_lock(&group->mutex);
+}
+
+void iommu_group_unlock(struct iommu_group *group)
+{
+	mutex_unlock(&group->mutex);
+}
+
+struct iommu_domain *iommu_attached_domain_locked(struct iommu_group *group,
+						  uint32_t pasid)
+{
+	struct pasid_entry *e = pasid_find(group, pasid);
+
+	return e ? e->domain : NULL;
+}
+
 struct iommu_domain *iommu_attached_domain(struct iommu_group *group,
 					   uint32_t pasid)
 {
-	struct iommu_domain *domain = NULL;
-	struct pasid_entry *e;
+	struct iommu_domain *domain;
 
-	mutex_lock(&group->mutex);
-	e = pasid_find(group, pasid);
-	if (e)
-		domain = e->domain;
-	mutex_unlock(&group->mutex);
+	iommu_group_lock(group);
+	domain = iommu_attached_domain_locked(group, pasid);
+	iommu_group_unlock(group);
 	return domain;
 }
 
@@ -473,35 +488,59 @@ void iommu_detach_device_pasid(struct iommu_domain *domain, struct device *dev,
 	mutex_unlock(&group->mutex);
 }
 
+/*
+ * The group stays locked from finding the domain to queueing the request:
+ * a detach (which switches domains under that lock, then answers what the
+ * old domain queued) cannot slip in between, so the domain is alive while
+ * the request is delivered and the request is answered when the device
+ * leaves it, as the kernel's attach handle that a detach flushes.
+ */
 int iommu_report_device_fault(struct device *dev, const struct iopf_group *evt)
 {
+	uint32_t attach_pasid = IOMMU_NO_PASID;
 	struct iommu_domain *domain = NULL;
 	struct iopf_group *group;
-	int rc;
+	int rc = -EINVAL;
 
 	if (!dev->group)
 		return -ENODEV;
+	mutex_lock(&dev->group->mutex);
 	/*
 	 * A request with a PASID goes to that PASID's domain; an IOMMU whose
-	 * PASID table belongs to the user falls back to the RID's domain.
+	 * PASID table belongs to the user falls back to the RID's domain if
+	 * it is nested (the table lives there), as find_fault_handler().
 	 */
-	if (evt->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID)
-		domain = iommu_attached_domain(dev->group, evt->pasid);
-	if (!domain)
-		domain = iommu_attached_domain(dev->group, IOMMU_NO_PASID);
+	if (evt->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID) {
+		domain = iommu_attached_domain_locked(dev->group, evt->pasid);
+		if (domain) {
+			attach_pasid = evt->pasid;
+		} else if (dev->iommu_ops->user_pasid_table) {
+			domain = iommu_attached_domain_locked(dev->group,
+							      IOMMU_NO_PASID);
+			if (domain && domain->type != IOMMU_DOMAIN_NESTED)
+				domain = NULL;
+		}
+	} else {
+		domain = iommu_attached_domain_locked(dev->group,
+						      IOMMU_NO_PASID);
+	}
 	if (!domain || !domain->iopf_handler)
-		return -EINVAL;
+		goto out_unlock;
 
+	rc = -ENOMEM;
 	group = ufd_new(struct iopf_group);
 	if (!group)
-		return -ENOMEM;
+		goto out_unlock;
 	*group = *evt;
 	group->dev = dev;
 	group->domain = domain;
+	group->attach_pasid = attach_pasid;
 	INIT_LIST_HEAD(&group->node);
 	rc = domain->iopf_handler(domain, group);
 	if (rc)
 		ufd_free(group);
+out_unlock:
+	mutex_unlock(&dev->group->mutex);
 	return rc;
 }
 

@@ -77,6 +77,11 @@ struct iommu_ops {
 	 * reference on the context, which that object would keep forever.
 	 */
 	bool dev_owned_by_ctx;
+	/*
+	 * The PASID table is the user's, under a nested domain of the RID:
+	 * page requests of any PASID without a domain of its own go there
+	 */
+	bool user_pasid_table;
 	/* Attached when nothing else is: DMA is refused */
 	struct iommu_domain *blocked_domain;
 	/* Driver specific hardware description for IOMMU_GET_HW_INFO */
@@ -139,6 +144,12 @@ struct iopf_group {
 	struct device *dev;
 	struct iommu_domain *domain;
 	uint32_t pasid;
+	/*
+	 * The attachment the request came through (the kernel's attach
+	 * handle): its PASID, or IOMMU_NO_PASID when a request with a PASID
+	 * went to the RID's domain. Detaching it answers the request.
+	 */
+	uint32_t attach_pasid;
 	uint32_t flags; /* IOMMU_PGFAULT_FLAGS_* */
 	uint32_t grpid;
 	uint32_t perm;
@@ -187,5 +198,15 @@ void iommu_detach_device_pasid(struct iommu_domain *domain, struct device *dev,
 /* The domain attached at pasid (for NO_PASID the whole group's), or NULL */
 struct iommu_domain *iommu_attached_domain(struct iommu_group *group,
 					   uint32_t pasid);
+/*
+ * The same, for a caller that holds the group still with
+ * iommu_group_lock(): the domain stays attached, and so alive, until
+ * iommu_group_unlock(), as the kernel's PRI path uses an attach handle
+ * that a detach flushes before the domain can go.
+ */
+void iommu_group_lock(struct iommu_group *group);
+void iommu_group_unlock(struct iommu_group *group);
+struct iommu_domain *iommu_attached_domain_locked(struct iommu_group *group,
+						  uint32_t pasid);
 
 #endif

@@ -14,12 +14,23 @@
  * failable point and the point that brings it to zero fails.
  */
 static __thread unsigned int fail_nth;
+/* Since the last uiommufd_fail_nth_set(): the failure fired, was absorbed */
+static __thread bool fail_fired, fail_absorbed;
 
 bool ufd_should_fail(void)
 {
 	if (likely(!fail_nth))
 		return false;
-	return --fail_nth == 0;
+	if (--fail_nth)
+		return false;
+	fail_fired = true;
+	return true;
+}
+
+void ufd_fail_absorbed(void)
+{
+	if (fail_fired)
+		fail_absorbed = true;
 }
 
 void *ufd_zalloc(size_t size)
@@ -57,9 +68,16 @@ void ufd_free(void *ptr)
 UFD_EXPORT void uiommufd_fail_nth_set(unsigned int nth)
 {
 	fail_nth = nth;
+	fail_fired = false;
+	fail_absorbed = false;
 }
 
 UFD_EXPORT unsigned int uiommufd_fail_nth_get(void)
 {
 	return fail_nth;
+}
+
+UFD_EXPORT bool uiommufd_fail_nth_absorbed(void)
+{
+	return fail_absorbed;
 }

@@ -23,6 +23,12 @@ void ufd_free(void *ptr);
  * returns true when fault injection says this point must fail.
  */
 bool ufd_should_fail(void);
+/*
+ * The caller treats an error as "try another way" where the kernel does
+ * too (the automatic domain search takes EINVAL as "incompatible"): if an
+ * injected failure has fired, it did not fail the call, by design.
+ */
+void ufd_fail_absorbed(void);
 
 #define ufd_new(type) ((type *)ufd_zalloc(sizeof(type)))
 

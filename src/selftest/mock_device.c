@@ -28,7 +28,8 @@ void iommufd_selftest_destroy(struct iommufd_object *obj)
 
 	switch (sobj->type) {
 	case TYPE_IDEV:
-		iommufd_device_detach(sobj->idev.idev, IOMMU_NO_PASID);
+		/* Unplugged: PASIDs the user left attached go too */
+		iommufd_device_detach_all(sobj->idev.idev);
 		iommufd_device_unbind(sobj->idev.idev);
 		mock_dev_destroy(sobj->idev.mock_dev);
 		break;

@@ -307,6 +307,7 @@ static bool mock_domain_capable(struct device *dev, enum iommu_cap cap)
 static const struct iommu_ops mock_ops = {
 	.name = "mock",
 	.dev_owned_by_ctx = true,
+	.user_pasid_table = true,
 	.blocked_domain = &mock_blocking_domain,
 	.hw_info = mock_domain_hw_info,
 	.domain_alloc_paging_flags = mock_domain_alloc_paging_flags,
