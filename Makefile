@@ -3,17 +3,19 @@
 #
 #   make            build (build/)
 #   make check      unit + ioctl + stress tests, then the same under
-#                   ASan+UBSan and TSan, then the kernel selftest under the
-#                   shim against conformance/must-pass.txt
+#                   ASan+UBSan and TSan, coverage, then the kernel selftest
+#                   under the shim against conformance/must-pass.txt
 #   make demo       run the demo
 #   make bench      run the benchmarks
 #   make conformance  the kernel's iommufd selftest under the shim, per fixture
+#   make coverage   line coverage of src/ and preload/ by the in-tree tests,
+#                   per folder; fails below tests/coverage-threshold.txt
 
 BUILD ?= build
 MESON_OPTS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build check test test-asan test-tsan conformance demo bench clean format
+.PHONY: all deps build check test test-asan test-tsan coverage conformance demo bench clean format
 
 all: build
 
@@ -50,13 +52,23 @@ test-tsan: deps build-tsan/build.ninja
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite demo --suite flows --suite vfio
 
+build-cov/build.ninja:
+	meson setup build-cov -Db_coverage=true -Dbuildtype=debug
+
+# gcov counters of the library, the shim (written when the programs run
+# under uiommufd-run exit) and the tests; the kernel selftest is not counted
+coverage: deps build-cov/build.ninja
+	@scripts/install-deps.sh gcovr
+	ninja -C build-cov
+	JOBS=$(JOBS) scripts/coverage.sh build-cov tests/coverage-threshold.txt
+
 conformance: build
 	@scripts/reserve-hugepages.sh || true
 	@scripts/fetch-kernel-selftest.sh
 	conformance/run.sh --preload $(CURDIR)/$(BUILD)/preload/libuiommufd-preload.so \
 		-j $(JOBS) --must-pass conformance/must-pass.txt
 
-check: test test-asan test-tsan conformance
+check: test test-asan test-tsan coverage conformance
 
 demo: build
 	$(BUILD)/examples/demo
@@ -68,4 +80,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-cov
