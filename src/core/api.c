@@ -75,14 +75,16 @@ static int iommufd_fops_open(int flags, bool vfio_container)
 						 : IOPT_PAGES_ACCOUNT_NONE);
 	if (!ictx)
 		return -ENOMEM;
-	fd = iommufd_file_create(vfio_container ? &vfio_container_fops
-						: &iommufd_fops,
-				 ictx, false, flags, &file);
+	fd = iommufd_file_alloc(vfio_container ? &vfio_container_fops
+					       : &iommufd_fops,
+				ictx, false, flags, &file);
 	if (fd < 0) {
 		iommufd_ctx_release(ictx);
 		return fd;
 	}
+	/* VFIO bind and accesses reach the file through the context */
 	ictx->file = file;
+	iommufd_file_install(fd);
 	return fd;
 }
 

@@ -73,9 +73,9 @@ static int file_handle_create(bool pollable, int open_flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
-			bool pollable, int open_flags,
-			struct iommufd_file **out_file)
+int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
+		       bool pollable, int open_flags,
+		       struct iommufd_file **out_file)
 {
 	struct iommufd_file *file;
 	struct iommufd_file **slot;
@@ -107,11 +107,12 @@ int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
 		rc = -EMFILE;
 		goto err_close_event;
 	}
+	if (out_file)
+		*out_file = file;
+	/* In the slot, so the number counts as ours, but not usable yet */
 	mutex_lock(fd_lock(fd));
 	__atomic_store_n(slot, file, __ATOMIC_RELEASE);
 	mutex_unlock(fd_lock(fd));
-	if (out_file)
-		*out_file = file;
 	return fd;
 
 err_close_event:
@@ -124,6 +125,57 @@ err_free:
 	return rc;
 }
 
+void iommufd_file_install(int fd)
+{
+	struct iommufd_file **slot = fd_slot(fd, false);
+
+	mutex_lock(fd_lock(fd));
+	if (!WARN_ON(!slot || !*slot))
+		(*slot)->installed = true;
+	mutex_unlock(fd_lock(fd));
+}
+
+/* Empty the slot of fd and close the descriptor; the file, or NULL */
+static struct iommufd_file *file_unpublish(int fd, bool installed)
+{
+	struct iommufd_file **slot = fd_slot(fd, false);
+	struct iommufd_file *file = NULL;
+
+	if (!slot)
+		return NULL;
+	mutex_lock(fd_lock(fd));
+	file = *slot;
+	if (file && file->installed == installed)
+		__atomic_store_n(slot, NULL, __ATOMIC_RELEASE);
+	else
+		file = NULL;
+	mutex_unlock(fd_lock(fd));
+	/* The descriptor goes first, as close(2) unhooks it before release */
+	if (file)
+		close(fd);
+	return file;
+}
+
+void iommufd_file_discard(int fd)
+{
+	struct iommufd_file *file = file_unpublish(fd, false);
+
+	if (!WARN_ON(!file))
+		iommufd_file_put(file);
+}
+
+int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
+			bool pollable, int open_flags,
+			struct iommufd_file **out_file)
+{
+	int fd = iommufd_file_alloc(ops, private_data, pollable, open_flags,
+				    out_file);
+
+	if (fd >= 0)
+		iommufd_file_install(fd);
+	return fd;
+}
+
 struct iommufd_file *iommufd_file_get(int fd)
 {
 	struct iommufd_file **slot = fd_slot(fd, false);
@@ -133,8 +185,10 @@ struct iommufd_file *iommufd_file_get(int fd)
 		return NULL;
 	mutex_lock(fd_lock(fd));
 	file = *slot;
-	if (file)
+	if (file && file->installed)
 		refcount_inc(&file->refs);
+	else
+		file = NULL;
 	mutex_unlock(fd_lock(fd));
 	return file;
 }
@@ -194,19 +248,10 @@ int iommufd_file_dup(int oldfd, int newfd)
 
 int iommufd_file_close(int fd)
 {
-	struct iommufd_file **slot = fd_slot(fd, false);
-	struct iommufd_file *file = NULL;
+	struct iommufd_file *file = file_unpublish(fd, true);
 
-	if (slot) {
-		mutex_lock(fd_lock(fd));
-		file = *slot;
-		__atomic_store_n(slot, NULL, __ATOMIC_RELEASE);
-		mutex_unlock(fd_lock(fd));
-	}
 	if (!file)
 		return -EBADF;
-	/* The descriptor goes first, as close(2) unhooks it before release */
-	close(fd);
 	iommufd_file_put(file);
 	return 0;
 }

@@ -55,6 +55,8 @@ struct iommufd_file {
 	 * readiness (-1 when the file is not pollable).
 	 */
 	int event_fd;
+	/* Its descriptors can be used (iommufd_file_install() was called) */
+	bool installed;
 };
 
 /*
@@ -62,7 +64,24 @@ struct iommufd_file {
  * engine signals; otherwise a memfd gives each file its own inode. Returns
  * the descriptor or -errno; on failure nothing is left behind and the
  * release op is not called.
+ *
+ * The descriptor is not usable until iommufd_file_install(), as the
+ * kernel's get_unused_fd() before fd_install(): an ioctl, dup or close of
+ * the number gets EBADF meanwhile, so no thread reaches a half-built
+ * object through a descriptor number it guessed. *out_file is set before
+ * the descriptor exists.
  */
+int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
+		       bool pollable, int open_flags,
+		       struct iommufd_file **out_file);
+/* The object behind an allocated descriptor is complete: publish it */
+void iommufd_file_install(int fd);
+/*
+ * Undo iommufd_file_alloc() of a file that was never installed: the
+ * descriptor goes and the file's reference is dropped (release runs).
+ */
+void iommufd_file_discard(int fd);
+/* iommufd_file_alloc() and iommufd_file_install() at once */
 int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
 			bool pollable, int open_flags,
 			struct iommufd_file **out_file);

@@ -33,6 +33,7 @@ static void iommufd_group_release(struct iommufd_group *igroup)
 	mutex_unlock(&ictx->objects_lock);
 	iommu_group_put(igroup->group);
 	ufd_free(igroup->pasids);
+	mutex_destroy(&igroup->change_lock);
 	mutex_destroy(&igroup->lock);
 	ufd_free(igroup);
 }
@@ -77,6 +78,7 @@ static struct iommufd_group *iommufd_get_group(struct iommufd_ctx *ictx,
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&igroup->ref, 1);
 	mutex_init(&igroup->lock);
+	mutex_init(&igroup->change_lock);
 	iommu_group_get(group);
 	igroup->group = group;
 	/* Objects using the igroup put it before they go: no ctx reference */
@@ -90,6 +92,7 @@ static struct iommufd_group *iommufd_get_group(struct iommufd_ctx *ictx,
 	if (cur) {
 		/* Another thread installed one first */
 		iommu_group_put(group);
+		mutex_destroy(&igroup->change_lock);
 		mutex_destroy(&igroup->lock);
 		ufd_free(igroup);
 		return cur;
@@ -617,6 +620,11 @@ iommufd_device_auto_get_domain(struct iommufd_device *idev, uint32_t pasid,
 		destroy_hwpt = NULL;
 	}
 
+	/*
+	 * Set before any other change of this group's attachment can see the
+	 * HWPT (they wait on change_lock): a replace that drops it then
+	 * destroys it with its last device.
+	 */
 	hwpt_paging->auto_domain = true;
 	*pt_id = hwpt->obj.id;
 	iommufd_object_finalize(idev->ictx, &hwpt->obj);
@@ -686,29 +694,36 @@ int iommufd_device_attach(struct iommufd_device *idev, uint32_t pasid,
 {
 	int rc;
 
+	mutex_lock(&idev->igroup->change_lock);
 	rc = iommufd_device_change_pt(idev, pasid, pt_id,
 				      &iommufd_device_do_attach);
-	if (rc)
-		return rc;
 	/* Pairs with detach: a device cannot be destroyed while attached */
-	refcount_inc(&idev->obj.users);
-	return 0;
+	if (!rc)
+		refcount_inc(&idev->obj.users);
+	mutex_unlock(&idev->igroup->change_lock);
+	return rc;
 }
 
 /* As detach + attach, but without a window of no translation */
 int iommufd_device_replace(struct iommufd_device *idev, uint32_t pasid,
 			   uint32_t *pt_id)
 {
-	return iommufd_device_change_pt(idev, pasid, pt_id,
-					&iommufd_device_do_replace);
+	int rc;
+
+	mutex_lock(&idev->igroup->change_lock);
+	rc = iommufd_device_change_pt(idev, pasid, pt_id,
+				      &iommufd_device_do_replace);
+	mutex_unlock(&idev->igroup->change_lock);
+	return rc;
 }
 
 /* Back to blocked: the device can no longer DMA */
 void iommufd_device_detach(struct iommufd_device *idev, uint32_t pasid)
 {
-	if (!iommufd_hw_pagetable_detach(idev, pasid))
-		return;
-	refcount_dec(&idev->obj.users);
+	mutex_lock(&idev->igroup->change_lock);
+	if (iommufd_hw_pagetable_detach(idev, pasid))
+		refcount_dec(&idev->obj.users);
+	mutex_unlock(&idev->igroup->change_lock);
 }
 
 void iommufd_device_describe(struct iommufd_device *idev, int out)

@@ -19,6 +19,14 @@ struct iommufd_group {
 	/* On iommufd_ctx::groups */
 	struct list_head ctx_item;
 	refcount_t ref;
+	/*
+	 * Serialises attach, replace and detach of the group's devices, for
+	 * the whole of each: an automatic HWPT made by an attach is complete
+	 * (auto_domain set, finalized) before another change can drop it.
+	 * Taken before ioas->mutex and lock.
+	 */
+	struct mutex change_lock;
+	/* Protects pasids and the attachments */
 	struct mutex lock;
 	struct iommufd_ctx *ictx;
 	struct iommu_group *group;

@@ -125,28 +125,35 @@ iopt_read_and_clear_dirty_data(struct io_pagetable *iopt,
 			       struct iommu_domain *domain, unsigned long flags,
 			       struct iommu_hwpt_get_dirty_bitmap *bm)
 {
-	struct iommu_dirty_bitmap *dirty;
+	struct iommu_dirty_bitmap *dirty = NULL;
 	int rc;
 
+	/* iova_alignment changes with attach and access creation */
+	down_read(&iopt->iova_rwsem);
 	rc = iommufd_check_iova_range(iopt, bm);
 	if (rc)
-		return rc;
-	if (!domain->dirty_ops || !domain->dirty_ops->read_and_clear_dirty)
-		return -EOPNOTSUPP;
-
+		goto out_unlock;
+	if (!domain->dirty_ops || !domain->dirty_ops->read_and_clear_dirty) {
+		rc = -EOPNOTSUPP;
+		goto out_unlock;
+	}
 	dirty = ufd_new(struct iommu_dirty_bitmap);
-	if (!dirty)
-		return -ENOMEM;
+	if (!dirty) {
+		rc = -ENOMEM;
+		goto out_unlock;
+	}
 	iommu_dirty_bitmap_init(dirty, bm->iova, bm->length, bm->page_size,
 				u64_to_user_ptr(bm->data));
-	down_read(&iopt->iova_rwsem);
 	/* As the kernel: a range with holes or a lost bitmap still answers 0 */
 	read_and_clear_areas(iopt, domain, flags, bm->iova,
 			     bm->iova + bm->length - 1, dirty);
+out_unlock:
 	up_read(&iopt->iova_rwsem);
-	iommu_dirty_bitmap_flush(dirty);
-	ufd_free(dirty);
-	return 0;
+	if (dirty) {
+		iommu_dirty_bitmap_flush(dirty);
+		ufd_free(dirty);
+	}
+	return rc;
 }
 
 /* Start from a clean slate: clear what the domain recorded so far */

@@ -31,9 +31,13 @@ static void iopf_free_group(struct iopf_group *group)
 	ufd_free(group);
 }
 
+/* Caller holds eventq->lock */
 static void eventq_update_readable(struct iommufd_eventq *eventq)
 {
-	iommufd_file_set_readable(eventq->file, !list_empty(&eventq->deliver));
+	/* Once the file is closed nobody can read; the queue lives on */
+	if (eventq->file)
+		iommufd_file_set_readable(eventq->file,
+					  !list_empty(&eventq->deliver));
 }
 
 void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
@@ -215,6 +219,13 @@ static void eventq_fops_release(struct iommufd_file *file)
 	struct iommufd_eventq *eventq = file->private_data;
 	struct iommufd_ctx *ictx = eventq->ictx;
 
+	/*
+	 * The object may outlive its file (a HWPT holds a fault queue): it
+	 * must forget the file, which is freed after this returns.
+	 */
+	mutex_lock(&eventq->lock);
+	eventq->file = NULL;
+	mutex_unlock(&eventq->lock);
 	refcount_dec(&eventq->obj.users);
 	iommufd_ctx_put(ictx);
 }
@@ -237,7 +248,7 @@ static int iommufd_eventq_init(struct iommufd_eventq *eventq,
 	INIT_LIST_HEAD(&eventq->deliver);
 	eventq->ictx = ictx;
 	eventq->fd = -1;
-	fd = iommufd_file_create(fops, eventq, true, O_CLOEXEC, &eventq->file);
+	fd = iommufd_file_alloc(fops, eventq, true, O_CLOEXEC, &eventq->file);
 	if (fd < 0)
 		return fd;
 	iommufd_ctx_get(ictx);
@@ -251,9 +262,9 @@ void iommufd_eventq_abort_file(struct iommufd_object *obj)
 	struct iommufd_eventq *eventq =
 		container_of(obj, struct iommufd_eventq, obj);
 
-	/* Nobody saw the descriptor yet; closing it drops its reference */
+	/* The descriptor was never installed; discarding it drops its ref */
 	if (eventq->fd >= 0)
-		iommufd_file_close(eventq->fd);
+		iommufd_file_discard(eventq->fd);
 	eventq->fd = -1;
 }
 
@@ -262,6 +273,7 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 	struct iommu_fault_alloc *cmd = ucmd->cmd;
 	struct iommufd_fault *fault;
 	int fd;
+	int rc;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
@@ -278,7 +290,13 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 
 	cmd->out_fault_id = fault->common.obj.id;
 	cmd->out_fault_fd = (uint32_t)fd;
-	return iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		return rc;
+	/* Last, as fd_install(): only a complete queue gets a number */
+	iommufd_file_install(fd);
+	fault->common.fd = -1;
+	return 0;
 }
 
 int iommufd_fault_iopf_handler(struct iommu_domain *domain,

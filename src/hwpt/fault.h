@@ -18,10 +18,11 @@ struct iommu_domain;
 struct iommufd_eventq {
 	struct iommufd_object obj;
 	struct iommufd_ctx *ictx;
+	/* NULL once the file is released: the object may outlive it; lock */
 	struct iommufd_file *file;
-	/* The descriptor made at allocation, to close if the command fails */
+	/* The descriptor until installed, to discard if the command fails */
 	int fd;
-	/* Protects deliver */
+	/* Protects deliver and file */
 	struct mutex lock;
 	struct list_head deliver;
 };

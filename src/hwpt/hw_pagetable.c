@@ -16,21 +16,35 @@ static void __iommufd_hwpt_destroy(struct iommufd_hw_pagetable *hwpt)
 		refcount_dec(&hwpt->fault->common.obj.users);
 }
 
+/* Leave the IOAS's list and its domains; caller holds ioas->mutex */
+static void hwpt_paging_unlist(struct iommufd_hwpt_paging *hwpt_paging)
+{
+	if (list_empty(&hwpt_paging->hwpt_item))
+		return;
+	list_del(&hwpt_paging->hwpt_item);
+	iopt_table_remove_domain(&hwpt_paging->ioas->iopt,
+				 hwpt_paging->common.domain);
+}
+
+static void hwpt_paging_teardown(struct iommufd_hwpt_paging *hwpt_paging)
+{
+	__iommufd_hwpt_destroy(&hwpt_paging->common);
+	refcount_dec(&hwpt_paging->ioas->obj.users);
+}
+
 void iommufd_hwpt_paging_destroy(struct iommufd_object *obj)
 {
 	struct iommufd_hwpt_paging *hwpt_paging =
 		container_of(obj, struct iommufd_hwpt_paging, common.obj);
 
-	if (!list_empty(&hwpt_paging->hwpt_item)) {
-		mutex_lock(&hwpt_paging->ioas->mutex);
-		list_del(&hwpt_paging->hwpt_item);
-		mutex_unlock(&hwpt_paging->ioas->mutex);
-
-		iopt_table_remove_domain(&hwpt_paging->ioas->iopt,
-					 hwpt_paging->common.domain);
-	}
-	__iommufd_hwpt_destroy(&hwpt_paging->common);
-	refcount_dec(&hwpt_paging->ioas->obj.users);
+	/*
+	 * Even the list_empty() test needs the lock: hwpt_item's pointers
+	 * change when a HWPT next to it on the list comes or goes.
+	 */
+	mutex_lock(&hwpt_paging->ioas->mutex);
+	hwpt_paging_unlist(hwpt_paging);
+	mutex_unlock(&hwpt_paging->ioas->mutex);
+	hwpt_paging_teardown(hwpt_paging);
 }
 
 /* Abort runs with ioas->mutex held, until finalize or abort */
@@ -39,13 +53,8 @@ void iommufd_hwpt_paging_abort(struct iommufd_object *obj)
 	struct iommufd_hwpt_paging *hwpt_paging =
 		container_of(obj, struct iommufd_hwpt_paging, common.obj);
 
-	if (!list_empty(&hwpt_paging->hwpt_item)) {
-		list_del(&hwpt_paging->hwpt_item);
-		INIT_LIST_HEAD(&hwpt_paging->hwpt_item);
-		iopt_table_remove_domain(&hwpt_paging->ioas->iopt,
-					 hwpt_paging->common.domain);
-	}
-	iommufd_hwpt_paging_destroy(obj);
+	hwpt_paging_unlist(hwpt_paging);
+	hwpt_paging_teardown(hwpt_paging);
 }
 
 void iommufd_hwpt_nested_destroy(struct iommufd_object *obj)

@@ -154,8 +154,8 @@ int iommufd_test_create_access(struct iommufd_ucmd *ucmd, unsigned int ioas_id,
 
 	/* From here the file owns staccess; closing it undoes everything */
 	staccess->access = access;
-	fd = iommufd_file_create(&staccess_fops, staccess, false, O_CLOEXEC,
-				 &staccess->file);
+	fd = iommufd_file_alloc(&staccess_fops, staccess, false, O_CLOEXEC,
+				&staccess->file);
 	if (fd < 0) {
 		rc = fd;
 		staccess->access = NULL;
@@ -163,9 +163,13 @@ int iommufd_test_create_access(struct iommufd_ucmd *ucmd, unsigned int ioas_id,
 	}
 	cmd->create_access.out_access_fd = (uint32_t)fd;
 	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc)
-		iommufd_file_close(fd);
-	return rc;
+	if (rc) {
+		iommufd_file_discard(fd);
+		return rc;
+	}
+	/* Last, as fd_install(): the number is usable once all is built */
+	iommufd_file_install(fd);
+	return 0;
 
 out_destroy:
 	iommufd_access_destroy(access);
