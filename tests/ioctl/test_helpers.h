@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,7 +24,7 @@
 #include <uiommufd/uiommufd.h>
 
 #define PAGE_SZ		  ((unsigned long)sysconf(_SC_PAGESIZE))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)	  (sizeof(a) / sizeof((a)[0]))
 #define offsetofend(t, m) (offsetof(t, m) + sizeof(((t *)0)->m))
 
 static inline long ioc(int fd, unsigned long cmd, void *arg)
@@ -94,6 +95,112 @@ static inline long check_refs(int fd, void *va, size_t len, unsigned int refs)
 	};
 
 	return ioc(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+static inline long test_op(int fd, struct iommu_test_cmd *cmd)
+{
+	cmd->size = sizeof(*cmd);
+	return ioc(fd, IOMMU_TEST_CMD, cmd);
+}
+
+/* A mock device attached to pt_id (IOAS or HWPT), with MOCK_FLAGS_DEVICE_* */
+struct mock_dev_ids {
+	uint32_t stdev, hwpt, idev;
+};
+
+static inline long mock_dev_add_flags(int fd, uint32_t pt_id, uint32_t flags,
+				      struct mock_dev_ids *out)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
+		.id = pt_id,
+		.mock_domain_flags = {.dev_flags = flags},
+	};
+	long rc = test_op(fd, &cmd);
+
+	if (!rc && out) {
+		out->stdev = cmd.mock_domain_flags.out_stdev_id;
+		out->hwpt = cmd.mock_domain_flags.out_hwpt_id;
+		out->idev = cmd.mock_domain_flags.out_idev_id;
+	}
+	return rc;
+}
+
+static inline struct mock_dev_ids mock_dev_add(int fd, uint32_t pt_id)
+{
+	struct mock_dev_ids ids;
+
+	assert_int_equal(0, mock_dev_add_flags(fd, pt_id, 0, &ids));
+	return ids;
+}
+
+/* Replace the mock device's attachment; *pt_id returns the HWPT attached */
+static inline long mock_dev_replace(int fd, uint32_t stdev, uint32_t *pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+		.id = stdev,
+		.mock_domain_replace = {.pt_id = *pt_id},
+	};
+	long rc = test_op(fd, &cmd);
+
+	if (!rc)
+		*pt_id = cmd.mock_domain_replace.pt_id;
+	return rc;
+}
+
+static inline long hwpt_alloc_ex(int fd, uint32_t dev, uint32_t pt,
+				 uint32_t flags, uint32_t fault_id,
+				 uint32_t data_type, void *data,
+				 uint32_t data_len, uint32_t *out)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev,
+		.pt_id = pt,
+		.data_type = data_type,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+		.fault_id = fault_id,
+	};
+	long rc = ioc(fd, IOMMU_HWPT_ALLOC, &cmd);
+
+	if (!rc && out)
+		*out = cmd.out_hwpt_id;
+	return rc;
+}
+
+static inline long hwpt_new(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
+			    uint32_t *out)
+{
+	return hwpt_alloc_ex(fd, dev, pt, flags, 0, IOMMU_HWPT_DATA_NONE, NULL,
+			     0, out);
+}
+
+/* A FAULT queue: returns its fd, its object ID in *id */
+static inline int fault_queue_alloc(int fd, uint32_t *id)
+{
+	struct iommu_fault_alloc cmd = {.size = sizeof(cmd)};
+
+	assert_int_equal(0, ioc(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd));
+	*id = cmd.out_fault_id;
+	return (int)cmd.out_fault_fd;
+}
+
+/* Does the mock domain hwpt translate [iova, iova + len) to va? */
+static inline long md_check_map(int fd, uint32_t hwpt, uint64_t iova, void *va,
+				size_t len)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
+		.id = hwpt,
+		.check_map = {.iova = iova,
+			      .length = len,
+			      .uptr = (uintptr_t)va},
+	};
+
+	return test_op(fd, &cmd);
 }
 
 /* Does the calling thread have capability cap (CapEff)? */
