@@ -7,6 +7,7 @@
  * domain) so that a revoke can remove exactly those; a revoked import never
  * maps again, a new map of the buffer is needed.
  */
+#include <fcntl.h>
 #include <uiommufd/uiommufd.h>
 
 #include "dmabuf.h"
@@ -47,8 +48,10 @@ struct ufd_dmabuf *ufd_dmabuf_get(int fd)
 {
 	struct iommufd_file *file = iommufd_file_get(fd);
 
+	/* As fget(): no open file is EBADF, another kind of file EINVAL */
 	if (!file)
-		return ERR_PTR(fd < 0 ? -EBADF : -EINVAL);
+		return ERR_PTR(fd < 0 || fcntl(fd, F_GETFD) < 0 ? -EBADF
+								: -EINVAL);
 	if (file->ops != &dmabuf_fops) {
 		iommufd_file_put(file);
 		return ERR_PTR(-EINVAL);
