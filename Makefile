@@ -50,7 +50,7 @@ build-tsan/build.ninja:
 test-tsan: deps build-tsan/build.ninja
 	ninja -C build-tsan
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite demo --suite flows --suite vfio
+		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite regress --suite demo --suite flows --suite vfio
 
 build-cov/build.ninja:
 	meson setup build-cov -Db_coverage=true -Dbuildtype=debug

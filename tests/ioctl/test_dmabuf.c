@@ -78,9 +78,9 @@ static int setup(void **state)
 		return -1;
 	f->ioas = ioas_alloc(f->fd);
 	f->dev = mock_dev_add(f->fd, f->ioas);
-	assert_int_equal(0, hwpt_new(f->fd, f->dev.idev, f->ioas,
-				     IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
-				     &f->hwpt));
+	assert_int_equal(0,
+			 hwpt_new(f->fd, f->dev.idev, f->ioas,
+				  IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &f->hwpt));
 	pt = f->hwpt;
 	assert_int_equal(0, mock_dev_replace(f->fd, f->dev.stdev, &pt));
 	track.hwpt_id = f->hwpt;
@@ -164,16 +164,16 @@ static void test_map_range(void **state)
 	const uint64_t size = NPAGES * PAGE_SZ;
 	uint64_t iova = 0;
 
-	assert_int_equal(-EINVAL, map_file(f->fd, f->ioas, f->dfd, 0, 0, &iova,
-					   RW));
+	assert_int_equal(-EINVAL,
+			 map_file(f->fd, f->ioas, f->dfd, 0, 0, &iova, RW));
 	assert_int_equal(-EINVAL, map_file(f->fd, f->ioas, f->dfd, size, size,
 					   &iova, RW));
 	assert_int_equal(-EINVAL, map_file(f->fd, f->ioas, f->dfd, 0, size + 1,
 					   &iova, RW));
 	assert_int_equal(-EINVAL, map_file(f->fd, f->ioas, f->dfd, PAGE_SZ,
 					   size, &iova, RW));
-	assert_int_equal(0, map_file(f->fd, f->ioas, f->dfd, 0, size, &iova,
-				     RW));
+	assert_int_equal(0,
+			 map_file(f->fd, f->ioas, f->dfd, 0, size, &iova, RW));
 	assert_int_equal(0xf, mapped_pages(f, iova));
 	/*
 	 * A sub-page start keeps its offset in the IOVA, which must suit the
@@ -199,8 +199,8 @@ static void test_revoke(void **state)
 	uint64_t iova = 0, iova2 = 0, len;
 	uint32_t hwpt2;
 
-	assert_int_equal(0, map_file(f->fd, f->ioas, f->dfd, 0, size, &iova,
-				     RW));
+	assert_int_equal(0,
+			 map_file(f->fd, f->ioas, f->dfd, 0, size, &iova, RW));
 	assert_int_equal(0xf, mapped_pages(f, iova));
 	assert_int_equal(0, dmabuf_revoke(f->fd, f->dfd, true));
 	/* Every mapping of the buffer left the domain */
@@ -210,13 +210,13 @@ static void test_revoke(void **state)
 	/* A domain added now does not map the revoked area either */
 	assert_int_equal(0, hwpt_new(f->fd, f->dev.idev, f->ioas, 0, &hwpt2));
 	/* Nor can it be mapped again while revoked */
-	assert_int_equal(-ENODEV, map_file(f->fd, f->ioas, f->dfd, 0, size,
-					   &iova2, RW));
+	assert_int_equal(-ENODEV,
+			 map_file(f->fd, f->ioas, f->dfd, 0, size, &iova2, RW));
 
 	/* Restored: a new map works, the old import stays dead */
 	assert_int_equal(0, dmabuf_revoke(f->fd, f->dfd, false));
-	assert_int_equal(0, map_file(f->fd, f->ioas, f->dfd, 0, size, &iova2,
-				     RW));
+	assert_int_equal(0,
+			 map_file(f->fd, f->ioas, f->dfd, 0, size, &iova2, RW));
 	assert_int_equal(0xf, mapped_pages(f, iova2));
 	assert_int_equal(0, mapped_pages(f, iova));
 
@@ -245,8 +245,8 @@ static void test_copy_revoke(void **state)
 	};
 	uint64_t iova = 0;
 
-	assert_int_equal(0, map_file(f->fd, f->ioas, f->dfd, 0, size, &iova,
-				     RW));
+	assert_int_equal(0,
+			 map_file(f->fd, f->ioas, f->dfd, 0, size, &iova, RW));
 	copy.src_iova = iova;
 	assert_int_equal(0, ioc(f->fd, IOMMU_IOAS_COPY, &copy));
 	assert_int_equal(0, dmabuf_revoke(f->fd, f->dfd, true));
@@ -265,8 +265,8 @@ static void test_access_refused(void **state)
 	struct iommu_test_cmd cmd = {
 		.op = IOMMU_TEST_OP_CREATE_ACCESS,
 		.id = f->ioas,
-		.create_access = {.flags =
-					  MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES},
+		.create_access =
+			{.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES},
 	};
 	uint64_t iova = 0;
 	char tmp[64];
@@ -300,9 +300,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_get),	    T(test_map_range),
-		T(test_revoke),	    T(test_copy_revoke),
-		T(test_access_refused),
+		T(test_get),	     T(test_map_range),	     T(test_revoke),
+		T(test_copy_revoke), T(test_access_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
