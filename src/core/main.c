@@ -165,7 +165,8 @@ int iommufd_option(struct iommufd_ucmd *ucmd)
 	if (rc)
 		return rc;
 	/* Only val64 is an output; the rest of the caller's struct is kept */
-	if (copy_to_user(&((struct iommu_option *)ucmd->ubuffer)->val64,
+	if (copy_to_user(uptr_add(ucmd->ubuffer,
+				  offsetof(struct iommu_option, val64)),
 			 &cmd->val64, sizeof(cmd->val64)))
 		return -EFAULT;
 	return 0;
@@ -288,7 +289,8 @@ long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
 			memset((char *)&buf + ucmd.user_size, 0,
 			       op->size - ucmd.user_size);
 		else if (ucmd.user_size > op->size) {
-			ret = check_zeroed_user((char *)ucmd.ubuffer + op->size,
+			ret = check_zeroed_user(uptr_add(ucmd.ubuffer,
+							 op->size),
 						ucmd.user_size - op->size);
 			if (ret)
 				return ret;

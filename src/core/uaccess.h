@@ -36,4 +36,16 @@ static inline void *u64_to_user_ptr(uint64_t v)
 	return (void *)(uintptr_t)v;
 }
 
+/*
+ * A user address plus an offset. User addresses are integers until they are
+ * copied from or to: the caller may pass NULL, a misaligned address or one
+ * near the top of the address space, where C pointer arithmetic or member
+ * access would be undefined, so offsets are added as integers (wrapping as
+ * the kernel's unsigned long would) and never through a typed pointer.
+ */
+static inline void *uptr_add(const void *uptr, uint64_t off)
+{
+	return (void *)((uintptr_t)uptr + (uintptr_t)off);
+}
+
 #endif

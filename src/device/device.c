@@ -795,8 +795,8 @@ int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
 		goto out_free;
 	}
 	/* A bigger user buffer gets its tail zeroed */
-	if (copy_len < cmd->data_len &&
-	    clear_user((char *)user_ptr + copy_len, cmd->data_len - copy_len)) {
+	if (copy_len < cmd->data_len && clear_user(uptr_add(user_ptr, copy_len),
+						   cmd->data_len - copy_len)) {
 		rc = -EFAULT;
 		goto out_free;
 	}

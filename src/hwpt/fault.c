@@ -163,7 +163,7 @@ static ssize_t fault_fops_read(struct iommufd_file *file, void *buf,
 		}
 		idt_store(&fault->response, group->cookie, group);
 		compose_fault_message(group, &msg);
-		if (copy_to_user((char *)buf + done, &msg, fault_size)) {
+		if (copy_to_user(uptr_add(buf, done), &msg, fault_size)) {
 			idt_erase(&fault->response, group->cookie);
 			deliver_restore(&fault->common, group);
 			rc = -EFAULT;
@@ -190,7 +190,7 @@ static ssize_t fault_fops_write(struct iommufd_file *file, const void *buf,
 
 	mutex_lock(&fault->mutex);
 	while (count > done) {
-		if (copy_from_user(&response, (const char *)buf + done,
+		if (copy_from_user(&response, uptr_add(buf, done),
 				   response_size)) {
 			rc = -EFAULT;
 			break;

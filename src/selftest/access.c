@@ -206,7 +206,7 @@ static int iommufd_test_check_pages(void *uptr, uintptr_t *pages, size_t npages)
 		if (!ufd_same_page((uintptr_t)uptr, *pages))
 			return -EBADE;
 		pages++;
-		uptr = (char *)uptr + PAGE_SIZE;
+		uptr = uptr_add(uptr, PAGE_SIZE);
 	}
 	return 0;
 }
@@ -262,7 +262,7 @@ int iommufd_test_access_pages(struct iommufd_ucmd *ucmd, unsigned int access_id,
 	/* A NULL uptr skips the check, for fuzzers */
 	if (uptr) {
 		rc = iommufd_test_check_pages(
-			(char *)uptr - (iova - ALIGN_DOWN(iova, PAGE_SIZE)),
+			uptr_add(uptr, -(iova - ALIGN_DOWN(iova, PAGE_SIZE))),
 			pages, npages);
 		if (rc)
 			goto out_unaccess;

@@ -195,7 +195,7 @@ int iommufd_test_md_check_pa(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 			goto out_put;
 		}
 		iova += page_size;
-		uptr = (char *)uptr + page_size;
+		uptr = uptr_add(uptr, page_size);
 	}
 out_put:
 	iommufd_put_object(ucmd->ictx, &hwpt->obj);

@@ -107,7 +107,7 @@ static int iommufd_test_md_check_refs(struct iommufd_ucmd *ucmd, void *uptr,
 			return (int)count;
 		if (count != refs)
 			return -EIO;
-		uptr = (char *)uptr + PAGE_SIZE;
+		uptr = uptr_add(uptr, PAGE_SIZE);
 	}
 	return 0;
 }

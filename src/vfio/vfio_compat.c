@@ -315,7 +315,6 @@ static size_t cap_iova_size(uint32_t nr_iovas)
 static int iommufd_fill_cap_iova(struct iommufd_ioas *ioas, void *cur,
 				 size_t avail)
 {
-	struct vfio_iommu_type1_info_cap_iova_range *ucap_iovas = cur;
 	struct vfio_iommu_type1_info_cap_iova_range cap_iovas = {
 		.header =
 			{
@@ -332,14 +331,16 @@ static int iommufd_fill_cap_iova(struct iommufd_ioas *ioas, void *cur,
 			continue;
 		range.start = span.start_hole;
 		range.end = span.last_hole;
+		/* cur is a user address, maybe misaligned: no member access */
 		if (avail >= cap_iova_size(cap_iovas.nr_iovas + 1) &&
-		    copy_to_user(&ucap_iovas->iova_ranges[cap_iovas.nr_iovas],
+		    copy_to_user(uptr_add(cur,
+					  cap_iova_size(cap_iovas.nr_iovas)),
 				 &range, sizeof(range)))
 			return -EFAULT;
 		cap_iovas.nr_iovas++;
 	}
 	if (avail >= cap_iova_size(cap_iovas.nr_iovas) &&
-	    copy_to_user(ucap_iovas, &cap_iovas, sizeof(cap_iovas)))
+	    copy_to_user(cur, &cap_iovas, sizeof(cap_iovas)))
 		return -EFAULT;
 	return (int)cap_iova_size(cap_iovas.nr_iovas);
 }
@@ -376,7 +377,7 @@ static int iommufd_vfio_iommu_get_info(struct iommufd_ctx *ictx, void *arg)
 		iommufd_fill_cap_iova,
 	};
 	size_t minsz = offsetofend(struct vfio_iommu_type1_info, iova_pgsizes);
-	struct vfio_info_cap_header *last_cap = NULL;
+	void *last_cap = NULL; /* a user address */
 	struct vfio_iommu_type1_info info = {};
 	struct iommufd_ioas *ioas;
 	size_t total_cap_size;
@@ -403,7 +404,7 @@ static int iommufd_vfio_iommu_get_info(struct iommufd_ctx *ictx, void *arg)
 
 		if (info.argsz > total_cap_size)
 			cap_size = fill_fns[i](ioas,
-					       (char *)arg + total_cap_size,
+					       uptr_add(arg, total_cap_size),
 					       info.argsz - total_cap_size);
 		else
 			cap_size = fill_fns[i](ioas, NULL, 0);
@@ -416,13 +417,18 @@ static int iommufd_vfio_iommu_get_info(struct iommufd_ctx *ictx, void *arg)
 		if (last_cap && info.argsz >= total_cap_size) {
 			uint32_t next = (uint32_t)total_cap_size;
 
-			if (copy_to_user(&last_cap->next, &next,
-					 sizeof(next))) {
+			if (copy_to_user(
+				    uptr_add(
+					    last_cap,
+					    offsetof(
+						    struct vfio_info_cap_header,
+						    next)),
+				    &next, sizeof(next))) {
 				rc = -EFAULT;
 				goto out_put;
 			}
 		}
-		last_cap = (void *)((char *)arg + total_cap_size);
+		last_cap = uptr_add(arg, total_cap_size);
 		total_cap_size += (size_t)cap_size;
 	}
 

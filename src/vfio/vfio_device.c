@@ -368,8 +368,10 @@ static long vfio_df_ioctl_bind_iommufd(struct vfio_device_file *df, void *arg)
 	rc = vfio_df_open(df);
 	if (rc)
 		goto out_put_ctx;
-	rc = copy_to_user(&((struct vfio_device_bind_iommufd *)arg)->out_devid,
-			  &df->devid, sizeof(df->devid));
+	rc = copy_to_user(
+		uptr_add(arg,
+			 offsetof(struct vfio_device_bind_iommufd, out_devid)),
+		&df->devid, sizeof(df->devid));
 	if (rc)
 		goto out_close;
 	vdev->cdev_opened = true;
@@ -422,7 +424,7 @@ static int vfio_copy_pt_arg(void *karg, void *uarg, size_t minsz,
 		return 0;
 	if (argsz < pasid_end)
 		return -EINVAL;
-	return copy_from_user((char *)karg + minsz, (char *)uarg + minsz,
+	return copy_from_user((char *)karg + minsz, uptr_add(uarg, minsz),
 			      pasid_end - minsz);
 }
 
@@ -447,7 +449,9 @@ static int vfio_df_ioctl_attach_pt(struct vfio_device_file *df, void *arg)
 		rc = vfio_attach_ioas(vdev, &attach.pt_id);
 	if (rc)
 		goto out_unlock;
-	if (copy_to_user(&((struct vfio_device_attach_iommufd_pt *)arg)->pt_id,
+	if (copy_to_user(uptr_add(arg,
+				  offsetof(struct vfio_device_attach_iommufd_pt,
+					   pt_id)),
 			 &attach.pt_id, sizeof(attach.pt_id))) {
 		rc = -EFAULT;
 		if (attach.flags & VFIO_DEVICE_ATTACH_PASID)
@@ -521,7 +525,9 @@ static int vfio_ioctl_device_feature(struct vfio_device *vdev, void *arg)
 			return -ENOTTY;
 		return vdev->ops->device_feature(
 			vdev, feature.flags,
-			((struct vfio_device_feature *)arg)->data, argsz);
+			uptr_add(arg,
+				 offsetof(struct vfio_device_feature, data)),
+			argsz);
 	}
 }
 
@@ -549,8 +555,8 @@ static long vfio_get_region_info(struct vfio_device *vdev, void *arg)
 			info.cap_offset = 0;
 		} else {
 			vfio_info_cap_shift(&caps, sizeof(info));
-			rc = copy_to_user((struct vfio_region_info *)arg + 1,
-					  caps.buf, caps.size);
+			rc = copy_to_user(uptr_add(arg, sizeof(info)), caps.buf,
+					  caps.size);
 			if (rc)
 				goto out_free;
 			info.cap_offset = sizeof(info);

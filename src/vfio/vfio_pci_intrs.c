@@ -590,7 +590,7 @@ long vfio_pci_ioctl_set_irqs(struct vfio_pci_core *vpci, void *arg)
 		data = ufd_zalloc(data_size);
 		if (!data)
 			return -ENOMEM;
-		rc = copy_from_user(data, (char *)arg + minsz, data_size);
+		rc = copy_from_user(data, uptr_add(arg, minsz), data_size);
 		if (rc)
 			goto out_free;
 	}
