@@ -199,8 +199,12 @@ int iommufd_test_access_replace_ioas(struct iommufd_ucmd *ucmd,
 static int iommufd_test_check_pages(void *uptr, uintptr_t *pages, size_t npages)
 {
 	for (; npages; npages--) {
+		uintptr_t page = ALIGN_DOWN((uintptr_t)uptr, PAGE_SIZE), end;
 		struct ufd_vma vma;
 
+		/* As get_user_pages_fast(): a page ending past the top wraps */
+		if (check_add_overflow(page, (uintptr_t)PAGE_SIZE, &end))
+			return -EOVERFLOW;
 		if (ufd_vma_lookup((uintptr_t)uptr, &vma))
 			return -EFAULT;
 		if (!ufd_same_page((uintptr_t)uptr, *pages))
