@@ -22,6 +22,10 @@ struct selftest_obj {
 		struct iommufd_device *idev;
 		struct iommufd_ctx *ictx;
 		struct mock_dev *mock_dev;
+		/* The PASIDs attached through this object, detached with it */
+		struct mutex pasid_lock;
+		uint32_t *pasids;
+		unsigned int npasids;
 	} idev;
 };
 
@@ -31,6 +35,17 @@ void iommufd_selftest_destroy(struct iommufd_object *obj)
 
 	switch (sobj->type) {
 	case TYPE_IDEV:
+		/*
+		 * The kernel's mock leaves its PASIDs attached here, so their
+		 * HWPTs stay busy until the context closes; the device's going
+		 * ends them, as a VFIO device's close does.
+		 */
+		while (sobj->idev.npasids)
+			iommufd_device_detach(
+				sobj->idev.idev,
+				sobj->idev.pasids[--sobj->idev.npasids]);
+		ufd_free(sobj->idev.pasids);
+		mutex_destroy(&sobj->idev.pasid_lock);
 		iommufd_device_detach(sobj->idev.idev, IOMMU_NO_PASID);
 		iommufd_device_unbind(sobj->idev.idev);
 		mock_dev_destroy(sobj->idev.mock_dev);
@@ -54,6 +69,7 @@ int iommufd_test_mock_domain(struct iommufd_ucmd *ucmd,
 		return (int)PTR_ERR(sobj);
 	sobj->idev.ictx = ucmd->ictx;
 	sobj->type = TYPE_IDEV;
+	mutex_init(&sobj->idev.pasid_lock);
 
 	if (cmd->op == IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS)
 		dev_flags = cmd->mock_domain_flags.dev_flags;
@@ -93,6 +109,7 @@ out_unbind:
 out_mdev:
 	mock_dev_destroy(sobj->idev.mock_dev);
 out_sobj:
+	mutex_destroy(&sobj->idev.pasid_lock);
 	iommufd_object_abort(ucmd->ictx, &sobj->obj);
 	return rc;
 }
@@ -341,6 +358,18 @@ out_sobj:
 	return rc;
 }
 
+/* Room for one more PASID in the object's list; pasid_lock held */
+static int selftest_pasid_reserve(struct selftest_obj *sobj)
+{
+	uint32_t *pasids = ufd_realloc_array(
+		sobj->idev.pasids, sobj->idev.npasids + 1, sizeof(*pasids));
+
+	if (!pasids)
+		return -ENOMEM;
+	sobj->idev.pasids = pasids;
+	return 0;
+}
+
 int iommufd_test_pasid_attach(struct iommufd_ucmd *ucmd,
 			      struct iommu_test_cmd *cmd)
 {
@@ -350,14 +379,22 @@ int iommufd_test_pasid_attach(struct iommufd_ucmd *ucmd,
 	sobj = iommufd_test_get_selftest_obj(ucmd->ictx, cmd->id);
 	if (IS_ERR(sobj))
 		return (int)PTR_ERR(sobj);
+	mutex_lock(&sobj->idev.pasid_lock);
+	rc = selftest_pasid_reserve(sobj);
+	if (rc)
+		goto out_unlock;
 	rc = iommufd_device_attach(sobj->idev.idev, cmd->pasid_attach.pasid,
 				   &cmd->pasid_attach.pt_id);
 	if (rc)
-		goto out_sobj;
+		goto out_unlock;
 	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc)
+	if (rc) {
 		iommufd_device_detach(sobj->idev.idev, cmd->pasid_attach.pasid);
-out_sobj:
+		goto out_unlock;
+	}
+	sobj->idev.pasids[sobj->idev.npasids++] = cmd->pasid_attach.pasid;
+out_unlock:
+	mutex_unlock(&sobj->idev.pasid_lock);
 	iommufd_put_object(ucmd->ictx, &sobj->obj);
 	return rc;
 }
@@ -382,12 +419,22 @@ int iommufd_test_pasid_replace(struct iommufd_ucmd *ucmd,
 int iommufd_test_pasid_detach(struct iommufd_ucmd *ucmd,
 			      struct iommu_test_cmd *cmd)
 {
+	uint32_t pasid = cmd->pasid_detach.pasid;
 	struct selftest_obj *sobj;
 
 	sobj = iommufd_test_get_selftest_obj(ucmd->ictx, cmd->id);
 	if (IS_ERR(sobj))
 		return (int)PTR_ERR(sobj);
-	iommufd_device_detach(sobj->idev.idev, cmd->pasid_detach.pasid);
+	mutex_lock(&sobj->idev.pasid_lock);
+	iommufd_device_detach(sobj->idev.idev, pasid);
+	for (unsigned int i = 0; i != sobj->idev.npasids; i++) {
+		if (sobj->idev.pasids[i] == pasid) {
+			sobj->idev.pasids[i] =
+				sobj->idev.pasids[--sobj->idev.npasids];
+			break;
+		}
+	}
+	mutex_unlock(&sobj->idev.pasid_lock);
 	iommufd_put_object(ucmd->ictx, &sobj->obj);
 	return 0;
 }
