@@ -335,10 +335,16 @@ static void sweep_device_add(const char *spec)
 static void test_device_sweep(void **state)
 {
 	static const char *const bad[] = {
-		"bogus", "udma,group=", "udma,group=x",
-		"udma,group=-1", "udma,group=2147483648", "udma,name=zz",
-		"udma,name=0000:00:20.0", "udma,name=0000:00:01.8",
-		"udma,speed=9", "udma;bogus",
+		"bogus",
+		"udma,group=",
+		"udma,group=x",
+		"udma,group=-1",
+		"udma,group=2147483648",
+		"udma,name=zz",
+		"udma,name=0000:00:20.0",
+		"udma,name=0000:00:01.8",
+		"udma,speed=9",
+		"udma;bogus",
 	};
 	unsigned int before = nr_devices();
 
