@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -45,7 +46,8 @@
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/vfio.h>
 
-#define PG ((size_t)sysconf(_SC_PAGESIZE))
+#define PG	     ((size_t)sysconf(_SC_PAGESIZE))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static uint32_t ioas_alloc(int fd)
 {
@@ -644,6 +646,186 @@ static void test_vfio_nodes(void **state)
 	assert_true(listxattr(path, link, sizeof(link)) >= 0);
 }
 
+/*
+ * Every libc name a binary may have been linked against: the stat family
+ * of old glibc (__xstat ...), the fortified opens and reads, the 32-bit
+ * offset pread/pwrite. Looked up as the dynamic linker would, so the
+ * shim's own comes first.
+ */
+static void *sym(const char *name)
+{
+	void *fn = dlsym(RTLD_DEFAULT, name);
+
+	assert_non_null(fn);
+	return fn;
+}
+
+typedef int (*stat_fn)(const char *, struct stat *);
+typedef int (*xstat_fn)(int, const char *, struct stat *);
+typedef int (*fstat_fn)(int, struct stat *);
+typedef int (*fxstat_fn)(int, int, struct stat *);
+typedef int (*fstatat_fn)(int, const char *, struct stat *, int);
+typedef int (*fxstatat_fn)(int, int, const char *, struct stat *, int);
+typedef int (*open2_fn)(const char *, int);
+typedef int (*openat2_fn)(int, const char *, int);
+typedef int (*creat_fn)(const char *, mode_t);
+typedef ssize_t (*pread_fn)(int, void *, size_t, off_t);
+typedef ssize_t (*pwrite_fn)(int, const void *, size_t, off_t);
+typedef ssize_t (*preadv_fn)(int, const struct iovec *, int, off_t);
+typedef ssize_t (*read_chk_fn)(int, void *, size_t, size_t);
+typedef ssize_t (*pread_chk_fn)(int, void *, size_t, off_t, size_t);
+
+static void is_iommu_node(const struct stat *st)
+{
+	assert_true(S_ISCHR(st->st_mode));
+	assert_int_equal(10, major(st->st_rdev));
+}
+
+static void is_iommufd(int fd)
+{
+	struct stat st;
+
+	assert_true(fd >= 0);
+	assert_int_equal(0, fstat(fd, &st));
+	is_iommu_node(&st);
+	assert_int_equal(0, close(fd));
+}
+
+static void test_abi_entry_points(void **state)
+{
+	static const char *const stats[] = {"stat", "stat64", "lstat",
+					    "lstat64"};
+	static const char *const xstats[] = {"__xstat", "__xstat64", "__lxstat",
+					     "__lxstat64"};
+	static const char *const opens2[] = {"__open_2", "__open64_2"};
+	static const char *const openats2[] = {"__openat_2", "__openat64_2"};
+	struct stat st;
+	int fd = open("/dev/iommu", O_RDWR), f;
+	char buf[8] = {0};
+	struct iovec iov = {.iov_base = buf, .iov_len = 2};
+
+	(void)state;
+	for (size_t i = 0; i != ARRAY_LEN(stats); i++) {
+		memset(&st, 0, sizeof(st));
+		assert_int_equal(0,
+				 ((stat_fn)sym(stats[i]))("/dev/iommu", &st));
+		is_iommu_node(&st);
+	}
+	for (size_t i = 0; i != ARRAY_LEN(xstats); i++) {
+		memset(&st, 0, sizeof(st));
+		assert_int_equal(0, ((xstat_fn)sym(xstats[i]))(1, "/dev/iommu",
+							       &st));
+		is_iommu_node(&st);
+	}
+	assert_int_equal(0, ((fxstat_fn)sym("__fxstat"))(1, fd, &st));
+	is_iommu_node(&st);
+	assert_int_equal(0, ((fxstat_fn)sym("__fxstat64"))(1, fd, &st));
+	is_iommu_node(&st);
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(0, ((fstat_fn)sym("fstat64"))(fd, &st));
+	is_iommu_node(&st);
+	assert_int_equal(0, ((fstatat_fn)sym("fstatat64"))(
+				    AT_FDCWD, "/dev/iommu", &st, 0));
+	is_iommu_node(&st);
+	assert_int_equal(0, ((fxstatat_fn)sym("__fxstatat"))(
+				    1, AT_FDCWD, "/dev/iommu", &st, 0));
+	is_iommu_node(&st);
+	assert_int_equal(0, ((fxstatat_fn)sym("__fxstatat64"))(
+				    1, AT_FDCWD, "/dev/iommu", &st, 0));
+	is_iommu_node(&st);
+	/* A path the shim does not serve: the real file's answer */
+	assert_int_equal(-1, ((stat_fn)sym("stat"))("/nonexistent", &st));
+	assert_int_equal(ENOENT, errno);
+
+	for (size_t i = 0; i != ARRAY_LEN(opens2); i++)
+		is_iommufd(((open2_fn)sym(opens2[i]))("/dev/iommu", O_RDWR));
+	for (size_t i = 0; i != ARRAY_LEN(openats2); i++)
+		is_iommufd(((openat2_fn)sym(openats2[i]))(
+			AT_FDCWD, "/dev/iommu", O_RDWR));
+	/* creat() opens the existing node for writing */
+	is_iommufd(((creat_fn)sym("creat"))("/dev/iommu", 0600));
+	is_iommufd(((creat_fn)sym("creat64"))("/dev/iommu", 0600));
+
+	/* The fail-nth file through the 32-bit offset and fortified calls */
+	f = open("/proc/self/fail-nth", O_RDWR);
+	assert_int_equal(2, ((pwrite_fn)sym("pwrite"))(f, "7\n", 2, 0));
+	assert_int_equal(2, ((pread_fn)sym("pread"))(f, buf, sizeof(buf), 0));
+	assert_int_equal('7', buf[0]);
+	assert_int_equal(2, ((preadv_fn)sym("preadv"))(f, &iov, 1, 0));
+	assert_int_equal(2, ((preadv_fn)sym("pwritev"))(f, &iov, 1, 0));
+	assert_int_equal(2, ((pread_chk_fn)sym("__pread_chk"))(f, buf, 2, 0,
+							       sizeof(buf)));
+	assert_int_equal(2, ((pread_chk_fn)sym("__pread64_chk"))(f, buf, 2, 0,
+								 sizeof(buf)));
+	assert_int_equal(2, ((read_chk_fn)sym("__read_chk"))(f, buf, 2,
+							     sizeof(buf)));
+	assert_int_equal(2, write(f, "0\n", 2));
+	close(f);
+	/* On a file the shim does not serve, the real calls answer */
+	f = open("/dev/null", O_RDWR);
+	assert_int_equal(0, ((read_chk_fn)sym("__read_chk"))(f, buf, 2,
+							     sizeof(buf)));
+	assert_int_equal(0, ((pread_chk_fn)sym("__pread_chk"))(f, buf, 2, 0,
+							       sizeof(buf)));
+	assert_int_equal(2, ((pwrite_fn)sym("pwrite"))(f, buf, 2, 0));
+	assert_int_equal(0, ((preadv_fn)sym("preadv"))(f, &iov, 1, 0));
+	assert_int_equal(2, writev(f, &iov, 1));
+	assert_int_equal(0, readv(f, &iov, 1));
+	close(f);
+	close(fd);
+}
+
+static void test_stdio_modes(void **state)
+{
+	char line[16];
+	FILE *f;
+
+	(void)state;
+	/* Write-only and append modes on a served file */
+	f = fopen("/proc/self/fail-nth", "w");
+	assert_non_null(f);
+	assert_true(fputs("4", f) >= 0);
+	assert_int_equal(0, fclose(f));
+	f = fopen("/proc/thread-self/fail-nth", "a+");
+	assert_non_null(f);
+	assert_true(fputs("0", f) >= 0);
+	fflush(f);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal("0\n", line);
+	fclose(f);
+	/* A mode stdio rejects, on a served path too */
+	assert_null(fopen("/dev/iommu", "z"));
+	assert_int_equal(EINVAL, errno);
+	/* An existing node cannot be created exclusively */
+	assert_null(fopen("/dev/iommu", "wx"));
+	assert_int_equal(EEXIST, errno);
+	/* A stream on the iommufd itself: its descriptor takes ioctls */
+	f = fopen("/dev/iommu", "r+e");
+	assert_non_null(f);
+	assert_int_equal(1, ioas_alloc(fileno(f)));
+	/* freopen onto an engine file would lose it: refused, stream closed */
+	assert_null(freopen("/dev/iommu", "r+", f));
+	assert_int_equal(EOPNOTSUPP, errno);
+	/* freopen onto a served real file, and onto a path not served */
+	f = fopen("/dev/null", "r");
+	f = freopen("/proc/self/status", "r", f);
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	f = freopen64("/dev/null", "r", f);
+	assert_non_null(f);
+	fclose(f);
+	/* A directory stream of a path not served is the real one */
+	{
+		DIR *d = opendir("/proc/self");
+
+		assert_non_null(d);
+		closedir(d);
+		assert_null(opendir("/dev/iommu"));
+		assert_int_equal(ENOTDIR, errno);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -656,6 +838,8 @@ int main(void)
 		cmocka_unit_test(test_proc_files),
 		cmocka_unit_test(test_debugfs),
 		cmocka_unit_test(test_vfio_nodes),
+		cmocka_unit_test(test_abi_entry_points),
+		cmocka_unit_test(test_stdio_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
