@@ -23,6 +23,11 @@ struct iommufd_file_ops {
 	ssize_t (*read)(struct iommufd_file *file, void *buf, size_t count);
 	ssize_t (*write)(struct iommufd_file *file, const void *buf,
 			 size_t count);
+	/*
+	 * A file without a position that takes pread and pwrite at any
+	 * offset as read and write (the fail-nth file); others answer ESPIPE
+	 */
+	bool any_offset;
 	int (*mmap)(struct iommufd_file *file, void *addr, size_t length,
 		    int prot, int flags, off_t offset, void **out);
 	/*
