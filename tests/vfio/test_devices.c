@@ -334,6 +334,99 @@ static void test_fdinfo(void **state)
 	close(mfd);
 }
 
+/* The file position of a device file selects region and place, as pread's */
+static void test_position(void **state)
+{
+	struct fx *f = *state;
+	uint16_t id[2];
+
+	assert_int_equal(CFG(0), lseek(f->dev, CFG(0), SEEK_SET));
+	assert_int_equal(2, uiommufd_read(f->dev, &id[0], 2));
+	assert_int_equal(2, uiommufd_read(f->dev, &id[1], 2));
+	assert_int_equal(UDMA_VENDOR_ID, id[0]);
+	assert_int_equal(UDMA_DEVICE_ID, id[1]);
+	assert_int_equal(CFG(4), lseek(f->dev, 0, SEEK_CUR));
+	/* A write moves it too; the vendor ID stays read-only */
+	assert_int_equal(CFG(0), lseek(f->dev, CFG(0), SEEK_SET));
+	assert_int_equal(2, uiommufd_write(f->dev, "\0\0", 2));
+	assert_int_equal(CFG(2), lseek(f->dev, 0, SEEK_CUR));
+	assert_int_equal(UDMA_VENDOR_ID, rd(f->dev, CFG(0), 2));
+	assert_int_equal(-EINVAL, uiommufd_pread(f->dev, id, 2, -1));
+}
+
+/* Binding: the iommufd must be one, a VF token is refused for a PF */
+static void test_bind_arguments(void **state)
+{
+	int dev =
+		uiommufd_vfio_cdev_open((unsigned int)udma_info.vfio_index, 0);
+	int fd = uiommufd_open(0), fault_fd, null = open("/dev/null", O_RDWR);
+	uint8_t uuid[16] = {1, 2, 3};
+	struct vfio_device_bind_iommufd bind = {.argsz = sizeof(bind)};
+	uint32_t fault_id;
+
+	(void)state;
+	fault_fd = fault_queue_alloc(fd, &fault_id);
+	bind.iommufd = null;
+	assert_int_equal(-EBADFD, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	bind.iommufd = fault_fd;
+	assert_int_equal(-EBADFD, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	bind.iommufd = 1000;
+	assert_int_equal(-EBADF, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	bind.iommufd = fd;
+	bind.flags = VFIO_DEVICE_BIND_FLAG_TOKEN;
+	bind.token_uuid_ptr = (uintptr_t)uuid;
+	assert_int_equal(-EINVAL, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	bind.token_uuid_ptr = 8;
+	assert_int_equal(-EFAULT, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	bind.flags = 1u << 5;
+	assert_int_equal(-EINVAL, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	bind.flags = 0;
+	assert_int_equal(0, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	/* Once */
+	assert_int_equal(-EINVAL, ioc(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	uiommufd_close(dev);
+	uiommufd_close(fault_fd);
+	uiommufd_close(fd);
+	close(null);
+}
+
+/* VFIO_GROUP_GET_DEVICE_FD: the name, then options vfio-pci knows */
+static void test_device_name_options(void **state)
+{
+	static const char *const uuid = "6a5f8e3c-1b2d-4c5e-9f10-a1b2c3d4e5f6";
+	char group[16], name[128];
+	int grp, ctr, dev;
+
+	(void)state;
+	snprintf(group, sizeof(group), "%u", udma_info.group);
+	grp = uiommufd_vfio_group_open(group, 0);
+	ctr = uiommufd_vfio_open(0);
+	assert_true(grp >= 0 && ctr >= 0);
+	assert_int_equal(0, ioc(grp, VFIO_GROUP_SET_CONTAINER, &ctr));
+	assert_int_equal(0, uiommufd_ioctl(ctr, VFIO_SET_IOMMU,
+					   VFIO_TYPE1v2_IOMMU));
+	/* Spaces after the name are fine */
+	snprintf(name, sizeof(name), "%s  ", udma_info.name);
+	dev = (int)ioc(grp, VFIO_GROUP_GET_DEVICE_FD, name);
+	assert_true(dev >= 0);
+	uiommufd_close(dev);
+	/* A longer name is another device */
+	snprintf(name, sizeof(name), "%s1", udma_info.name);
+	assert_int_equal(-ENODEV, ioc(grp, VFIO_GROUP_GET_DEVICE_FD, name));
+	/* A VF token for a device that is no VF nor PF with VFs */
+	snprintf(name, sizeof(name), "%s vf_token=%s", udma_info.name, uuid);
+	assert_int_equal(-EINVAL, ioc(grp, VFIO_GROUP_GET_DEVICE_FD, name));
+	snprintf(name, sizeof(name), "%s vf_token=%.35sz", udma_info.name,
+		 uuid);
+	assert_int_equal(-EINVAL, ioc(grp, VFIO_GROUP_GET_DEVICE_FD, name));
+	snprintf(name, sizeof(name), "%s vf_token=1234", udma_info.name);
+	assert_int_equal(-EINVAL, ioc(grp, VFIO_GROUP_GET_DEVICE_FD, name));
+	snprintf(name, sizeof(name), "%s speed=1", udma_info.name);
+	assert_int_equal(-EINVAL, ioc(grp, VFIO_GROUP_GET_DEVICE_FD, name));
+	uiommufd_close(grp);
+	uiommufd_close(ctr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +439,10 @@ int main(void)
 						setup_udma, teardown),
 		cmocka_unit_test_setup_teardown(test_fdinfo, setup_udma,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_position, setup_udma,
+						teardown),
+		cmocka_unit_test(test_bind_arguments),
+		cmocka_unit_test(test_device_name_options),
 	};
 
 	if (uiommufd_devices_add(
