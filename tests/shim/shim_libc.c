@@ -826,6 +826,68 @@ static void test_stdio_modes(void **state)
 	}
 }
 
+/* The names a program may use for the nodes and trees the shim serves */
+static void test_other_names(void **state)
+{
+	char dev[64] = "", path[PATH_MAX], root[32];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd, dir;
+
+	(void)state;
+	d = opendir("/sys/bus/pci/drivers/vfio-pci");
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strchr(e->d_name, ':') && strlen(e->d_name) < sizeof(dev))
+			strcpy(dev, e->d_name);
+	closedir(d);
+	/* The device cdev by its /dev/char name */
+	assert_int_equal(0, stat("/dev/vfio/devices/vfio0", &st));
+	snprintf(path, sizeof(path), "/dev/char/%u:%u", major(st.st_rdev),
+		 minor(st.st_rdev));
+	{
+		struct stat st2;
+
+		assert_int_equal(0, stat(path, &st2));
+		assert_int_equal(st.st_rdev, st2.st_rdev);
+		assert_true(S_ISCHR(st2.st_mode));
+	}
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	close(fd);
+	/* A number no device has */
+	assert_int_equal(-1, stat("/dev/char/247:4000", &st));
+	assert_int_equal(ENOENT, errno);
+	/* The PCI root of the device in /sys/devices */
+	snprintf(root, sizeof(root), "pci%.7s", dev);
+	snprintf(path, sizeof(path), "/sys/devices/%s/%s/vendor", root, dev);
+	assert_int_equal(0, access(path, R_OK));
+	snprintf(path, sizeof(path), "/sys/devices/%s", root);
+	assert_int_equal(0, stat(path, &st));
+	assert_true(S_ISDIR(st.st_mode));
+	/* Relative names through a served subtree, and dot components */
+	assert_int_equal(0, chdir("/sys/bus/pci"));
+	snprintf(path, sizeof(path), "devices/%s/../%s/./vendor", dev, dev);
+	assert_int_equal(0, access(path, R_OK));
+	dir = open("/sys/bus", O_RDONLY | O_DIRECTORY);
+	snprintf(path, sizeof(path), "pci/devices/%s/device", dev);
+	fd = openat(dir, path, O_RDONLY);
+	assert_true(fd >= 0);
+	close(fd);
+	close(dir);
+	/* (chdir into a directory only the shim serves is not possible) */
+	assert_int_equal(0, chdir("/dev"));
+	assert_int_equal(0, access("vfio/vfio", R_OK | W_OK));
+	assert_int_equal(0, access("./vfio/../iommu", R_OK));
+	assert_int_equal(0, chdir("/"));
+	/* Names that only look like the served ones */
+	assert_int_equal(-1, access("/dev/vfio/007", F_OK));
+	assert_int_equal(-1, access("/dev/vfio/devices/vfio99999999999999999999",
+				    F_OK));
+	assert_int_equal(-1, access("/dev/iommufd", F_OK));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -840,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_vfio_nodes),
 		cmocka_unit_test(test_abi_entry_points),
 		cmocka_unit_test(test_stdio_modes),
+		cmocka_unit_test(test_other_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
