@@ -9,7 +9,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 
 #include "../ioctl/test_helpers.h"
 #include <uiommufd/udma.h>
@@ -427,6 +429,149 @@ static void test_device_name_options(void **state)
 	uiommufd_close(ctr);
 }
 
+static long set_irqs(int dev, uint32_t index, uint32_t flags, uint32_t start,
+		     uint32_t count, const void *data, size_t len)
+{
+	struct {
+		struct vfio_irq_set set;
+		uint8_t data[16];
+	} req = {
+		.set = {.argsz = (uint32_t)(sizeof(req.set) + len),
+			.flags = flags,
+			.index = index,
+			.start = start,
+			.count = count},
+	};
+
+	memcpy(req.data, data, len);
+	return ioc(dev, VFIO_DEVICE_SET_IRQS, &req);
+}
+
+/* Was the eventfd signaled (and reset)? */
+static bool fired(int efd)
+{
+	struct pollfd p = {.fd = efd, .events = POLLIN};
+	uint64_t n;
+
+	if (poll(&p, 1, 1000) != 1)
+		return false;
+	return read(efd, &n, sizeof(n)) == sizeof(n);
+}
+
+static bool quiet(int efd)
+{
+	struct pollfd p = {.fd = efd, .events = POLLIN};
+
+	return poll(&p, 1, 0) == 0;
+}
+
+/*
+ * edu's INTx through VFIO_DEVICE_SET_IRQS: triggers by the device and by
+ * the user (DATA_NONE, DATA_BOOL), the automatic mask, mask and unmask by
+ * DATA_BOOL and by an unmask eventfd; ERR and REQ triggered by the user.
+ */
+static void test_intx_and_triggers(void **state)
+{
+	const uint32_t trig = VFIO_IRQ_SET_ACTION_TRIGGER;
+	const uint32_t efd_flags = VFIO_IRQ_SET_DATA_EVENTFD;
+	const uint32_t bool_flags = VFIO_IRQ_SET_DATA_BOOL;
+	const uint32_t none = VFIO_IRQ_SET_DATA_NONE;
+	struct fx *f = *state;
+	int d = f->dev, intx = eventfd(0, EFD_NONBLOCK);
+	int unmask = eventfd(0, EFD_NONBLOCK), err = eventfd(0, EFD_NONBLOCK);
+	uint16_t cmd = 0x2 | 0x4;
+	uint8_t yes = 1, no = 0;
+	int32_t minus1 = -1, minus2 = -2;
+
+	assert_int_equal(2, uiommufd_pwrite(d, &cmd, 2, CFG(4)));
+	assert_int_equal(0,
+			 set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX, efd_flags | trig,
+				  0, 1, &intx, sizeof(intx)));
+	/* The device raises: signaled, and masked until unmasked */
+	wr(d, BAR0(0x60), 0x1, 4);
+	assert_true(fired(intx));
+	wr(d, BAR0(0x64), 0x1, 4);
+	wr(d, BAR0(0x60), 0x1, 4);
+	assert_true(quiet(intx));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				     bool_flags | VFIO_IRQ_SET_ACTION_UNMASK, 0,
+				     1, &yes, 1));
+	assert_true(fired(intx));
+	wr(d, BAR0(0x64), 0x1, 4);
+	/* The user triggers it too */
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX, none | trig, 0,
+				     1, NULL, 0));
+	assert_true(fired(intx));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				     none | VFIO_IRQ_SET_ACTION_UNMASK, 0, 1,
+				     NULL, 0));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				     bool_flags | trig, 0, 1, &no, 1));
+	assert_true(quiet(intx));
+	/* Masked by the user: a raise waits, an unmask eventfd lets it out */
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				     bool_flags | VFIO_IRQ_SET_ACTION_MASK, 0,
+				     1, &yes, 1));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				     bool_flags | VFIO_IRQ_SET_ACTION_MASK, 0,
+				     1, &no, 1));
+	wr(d, BAR0(0x60), 0x1, 4);
+	assert_true(quiet(intx));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				     efd_flags | VFIO_IRQ_SET_ACTION_UNMASK, 0,
+				     1, &unmask, sizeof(unmask)));
+	assert_int_equal(-EBUSY,
+			 set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				  efd_flags | VFIO_IRQ_SET_ACTION_UNMASK, 0, 1,
+				  &unmask, sizeof(unmask)));
+	eventfd_write(unmask, 1);
+	assert_true(fired(intx));
+	wr(d, BAR0(0x64), 0x1, 4);
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				     efd_flags | VFIO_IRQ_SET_ACTION_UNMASK, 0,
+				     1, &minus1, sizeof(minus1)));
+	/* What INTx does not take */
+	assert_int_equal(-ENOTTY, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+					   efd_flags | VFIO_IRQ_SET_ACTION_MASK,
+					   0, 1, &unmask, sizeof(unmask)));
+	assert_int_equal(-EINVAL,
+			 set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX,
+				  bool_flags | VFIO_IRQ_SET_ACTION_UNMASK, 1, 1,
+				  &yes, 1));
+
+	/* REQ: a trigger only the user fires here */
+	assert_int_equal(-EINVAL, set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX,
+					   none | trig, 0, 1, NULL, 0));
+	assert_int_equal(-EINVAL,
+			 set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX, efd_flags | trig,
+				  0, 1, &minus2, sizeof(minus2)));
+	assert_int_equal(0,
+			 set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX, efd_flags | trig,
+				  0, 1, &err, sizeof(err)));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX,
+				     bool_flags | trig, 0, 1, &yes, 1));
+	assert_true(fired(err));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX,
+				     bool_flags | trig, 0, 1, &no, 1));
+	assert_true(quiet(err));
+	assert_int_equal(-EINVAL, set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX,
+					   bool_flags | trig, 0, 0, &yes, 1));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX, none | trig, 0,
+				     0, NULL, 0));
+	/* Not an eventfd; ERR without a PCIe capability has no vector */
+	assert_int_equal(-EINVAL,
+			 set_irqs(d, VFIO_PCI_ERR_IRQ_INDEX, efd_flags | trig,
+				  0, 1, &err, sizeof(err)));
+	assert_int_equal(-EINVAL,
+			 set_irqs(d, VFIO_PCI_REQ_IRQ_INDEX, efd_flags | trig,
+				  0, 1, &d, sizeof(d)));
+	assert_int_equal(0, set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX, none | trig, 0,
+				     0, NULL, 0));
+	close(intx);
+	close(unmask);
+	close(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +586,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_position, setup_udma,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_intx_and_triggers,
+						setup_edu, teardown),
 		cmocka_unit_test(test_bind_arguments),
 		cmocka_unit_test(test_device_name_options),
 	};
