@@ -131,6 +131,65 @@ static void test_proc_counters(void **state)
 	assert_int_equal(0, pinned);
 }
 
+/* The kernel's count of this process's mlock()ed memory, in kB */
+static long vm_lck_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * UIOMMUFD_MLOCK=1 (meson runs this program once more with it): pinned
+ * pages are mlock()ed too, for as long as something pins them.
+ */
+static void test_mlock_policy(void **state)
+{
+	const char *env = getenv("UIOMMUFD_MLOCK");
+	int fd = uiommufd_open(0);
+	void *buf = map_anon(4 * PAGE_SZ);
+	uint32_t ioas = ioas_alloc(fd), access_ioas = ioas_alloc(fd);
+	uint64_t iova = MOCK_APERTURE_START, iova2 = 0x100000;
+	long before = vm_lck_kb(), kb = (long)PAGE_SZ / 1024;
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_CREATE_ACCESS,
+		.id = access_ioas,
+		.create_access =
+			{.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES},
+	};
+
+	(void)state;
+	if (!env || strcmp(env, "1"))
+		skip();
+	mock_dev_add(fd, ioas);
+	assert_int_equal(0, ioas_map(fd, ioas, buf, 4 * PAGE_SZ, &iova, FIXED));
+	assert_int_equal(before + 4 * kb, vm_lck_kb());
+	/* A second pinner of two pages: they stay locked when the first goes */
+	assert_int_equal(0, ioas_map(fd, access_ioas, buf, 4 * PAGE_SZ, &iova2,
+				     FIXED));
+	assert_int_equal(0, test_op(fd, &cmd));
+	cmd = (struct iommu_test_cmd){
+		.op = IOMMU_TEST_OP_ACCESS_PAGES,
+		.id = cmd.create_access.out_access_fd,
+		.access_pages = {.iova = 0x100000 + PAGE_SZ,
+				 .length = 2 * PAGE_SZ},
+	};
+	assert_int_equal(0, test_op(fd, &cmd));
+	assert_int_equal(0, ioas_unmap(fd, ioas, 0, UINT64_MAX, NULL));
+	assert_int_equal(before + 2 * kb, vm_lck_kb());
+	assert_int_equal(0, uiommufd_close((int)cmd.id));
+	assert_int_equal(before, vm_lck_kb());
+	uiommufd_close(fd);
+	munmap(buf, 4 * PAGE_SZ);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_fail_nth_file),
 		cmocka_unit_test(test_proc_counters),
+		cmocka_unit_test(test_mlock_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
