@@ -45,6 +45,9 @@
  *  split_with_domains     type1 (v1) unmaps splitting areas while domains
  *                         come and go ("iommufd: Fix missing update of
  *                         domains_itree after splitting iopt_area")
+ *  split_refused          the splits a v1 unmap must refuse (inside an
+ *                         access's pinned range, inside a dma-buf, with
+ *                         huge pages) leaving the area whole
  *  hwpt_user_data         HWPT_ALLOC data type/length checks ("iommufd:
  *                         Reject non-zero data_type if no data_len is
  *                         provided", "iommu: Fix two issues in
@@ -881,6 +884,85 @@ static void test_split_with_domains(void **state)
 	munmap(buf, 16 * PAGE_SZ);
 }
 
+/* A type1 (v1) container on a new IOAS with a mock domain */
+static uint32_t v1_container(int fd)
+{
+	struct iommu_vfio_ioas set = {
+		.size = sizeof(set),
+		.ioas_id = ioas_alloc(fd),
+		.op = IOMMU_VFIO_IOAS_SET,
+	};
+
+	assert_int_equal(0, ioc(fd, IOMMU_VFIO_IOAS, &set));
+	mock_dev_add(fd, set.ioas_id);
+	assert_int_equal(0,
+			 uiommufd_ioctl(fd, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU));
+	return set.ioas_id;
+}
+
+/*
+ * The splits a v1 unmap cannot make, and that must leave the area whole:
+ * inside a range an access has pinned, inside a dma-buf area, and with
+ * huge IOMMU pages turned back on.
+ */
+static void test_split_refused(void **state)
+{
+	const uint64_t pg = PAGE_SZ;
+	char *buf = map_anon(16 * PAGE_SZ);
+	uint32_t ioas = v1_container(FD), pages_id;
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)buf,
+		.iova = APERTURE,
+		.size = 16 * pg,
+	};
+	struct iommu_test_cmd get = {
+		.op = IOMMU_TEST_OP_DMABUF_GET,
+		.dmabuf_get = {.length = 4 * PAGE_SZ},
+	};
+	struct iommu_option huge = {
+		.size = sizeof(huge),
+		.option_id = IOMMU_OPTION_HUGE_PAGES,
+		.op = IOMMU_OPTION_OP_SET,
+		.object_id = ioas,
+		.val64 = 1,
+	};
+	uint64_t size, iova = APERTURE + 0x100000;
+	int access, dfd;
+
+	assert_int_equal(0, ioc(FD, VFIO_IOMMU_MAP_DMA, &map));
+	access = create_access(FD, ioas);
+	assert_int_equal(0, access_pages(FD, access, APERTURE + 4 * pg, 4 * pg,
+					 buf + 4 * pg, 0, &pages_id));
+	assert_int_equal(-EINVAL,
+			 vfio_unmap(FD, APERTURE + 5 * pg, pg, 0, &size));
+	assert_int_equal(0, check_refs(FD, buf, 16 * pg, 1));
+	/* The whole of it goes, telling the access */
+	assert_int_equal(0, vfio_unmap(FD, APERTURE, 16 * pg, 0, &size));
+	assert_int_equal(16 * pg, size);
+	assert_int_equal(0, uiommufd_close(access));
+
+	dfd = (int)test_op(FD, &get);
+	assert_true(dfd >= 0);
+	assert_int_equal(0, map_file(FD, ioas, dfd, 0, 4 * pg, &iova, FIXED));
+	assert_int_equal(-EOPNOTSUPP, vfio_unmap(FD, iova + pg, pg, 0, &size));
+	assert_int_equal(0, vfio_unmap(FD, iova, 4 * pg, 0, &size));
+	assert_int_equal(4 * pg, size);
+	uiommufd_close(dfd);
+
+	assert_int_equal(0, ioc(FD, IOMMU_OPTION, &huge));
+	assert_int_equal(0, ioc(FD, VFIO_IOMMU_MAP_DMA, &map));
+	/* Not cut, so no whole area lies within the range */
+	assert_int_equal(-ENOENT,
+			 vfio_unmap(FD, APERTURE + 5 * pg, pg, 0, &size));
+	assert_int_equal(0,
+			 vfio_unmap(FD, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL, &size));
+	assert_int_equal(16 * pg, size);
+	assert_int_equal(0, check_refs(FD, buf, 16 * pg, 0));
+	munmap(buf, 16 * PAGE_SZ);
+}
+
 static void test_hwpt_user_data(void **state)
 {
 	struct {
@@ -1045,21 +1127,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_va_length_overflow),
-		T(test_vfio_map_dma_overflow),
-		T(test_dirty_page_size),
-		T(test_dirty_bitmap_pointer),
-		T(test_change_process_race),
-		T(test_destroy_every_order),
-		T(test_mock_numbering),
-		T(test_pgfault_padding),
-		T(test_fault_destroy_pending),
-		T(test_unpin_with_access),
-		T(test_access_list_ids),
-		T(test_split_with_domains),
-		T(test_hwpt_user_data),
-		T(test_replace_failure),
-		T(test_syz_iova),
+		T(test_va_length_overflow),    T(test_vfio_map_dma_overflow),
+		T(test_dirty_page_size),       T(test_dirty_bitmap_pointer),
+		T(test_change_process_race),   T(test_destroy_every_order),
+		T(test_mock_numbering),	       T(test_pgfault_padding),
+		T(test_fault_destroy_pending), T(test_unpin_with_access),
+		T(test_access_list_ids),       T(test_split_with_domains),
+		T(test_split_refused),	       T(test_hwpt_user_data),
+		T(test_replace_failure),       T(test_syz_iova),
 		T(test_destroy_racing_use),
 	};
 
