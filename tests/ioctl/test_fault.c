@@ -98,6 +98,8 @@ static void test_alloc_errors(void **state)
 	assert_int_equal(-EOPNOTSUPP,
 			 ioc(f->fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd));
 	assert_int_equal(UIOMMUFD_FD_FAULT, uiommufd_fd_kind(f->fault_fd));
+	/* An engine file, but no context to dump */
+	assert_int_equal(-EINVAL, uiommufd_dump(f->fault_fd, f->fault_fd));
 	/* A fault ID that is not a fault object */
 	assert_int_equal(-ENOENT,
 			 hwpt_alloc_ex(f->fd, f->dev.idev, f->ioas,

@@ -110,6 +110,21 @@ static void test_nested_invalidate(void **state)
 				     0x1234));
 	/* Only a nested mock HWPT has an IOTLB to check */
 	assert_int_equal(-ENOENT, check_iotlb(f->fd, f->parent, 0, 0x1234));
+	/* The dump names the parent of a nested HWPT */
+	{
+		int mfd = memfd_create("dump", 0);
+		char text[2048] = "", want[64];
+
+		assert_int_equal(0, uiommufd_dump(f->fd, mfd));
+		assert_true(pread(mfd, text, sizeof(text) - 1, 0) > 0);
+		snprintf(want, sizeof(want),
+			 "object %u hwpt_nested users 1\n  parent %u\n", nested,
+			 f->parent);
+		assert_non_null(strstr(text, want));
+		/* Only an iommufd has a context to dump */
+		assert_int_equal(-EBADF, uiommufd_dump(mfd, mfd));
+		close(mfd);
+	}
 	/* The device can sit on it; the parent is held by it */
 	pt = nested;
 	assert_int_equal(0, mock_dev_replace(f->fd, f->dev.stdev, &pt));
