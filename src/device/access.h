@@ -53,7 +53,6 @@ void iommufd_access_destroy(struct iommufd_access *access);
 void iommufd_access_destroy_object(struct iommufd_object *obj);
 int iommufd_access_attach(struct iommufd_access *access, uint32_t ioas_id);
 int iommufd_access_replace(struct iommufd_access *access, uint32_t ioas_id);
-void iommufd_access_detach(struct iommufd_access *access);
 /*
  * Pin [iova, iova + length) (a page-aligned range) and return the host
  * address of each page in out_pages.
