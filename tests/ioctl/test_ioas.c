@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "test_helpers.h"
+#include <uiommufd/vfio.h>
 
 static int setup_fd(void **state)
 {
@@ -411,6 +412,20 @@ static void test_vfio_ioas(void **state)
 	cmd.ioas_id = 0;
 	assert_int_equal(0, ioc(FD, IOMMU_VFIO_IOAS, &cmd));
 	assert_int_equal(ioas, cmd.ioas_id);
+	/* Coherent DMA: every domain of the compat IOAS must enforce it */
+	assert_int_equal(1, uiommufd_ioctl(FD, VFIO_CHECK_EXTENSION,
+					   VFIO_DMA_CC_IOMMU));
+	{
+		struct iommu_test_cmd md = {
+			.op = IOMMU_TEST_OP_MOCK_DOMAIN,
+			.id = ioas,
+		};
+
+		assert_int_equal(0, test_op(FD, &md));
+		assert_int_equal(0, uiommufd_ioctl(FD, VFIO_CHECK_EXTENSION,
+						   VFIO_DMA_CC_IOMMU));
+		assert_int_equal(0, destroy(FD, md.mock_domain.out_stdev_id));
+	}
 	/* Destroying the compat IOAS clears it */
 	assert_int_equal(0, destroy(FD, ioas));
 	assert_int_equal(-ENODEV, ioc(FD, IOMMU_VFIO_IOAS, &cmd));

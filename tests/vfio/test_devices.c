@@ -220,6 +220,26 @@ static void test_udma_errors(void **state)
 	assert_int_equal(0, ioc(d, VFIO_DEVICE_RESET, NULL));
 	assert_int_equal(0, rd(d, BAR0(UDMA_REG_CONTROL), 4));
 	assert_int_equal(0, rd(d, BAR0(UDMA_REG_ERR_CODE), 4));
+	/* So does a function level reset started in config space */
+	wr(d, BAR0(UDMA_REG_CONTROL), UDMA_CTRL_ENABLE, 4);
+	{
+		uint8_t pos = (uint8_t)rd(d, CFG(0x34), 1);
+		off_t devctl = 0;
+
+		/* Walk the capability list to the PCI Express one */
+		while (pos) {
+			if (rd(d, CFG(pos), 1) == 0x10 /* PCI_CAP_ID_EXP */) {
+				devctl = CFG(pos + 8);
+				break;
+			}
+			pos = (uint8_t)rd(d, CFG(pos + 1), 1);
+		}
+		assert_int_not_equal(0, devctl);
+		wr(d, devctl, rd(d, devctl, 2) | 0x8000 /* BCR_FLR */, 2);
+		/* The bit reads back as 0, the function is at power-on */
+		assert_int_equal(0, rd(d, devctl, 2) & 0x8000);
+		assert_int_equal(0, rd(d, BAR0(UDMA_REG_CONTROL), 4));
+	}
 	munmap(ring, PAGE_SZ);
 	munmap(buf, PAGE_SZ);
 }
