@@ -118,7 +118,8 @@ static inline long mock_dev_add_flags(int fd, uint32_t pt_id, uint32_t flags,
 	};
 	long rc = test_op(fd, &cmd);
 
-	if (!rc && out) {
+	/* Zeros when it failed */
+	if (out) {
 		out->stdev = cmd.mock_domain_flags.out_stdev_id;
 		out->hwpt = cmd.mock_domain_flags.out_hwpt_id;
 		out->idev = cmd.mock_domain_flags.out_idev_id;
@@ -128,7 +129,7 @@ static inline long mock_dev_add_flags(int fd, uint32_t pt_id, uint32_t flags,
 
 static inline struct mock_dev_ids mock_dev_add(int fd, uint32_t pt_id)
 {
-	struct mock_dev_ids ids;
+	struct mock_dev_ids ids = {0};
 
 	assert_int_equal(0, mock_dev_add_flags(fd, pt_id, 0, &ids));
 	return ids;
@@ -166,8 +167,8 @@ static inline long hwpt_alloc_ex(int fd, uint32_t dev, uint32_t pt,
 	};
 	long rc = ioc(fd, IOMMU_HWPT_ALLOC, &cmd);
 
-	if (!rc && out)
-		*out = cmd.out_hwpt_id;
+	if (out)
+		*out = rc ? 0 : cmd.out_hwpt_id;
 	return rc;
 }
 
