@@ -463,7 +463,8 @@ static long set_irqs(int dev, uint32_t index, uint32_t flags, uint32_t start,
 			.count = count},
 	};
 
-	memcpy(req.data, data, len);
+	if (len)
+		memcpy(req.data, data, len);
 	return ioc(dev, VFIO_DEVICE_SET_IRQS, &req);
 }
 
