@@ -238,6 +238,11 @@ UFD_EXPORT int uiommufd_close(int fd)
 	return iommufd_file_close(fd);
 }
 
+UFD_EXPORT int uiommufd_fd_forget(int fd)
+{
+	return iommufd_file_forget(fd);
+}
+
 UFD_EXPORT int uiommufd_fd_dup(int oldfd, int newfd)
 {
 	return iommufd_file_dup(oldfd, newfd);

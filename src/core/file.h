@@ -97,6 +97,8 @@ void iommufd_file_put(struct iommufd_file *file);
 int iommufd_file_dup(int oldfd, int newfd);
 /* Close one descriptor of a file */
 int iommufd_file_close(int fd);
+/* As close, but the descriptor stays open: the caller closes it next */
+int iommufd_file_forget(int fd);
 int iommufd_file_kind(int fd);
 
 /* Readiness of a pollable file: set when data can be read, clear when not */
