@@ -804,6 +804,24 @@ static void test_stdio_modes(void **state)
 	f = fopen("/dev/iommu", "r+e");
 	assert_non_null(f);
 	assert_int_equal(1, ioas_alloc(fileno(f)));
+	/*
+	 * fclose() ends the engine's file with the stream: the number, taken
+	 * again by a plain file, is that file's (ENOTTY for an iommufd ioctl)
+	 */
+	{
+		FILE *g = fopen("/dev/iommu", "r+");
+		struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
+		int n, nf;
+
+		assert_non_null(g);
+		n = fileno(g);
+		assert_int_equal(0, fclose(g));
+		nf = open("/dev/null", O_RDWR);
+		assert_int_equal(n, nf);
+		assert_int_equal(-1, ioctl(nf, IOMMU_IOAS_ALLOC, &cmd));
+		assert_int_equal(ENOTTY, errno);
+		close(nf);
+	}
 	/* freopen onto an engine file would lose it: refused, stream closed */
 	assert_null(freopen("/dev/iommu", "r+", f));
 	assert_int_equal(EOPNOTSUPP, errno);
@@ -883,8 +901,8 @@ static void test_other_names(void **state)
 	assert_int_equal(0, chdir("/"));
 	/* Names that only look like the served ones */
 	assert_int_equal(-1, access("/dev/vfio/007", F_OK));
-	assert_int_equal(-1, access("/dev/vfio/devices/vfio99999999999999999999",
-				    F_OK));
+	assert_int_equal(
+		-1, access("/dev/vfio/devices/vfio99999999999999999999", F_OK));
 	assert_int_equal(-1, access("/dev/iommufd", F_OK));
 }
 
