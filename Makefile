@@ -6,13 +6,16 @@
 #   make check      what CI runs: the layer check, unit + ioctl + stress
 #                   tests (gcc, -Werror), the same under ASan+UBSan and TSan
 #                   (debug builds: the lock checker on), a clang build with
-#                   its tests, the install test, then the kernel selftest
+#                   its tests, the install test, the fuzz targets for a
+#                   minute, coverage, then the kernel selftest
 #                   under the shim against conformance/must-pass.txt
 #   make demo       run the demo
 #   make bench      run the benchmarks
 #   make conformance  the kernel's iommufd selftest under the shim, per fixture
 #   make layers     check the include graph against src/LAYERS
 #   make fuzz       the fuzz targets (clang), FUZZ_SECONDS each (fuzz/README.md)
+#   make coverage   line coverage of src/ and preload/ by the in-tree tests,
+#                   per folder; fails below tests/coverage-threshold.txt
 #
 # CONTRIBUTING.md says which of these to run for which change.
 
@@ -24,7 +27,7 @@ CHECK_OPTS = -Dwerror=true
 
 .PHONY: all deps build check check-build test test-asan test-tsan test-clang \
 	install-test layers conformance demo bench clean format fuzz fuzz-build \
-	fuzz-check
+	fuzz-check coverage
 
 all: build
 
@@ -66,7 +69,7 @@ test-tsan: deps build-tsan/build.ninja
 	meson configure build-tsan $(CHECK_OPTS)
 	ninja -C build-tsan
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite demo --suite flows --suite vfio --suite model-mt
+		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite regress --suite demo --suite flows --suite vfio --suite model-mt
 
 # The library and the tests with Debian's clang, besides gcc
 build-clang/build.ninja:
@@ -85,6 +88,16 @@ install-test: build
 
 layers:
 	scripts/check-layers.py
+
+build-cov/build.ninja:
+	meson setup build-cov -Db_coverage=true -Dbuildtype=debug
+
+# gcov counters of the library, the shim (written when the programs run
+# under uiommufd-run exit) and the tests; the kernel selftest is not counted
+coverage: deps build-cov/build.ninja
+	@scripts/install-deps.sh gcovr
+	ninja -C build-cov
+	JOBS=$(JOBS) scripts/coverage.sh build-cov tests/coverage-threshold.txt
 
 conformance: build
 	@scripts/reserve-hugepages.sh || true
@@ -117,7 +130,7 @@ fuzz-check: fuzz-build
 
 check: check-build
 	$(MAKE) test test-asan test-tsan test-clang install-test fuzz-check \
-		conformance
+		coverage conformance
 
 demo: build
 	$(BUILD)/examples/demo
@@ -129,4 +142,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-clang $(FUZZ_BUILD)
+	rm -rf $(BUILD) build-asan build-tsan build-clang build-cov $(FUZZ_BUILD)

@@ -150,7 +150,8 @@ ssize_t __pread64_chk(int fd, void *buf, size_t count, off64_t offset,
 	X(fopen, FILE *, (const char *, const char *))                         \
 	X(fopen64, FILE *, (const char *, const char *))                       \
 	X(freopen, FILE *, (const char *, const char *, FILE *))               \
-	X(freopen64, FILE *, (const char *, const char *, FILE *))
+	X(freopen64, FILE *, (const char *, const char *, FILE *))             \
+	X(fclose, int, (FILE *))
 
 #define X(name, ret, args) typedef ret(*shim_##name##_fn) args;
 SHIM_REAL_LIST(X)

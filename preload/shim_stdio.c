@@ -11,6 +11,10 @@
  * read would bypass the engine: its stream is a fopencookie() one whose
  * functions make the shim's own calls, and whose close closes the file
  * (its fileno() is -1).
+ *
+ * fclose() of a stream on an engine descriptor closes it inside libc,
+ * where close() is not seen: the engine is told first, so that it lets the
+ * descriptor go before libc closes it and the number can be reused.
  */
 #include "shim.h"
 
@@ -251,4 +255,18 @@ SHIM_EXPORT DIR *opendir(const char *path)
 		return NULL;
 	}
 	return fn(path);
+}
+
+SHIM_EXPORT int fclose(FILE *stream)
+{
+	shim_fclose_fn fn = REAL(fclose);
+	int fd = stream ? fileno(stream) : -1;
+
+	if (!fn) {
+		errno = ENOSYS;
+		return EOF;
+	}
+	if (fd >= 0 && shim_fd_ours(fd))
+		ENGINE_CALL(uiommufd_fd_forget(fd));
+	return fn(stream);
 }

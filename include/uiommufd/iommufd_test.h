@@ -459,8 +459,8 @@ struct iommu_hwpt_selftest {
  *     nested HWPT (IOMMU_HWPT_INVALIDATE_DATA_SELFTEST)
  * @flags: 0 or IOMMU_TEST_INVALIDATE_FLAG_ALL; EOPNOTSUPP for others
  * @iotlb_id: the IOTLB entry to reset to 0, at most
- *            MOCK_NESTED_DOMAIN_IOTLB_ID_MAX (EINVAL beyond); ignored
- *            with IOMMU_TEST_INVALIDATE_FLAG_ALL
+ *            MOCK_NESTED_DOMAIN_IOTLB_ID_MAX (EINVAL beyond, with
+ *            IOMMU_TEST_INVALIDATE_FLAG_ALL too, which otherwise ignores it)
  */
 struct iommu_hwpt_invalidate_selftest {
 	__u32 flags;

@@ -117,6 +117,17 @@ int uiommufd_close(int fd);
  */
 int uiommufd_fd_dup(int oldfd, int newfd);
 
+/**
+ * uiommufd_fd_forget() - @fd is about to be closed by other means
+ *
+ * For a descriptor the caller's libc closes itself (fclose(3) of a stream
+ * on it closes the descriptor without calling close(2)): the engine lets
+ * go of @fd, releasing the file if it was the last descriptor, but leaves
+ * the descriptor open for the caller to close right after. Returns 0, or
+ * -EBADF if @fd is not ours.
+ */
+int uiommufd_fd_forget(int fd);
+
 /** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not ours) */
 int uiommufd_fd_kind(int fd);
 

@@ -85,13 +85,14 @@ static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 
 	if (!file)
 		return -EBADF;
-	if (offset && !at) {
+	if (offset && !at && !file->ops->any_offset) {
 		rc = -ESPIPE; /* an anonymous file cannot seek */
-	} else if (offset) {
+	} else if (offset && *offset < 0) {
+		rc = -EINVAL;
+	} else if (offset && at) {
 		pos = (uint64_t)*offset;
-		rc = *offset < 0 ? -EINVAL
-		     : write	 ? file->ops->write_at(file, buf, count, &pos)
-				 : file->ops->read_at(file, buf, count, &pos);
+		rc = write ? file->ops->write_at(file, buf, count, &pos)
+			   : file->ops->read_at(file, buf, count, &pos);
 	} else if (at) {
 		rc = file_rw_at_fd_pos(file, fd, buf, count, write);
 	} else if (write) {
@@ -162,6 +163,11 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 UFD_EXPORT int uiommufd_close(int fd)
 {
 	return iommufd_file_close(fd);
+}
+
+UFD_EXPORT int uiommufd_fd_forget(int fd)
+{
+	return iommufd_file_forget(fd);
 }
 
 UFD_EXPORT int uiommufd_fd_dup(int oldfd, int newfd)

@@ -146,7 +146,6 @@ static inline bool iommufd_lock_obj(struct iommufd_object *obj)
 struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, uint32_t id,
 					  enum iommufd_object_type type);
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
-int iommufd_try_inc_users(struct iommufd_ctx *ictx, struct iommufd_object *obj);
 
 struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
 					     size_t size,

@@ -142,23 +142,6 @@ void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 }
 
 /*
- * Take a users reference on an object the caller reached without the table
- * (through another object): only valid while the object is still published,
- * otherwise it races with its destruction.
- */
-int iommufd_try_inc_users(struct iommufd_ctx *ictx, struct iommufd_object *obj)
-{
-	struct iommufd_object *cur;
-
-	mutex_lock(&ictx->objects_lock);
-	cur = idt_load(&ictx->objects, obj->id);
-	if (cur == obj)
-		refcount_inc(&obj->users);
-	mutex_unlock(&ictx->objects_lock);
-	return cur == obj ? 0 : -EBUSY;
-}
-
-/*
  * Wait until every short term reference is gone. Called with wait_cnt still
  * holding the table's bias, which this drops.
  */

@@ -247,7 +247,6 @@ int pci_dev_add_msix(struct pci_dev *pdev, unsigned int vectors,
 	if (off < 0)
 		return off;
 	pdev->msix_cap = (uint8_t)off;
-	pdev->msix_bar = bar;
 	cfg_set(pdev, off + PCI_MSIX_FLAGS, vectors - 1, 2);
 	wmask_set(pdev, off + PCI_MSIX_FLAGS,
 		  PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL, 2);

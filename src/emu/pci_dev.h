@@ -88,7 +88,6 @@ struct pci_dev {
 	uint8_t wmask[PCI_CFG_SPACE_EXP_SIZE];
 	uint8_t next_cap; /* where the next capability goes */
 	uint8_t msi_cap, msix_cap, exp_cap;
-	unsigned int msix_bar;
 	bool flr;
 
 	struct pci_bar bar[PCI_NUM_BARS];

@@ -3,6 +3,7 @@
  * dma-bufs, the exporter side: a buffer behind a file, the importers
  * attached to it, and revocation (see dma_buf.h).
  */
+#include <fcntl.h>
 #include <uiommufd/uiommufd.h>
 
 #include "dma_buf.h"
@@ -43,8 +44,10 @@ struct ufd_dmabuf *ufd_dmabuf_get(int fd)
 {
 	struct iommufd_file *file = iommufd_file_get(fd);
 
+	/* As fget(): no open file is EBADF, another kind of file EINVAL */
 	if (!file)
-		return ERR_PTR(fd < 0 ? -EBADF : -EINVAL);
+		return ERR_PTR(fd < 0 || fcntl(fd, F_GETFD) < 0 ? -EBADF
+								: -EINVAL);
 	if (file->ops != &dmabuf_fops) {
 		iommufd_file_put(file);
 		return ERR_PTR(-EINVAL);

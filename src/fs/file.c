@@ -137,8 +137,12 @@ void iommufd_file_install(int fd)
 	mutex_unlock(fd_lock(fd));
 }
 
-/* Empty the slot of fd and close the descriptor; the file, or NULL */
-static struct iommufd_file *file_unpublish(int fd, bool installed)
+/*
+ * Empty the slot of fd and close the descriptor unless the caller's libc
+ * is about to (close_fd false); the file, or NULL
+ */
+static struct iommufd_file *file_unpublish(int fd, bool installed,
+					   bool close_fd)
 {
 	struct iommufd_file **slot = fd_slot(fd, false);
 	struct iommufd_file *file = NULL;
@@ -153,14 +157,14 @@ static struct iommufd_file *file_unpublish(int fd, bool installed)
 		file = NULL;
 	mutex_unlock(fd_lock(fd));
 	/* The descriptor goes first, as close(2) unhooks it before release */
-	if (file)
+	if (file && close_fd)
 		close(fd);
 	return file;
 }
 
 void iommufd_file_discard(int fd)
 {
-	struct iommufd_file *file = file_unpublish(fd, false);
+	struct iommufd_file *file = file_unpublish(fd, false, true);
 
 	if (!WARN_ON(!file))
 		iommufd_file_put(file);
@@ -236,9 +240,13 @@ int iommufd_file_dup(int oldfd, int newfd)
 		iommufd_file_put(file);
 		return -EMFILE;
 	}
-	/* The reference taken by get now belongs to newfd */
+	/*
+	 * The reference taken by get now belongs to newfd. A newfd still
+	 * holding another file is the caller's mistake (the API says to
+	 * close it first), not the engine's: no warning.
+	 */
 	mutex_lock(fd_lock(newfd));
-	if (WARN_ON(*slot)) {
+	if (*slot) {
 		mutex_unlock(fd_lock(newfd));
 		iommufd_file_put(file);
 		return -EBUSY;
@@ -250,7 +258,17 @@ int iommufd_file_dup(int oldfd, int newfd)
 
 int iommufd_file_close(int fd)
 {
-	struct iommufd_file *file = file_unpublish(fd, true);
+	struct iommufd_file *file = file_unpublish(fd, true, true);
+
+	if (!file)
+		return -EBADF;
+	iommufd_file_put(file);
+	return 0;
+}
+
+int iommufd_file_forget(int fd)
+{
+	struct iommufd_file *file = file_unpublish(fd, true, false);
 
 	if (!file)
 		return -EBADF;

@@ -23,6 +23,11 @@ struct iommufd_file_ops {
 	ssize_t (*read)(struct iommufd_file *file, void *buf, size_t count);
 	ssize_t (*write)(struct iommufd_file *file, const void *buf,
 			 size_t count);
+	/*
+	 * A file without a position that takes pread and pwrite at any
+	 * offset as read and write (the fail-nth file); others answer ESPIPE
+	 */
+	bool any_offset;
 	int (*mmap)(struct iommufd_file *file, void *addr, size_t length,
 		    int prot, int flags, off_t offset, void **out);
 	/*
@@ -92,6 +97,8 @@ void iommufd_file_put(struct iommufd_file *file);
 int iommufd_file_dup(int oldfd, int newfd);
 /* Close one descriptor of a file */
 int iommufd_file_close(int fd);
+/* As close, but the descriptor stays open: the caller closes it next */
+int iommufd_file_forget(int fd);
 int iommufd_file_kind(int fd);
 
 /* Readiness of a pollable file: set when data can be read, clear when not */

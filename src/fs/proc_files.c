@@ -52,6 +52,7 @@ static const struct iommufd_file_ops fail_nth_fops = {
 	.kind = UIOMMUFD_FD_FAIL_NTH,
 	.read = fail_nth_read,
 	.write = fail_nth_write,
+	.any_offset = true,
 };
 
 UFD_EXPORT int uiommufd_fail_nth_open(int flags)

@@ -109,14 +109,6 @@ void iommufd_access_destroy(struct iommufd_access *access)
 	iommufd_object_destroy_user(access->ictx, &access->obj);
 }
 
-void iommufd_access_detach(struct iommufd_access *access)
-{
-	mutex_lock(&access->ioas_lock);
-	if (!WARN_ON(!access->ioas))
-		WARN_ON(iommufd_access_change_ioas(access, NULL));
-	mutex_unlock(&access->ioas_lock);
-}
-
 int iommufd_access_attach(struct iommufd_access *access, uint32_t ioas_id)
 {
 	int rc;

@@ -111,6 +111,13 @@ have_map:;
 	if (__atomic_compare_exchange_n(&shm->magic, &zero, ACCT_MAGIC, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&shm->version, ACCT_VERSION, __ATOMIC_RELEASE);
+	/* A total below zero is never right: a double reclaim left it */
+	int64_t total = __atomic_load_n(&shm->user_locked_vm, __ATOMIC_RELAXED);
+
+	while (total < 0 && !__atomic_compare_exchange_n(
+				    &shm->user_locked_vm, &total, 0, true,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 	return shm;
 }
 
@@ -118,25 +125,51 @@ static bool proc_slot_stale(struct acct_proc *p)
 {
 	pid_t pid = __atomic_load_n(&p->pid, __ATOMIC_ACQUIRE);
 
-	if (!pid)
+	/* Free, or being reclaimed by another process */
+	if (pid <= 0)
 		return false;
 	if (kill(pid, 0) && errno == ESRCH)
 		return true;
 	return proc_start_time(pid) != p->start_time;
 }
 
-/* Take back what a dead process still had charged, and free its slot */
-static void proc_slot_reclaim(struct acct_proc *p)
+/*
+ * Subtract, never going below zero: a forked child works on a copy of its
+ * parent's state and may hand back what the parent already released.
+ */
+static void counter_sub_clamped(int64_t *counter, unsigned long npages)
 {
-	int32_t pid = p->pid;
+	int64_t cur = __atomic_load_n(counter, __ATOMIC_RELAXED);
+	int64_t next;
 
-	__atomic_sub_fetch(&acct_seg->user_locked_vm, p->user_share,
-			   __ATOMIC_RELAXED);
+	do {
+		next = cur - (int64_t)npages;
+		if (next < 0)
+			next = 0;
+	} while (!__atomic_compare_exchange_n(
+		counter, &cur, next, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+}
+
+/* A slot whose dead owner's charge is being taken back */
+#define ACCT_SLOT_RECLAIMING (-1)
+
+/*
+ * Take back what a dead process still had charged, and free its slot.
+ * Every process joining sweeps, so several may find the same dead slot:
+ * only the one that marks it takes its share back.
+ */
+static void proc_slot_reclaim(struct acct_proc *p, int32_t pid)
+{
+	if (!__atomic_compare_exchange_n(&p->pid, &pid, ACCT_SLOT_RECLAIMING,
+					 false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return;
+	counter_sub_clamped(&acct_seg->user_locked_vm,
+			    (unsigned long)p->user_share);
 	p->locked_vm = 0;
 	p->pinned_vm = 0;
 	p->user_share = 0;
-	__atomic_compare_exchange_n(&p->pid, &pid, 0, false, __ATOMIC_RELEASE,
-				    __ATOMIC_RELAXED);
+	__atomic_store_n(&p->pid, 0, __ATOMIC_RELEASE);
 }
 
 /*
@@ -145,9 +178,13 @@ static void proc_slot_reclaim(struct acct_proc *p)
  */
 static void proc_slots_sweep(void)
 {
-	for (unsigned int i = 0; i != ACCT_PROCS; i++)
-		if (proc_slot_stale(&acct_seg->procs[i]))
-			proc_slot_reclaim(&acct_seg->procs[i]);
+	for (unsigned int i = 0; i != ACCT_PROCS; i++) {
+		struct acct_proc *p = &acct_seg->procs[i];
+		int32_t pid = __atomic_load_n(&p->pid, __ATOMIC_ACQUIRE);
+
+		if (proc_slot_stale(p))
+			proc_slot_reclaim(p, pid);
+	}
 }
 
 static int proc_slot_claim(pid_t pid, uint64_t start)
@@ -241,23 +278,6 @@ static bool counter_add_limited(int64_t *counter, unsigned long npages,
 	} while (!__atomic_compare_exchange_n(
 		counter, &cur, next, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	return true;
-}
-
-/*
- * Subtract, never going below zero: a forked child works on a copy of its
- * parent's state and may hand back what the parent already released.
- */
-static void counter_sub_clamped(int64_t *counter, unsigned long npages)
-{
-	int64_t cur = __atomic_load_n(counter, __ATOMIC_RELAXED);
-	int64_t next;
-
-	do {
-		next = cur - (int64_t)npages;
-		if (next < 0)
-			next = 0;
-	} while (!__atomic_compare_exchange_n(
-		counter, &cur, next, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 }
 
 static struct acct_proc *mm_proc(struct ufd_mm *mm)

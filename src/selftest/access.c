@@ -203,8 +203,12 @@ static int iommufd_test_check_pages(void *uptr, uintptr_t *pages, size_t npages)
 	struct ufd_vma_cache user = {0}, engine = {0};
 
 	for (; npages; npages--) {
+		uintptr_t page = ALIGN_DOWN((uintptr_t)uptr, PAGE_SIZE), end;
 		struct ufd_vma vma;
 
+		/* As get_user_pages_fast(): a page ending past the top wraps */
+		if (check_add_overflow(page, (uintptr_t)PAGE_SIZE, &end))
+			return -EOVERFLOW;
 		if (ufd_vma_lookup_cached(&user, (uintptr_t)uptr, &vma))
 			return -EFAULT;
 		if (!ufd_same_page(&user, (uintptr_t)uptr, &engine, *pages))

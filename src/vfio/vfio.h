@@ -34,19 +34,6 @@ struct iommufd_file;
 struct vfio_device;
 struct vfio_group;
 
-/* A growing chain of capabilities for an info ioctl (vfio_info_cap) */
-struct vfio_info_cap {
-	struct vfio_info_cap_header *buf;
-	size_t size;
-};
-
-struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
-					       size_t size, uint16_t id,
-					       uint16_t version);
-/* Make the chain's offsets count from @offset (where it lands for the user) */
-void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset);
-int vfio_info_add_capability(struct vfio_info_cap *caps,
-			     struct vfio_info_cap_header *cap, size_t size);
 
 /*
  * Validate the header of VFIO_DEVICE_SET_IRQS against @num_irqs of
@@ -66,9 +53,8 @@ struct vfio_device_ops {
 	/* The ioctls the core does not handle itself */
 	long (*ioctl)(struct vfio_device *vdev, unsigned int cmd,
 		      unsigned long arg);
-	int (*get_region_info_caps)(struct vfio_device *vdev,
-				    struct vfio_region_info *info,
-				    struct vfio_info_cap *caps);
+	int (*get_region_info)(struct vfio_device *vdev,
+			       struct vfio_region_info *info);
 	/* VFIO_DEVICE_FEATURE numbers the core does not know */
 	int (*device_feature)(struct vfio_device *vdev, uint32_t flags,
 			      void *arg, size_t argsz);

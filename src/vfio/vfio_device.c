@@ -533,41 +533,27 @@ static int vfio_ioctl_device_feature(struct vfio_device *vdev, void *arg)
 	}
 }
 
+/*
+ * No region has a capability chain: the one vfio-pci gives, MSI-X
+ * mappable, is for a mappable BAR holding the MSI-X table, and every
+ * emulated function keeps its table in a trapped register BAR.
+ */
 static long vfio_get_region_info(struct vfio_device *vdev, void *arg)
 {
 	size_t minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_region_info info = {};
-	struct vfio_info_cap caps = {};
 	int rc;
 
-	if (!vdev->ops->get_region_info_caps)
+	if (!vdev->ops->get_region_info)
 		return -EINVAL;
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	rc = vdev->ops->get_region_info_caps(vdev, &info, &caps);
+	rc = vdev->ops->get_region_info(vdev, &info);
 	if (rc)
-		goto out_free;
-	if (caps.size) {
-		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* Tell the caller how much room the chain needs */
-			info.argsz = sizeof(info) + caps.size;
-			info.cap_offset = 0;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			rc = copy_to_user(uptr_add(arg, sizeof(info)), caps.buf,
-					  caps.size);
-			if (rc)
-				goto out_free;
-			info.cap_offset = sizeof(info);
-		}
-	}
-	rc = copy_to_user(arg, &info, minsz);
-out_free:
-	ufd_free(caps.buf);
-	return rc;
+		return rc;
+	return copy_to_user(arg, &info, minsz);
 }
 
 static long vfio_device_fops_ioctl(struct iommufd_file *file, unsigned int cmd,
@@ -759,60 +745,6 @@ err_close:
 err_free:
 	ufd_free(df);
 	return rc;
-}
-
-/* vfio_info_cap: the capability chains of the info ioctls */
-
-struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
-					       size_t size, uint16_t id,
-					       uint16_t version)
-{
-	struct vfio_info_cap_header *header, *tmp;
-	char *buf;
-
-	/* Each capability starts 8-byte aligned */
-	size = ALIGN_UP(size, sizeof(uint64_t));
-	buf = ufd_realloc_array(caps->buf, caps->size + size, 1);
-	if (!buf) {
-		ufd_free(caps->buf);
-		caps->buf = NULL;
-		caps->size = 0;
-		return ERR_PTR(-ENOMEM);
-	}
-	caps->buf = (struct vfio_info_cap_header *)buf;
-	header = (struct vfio_info_cap_header *)(buf + caps->size);
-	memset(header, 0, size);
-	header->id = id;
-	header->version = version;
-	/* Append: follow the chain from the head (offsets from the buffer) */
-	for (tmp = caps->buf; tmp->next;
-	     tmp = (struct vfio_info_cap_header *)(buf + tmp->next))
-		;
-	tmp->next = (uint32_t)caps->size;
-	caps->size += size;
-	return header;
-}
-
-void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset)
-{
-	char *buf = (char *)caps->buf;
-	struct vfio_info_cap_header *tmp;
-
-	for (tmp = caps->buf; tmp->next;
-	     tmp = (struct vfio_info_cap_header *)(buf + tmp->next - offset))
-		tmp->next += (uint32_t)offset;
-}
-
-int vfio_info_add_capability(struct vfio_info_cap *caps,
-			     struct vfio_info_cap_header *cap, size_t size)
-{
-	struct vfio_info_cap_header *header;
-
-	header = vfio_info_cap_add(caps, size, cap->id, cap->version);
-	if (IS_ERR(header))
-		return (int)PTR_ERR(header);
-	memcpy(header + 1, cap + 1, size - sizeof(*header));
-	return 0;
 }
 
 int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,

@@ -137,20 +137,8 @@ static bool vfio_pci_bar_mmap_supported(struct pci_dev *pdev, unsigned int bar)
 	       !(b->flags & PCI_BASE_ADDRESS_SPACE_IO);
 }
 
-/* The MSI-X table may be mapped: the host side does not need it hidden */
-static int msix_mmappable_cap(struct vfio_info_cap *caps)
-{
-	struct vfio_info_cap_header header = {
-		.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
-		.version = 1,
-	};
-
-	return vfio_info_add_capability(caps, &header, sizeof(header));
-}
-
-static int vfio_pci_get_region_info_caps(struct vfio_device *vdev,
-					 struct vfio_region_info *info,
-					 struct vfio_info_cap *caps)
+static int vfio_pci_get_region_info(struct vfio_device *vdev,
+				    struct vfio_region_info *info)
 {
 	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
 	struct pci_dev *pdev = vpci->pdev;
@@ -172,11 +160,8 @@ static int vfio_pci_get_region_info_caps(struct vfio_device *vdev,
 		}
 		info->flags = VFIO_REGION_INFO_FLAG_READ |
 			      VFIO_REGION_INFO_FLAG_WRITE;
-		if (vfio_pci_bar_mmap_supported(pdev, index)) {
+		if (vfio_pci_bar_mmap_supported(pdev, index))
 			info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
-			if (pdev->msix_cap && index == pdev->msix_bar)
-				return msix_mmappable_cap(caps);
-		}
 		return 0;
 	case VFIO_PCI_ROM_REGION_INDEX:
 		/* No option ROM */
@@ -479,7 +464,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.ioctl_file = vfio_pci_ioctl_file,
 	.match = vfio_pci_match,
 	.match_token_uuid = vfio_pci_match_token_uuid,
-	.get_region_info_caps = vfio_pci_get_region_info_caps,
+	.get_region_info = vfio_pci_get_region_info,
 	.device_feature = vfio_pci_device_feature,
 	.read = vfio_pci_read,
 	.write = vfio_pci_write,

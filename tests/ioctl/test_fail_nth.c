@@ -348,11 +348,83 @@ static void test_absorbed_by_auto_domain(void **state)
 	assert_true(nth < 500);
 }
 
+static unsigned int nr_devices(void)
+{
+	struct uiommufd_device_info info;
+	unsigned int n = 0;
+
+	while (!uiommufd_device_info(n, &info))
+		n++;
+	return n;
+}
+
+/*
+ * Emulated devices come with a group, an IOMMU attachment and a VFIO
+ * registration: a failure anywhere while adding one must leave no device,
+ * group or name behind (the next try takes the same name).
+ */
+static void sweep_device_add(const char *spec)
+{
+	unsigned int before = nr_devices(), nth;
+	int rc;
+
+	for (nth = 1; nth < 200; nth++) {
+		uiommufd_fail_nth_set(nth);
+		rc = uiommufd_devices_add(spec);
+		if (uiommufd_fail_nth_get()) {
+			/* Nothing failed: added, and the sweep is over */
+			uiommufd_fail_nth_set(0);
+			assert_int_equal(0, rc);
+			break;
+		}
+		assert_true(rc < 0);
+		assert_int_equal(before, nr_devices());
+	}
+	assert_true(nth > 1 && nth < 200);
+	assert_int_equal(before + 1, nr_devices());
+	/* The name is taken now */
+	assert_int_equal(-EEXIST, uiommufd_devices_add(spec));
+}
+
+static void test_device_sweep(void **state)
+{
+	static const char *const bad[] = {
+		"bogus",
+		"udma,group=",
+		"udma,group=x",
+		"udma,group=-1",
+		"udma,group=2147483648",
+		"udma,name=zz",
+		"udma,name=0000:00:20.0",
+		"udma,name=0000:00:01.8",
+		"udma,speed=9",
+		"udma;bogus",
+	};
+	unsigned int before = nr_devices();
+
+	(void)state;
+	/* An empty list adds nothing; a bad one neither, even good entries */
+	assert_int_equal(0, uiommufd_devices_add(""));
+	assert_int_equal(before, nr_devices());
+	for (size_t i = 0; i != ARRAY_SIZE(bad); i++) {
+		assert_int_equal(-EINVAL, uiommufd_devices_add(bad[i]));
+		assert_int_equal(before, nr_devices());
+	}
+	sweep_device_add("udma,name=0000:40:01.0");
+	sweep_device_add("edu,name=0000:40:02.0,group=4000");
+	sweep_device_add("udma,name=0000:40:03.0,noiommu");
+	/* Two of one name in one list: the second fails, the first stays */
+	assert_int_equal(-EEXIST,
+			 uiommufd_devices_add("edu,name=0000:40:04.0;"
+					      "edu,name=0000:40:04.0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_absorbed_by_auto_domain),
+		cmocka_unit_test(test_device_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

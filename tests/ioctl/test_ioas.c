@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "test_helpers.h"
+#include <uiommufd/vfio.h>
 
 static int setup_fd(void **state)
 {
@@ -379,7 +380,24 @@ static void test_options(void **state)
 	cmd.val64 = 2;
 	assert_int_equal(-EINVAL, ioc(FD, IOMMU_OPTION, &cmd));
 	cmd.val64 = 0;
-	assert_int_equal(0, ioc(FD, IOMMU_OPTION, &cmd));
+	{
+		/* Not while a domain may already hold huge mappings */
+		void *buf = map_anon(PAGE_SZ);
+		uint64_t iova = MOCK_APERTURE_START;
+		struct iommu_test_cmd md = {
+			.op = IOMMU_TEST_OP_MOCK_DOMAIN,
+			.id = ioas,
+		};
+
+		assert_int_equal(0, test_op(FD, &md));
+		assert_int_equal(0, ioas_map(FD, ioas, buf, PAGE_SZ, &iova,
+					     FIXED));
+		assert_int_equal(-EINVAL, ioc(FD, IOMMU_OPTION, &cmd));
+		assert_int_equal(0, ioas_unmap(FD, ioas, iova, PAGE_SZ, NULL));
+		assert_int_equal(0, ioc(FD, IOMMU_OPTION, &cmd));
+		assert_int_equal(0, destroy(FD, md.mock_domain.out_stdev_id));
+		munmap(buf, PAGE_SZ);
+	}
 	{
 		struct iommu_ioas_iova_ranges r = {
 			.size = sizeof(r),
@@ -411,6 +429,20 @@ static void test_vfio_ioas(void **state)
 	cmd.ioas_id = 0;
 	assert_int_equal(0, ioc(FD, IOMMU_VFIO_IOAS, &cmd));
 	assert_int_equal(ioas, cmd.ioas_id);
+	/* Coherent DMA: every domain of the compat IOAS must enforce it */
+	assert_int_equal(1, uiommufd_ioctl(FD, VFIO_CHECK_EXTENSION,
+					   VFIO_DMA_CC_IOMMU));
+	{
+		struct iommu_test_cmd md = {
+			.op = IOMMU_TEST_OP_MOCK_DOMAIN,
+			.id = ioas,
+		};
+
+		assert_int_equal(0, test_op(FD, &md));
+		assert_int_equal(0, uiommufd_ioctl(FD, VFIO_CHECK_EXTENSION,
+						   VFIO_DMA_CC_IOMMU));
+		assert_int_equal(0, destroy(FD, md.mock_domain.out_stdev_id));
+	}
 	/* Destroying the compat IOAS clears it */
 	assert_int_equal(0, destroy(FD, ioas));
 	assert_int_equal(-ENODEV, ioc(FD, IOMMU_VFIO_IOAS, &cmd));

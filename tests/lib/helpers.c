@@ -95,6 +95,93 @@ struct mock_dev_ids mock_dev_add(int fd, uint32_t pt_id)
 	};
 }
 
+long test_op(int fd, struct iommu_test_cmd *cmd)
+{
+	cmd->size = sizeof(*cmd);
+	return ioc(fd, IOMMU_TEST_CMD, cmd);
+}
+
+long mock_dev_add_flags(int fd, uint32_t pt_id, uint32_t flags,
+			struct mock_dev_ids *out)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
+		.id = pt_id,
+		.mock_domain_flags = {.dev_flags = flags},
+	};
+	long rc = test_op(fd, &cmd);
+
+	if (out) {
+		out->stdev = cmd.mock_domain_flags.out_stdev_id;
+		out->hwpt = cmd.mock_domain_flags.out_hwpt_id;
+		out->idev = cmd.mock_domain_flags.out_idev_id;
+	}
+	return rc;
+}
+
+long mock_dev_replace(int fd, uint32_t stdev, uint32_t *pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+		.id = stdev,
+		.mock_domain_replace = {.pt_id = *pt_id},
+	};
+	long rc = test_op(fd, &cmd);
+
+	if (!rc)
+		*pt_id = cmd.mock_domain_replace.pt_id;
+	return rc;
+}
+
+long hwpt_alloc_ex(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
+		   uint32_t fault_id, uint32_t data_type, void *data,
+		   uint32_t data_len, uint32_t *out)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev,
+		.pt_id = pt,
+		.data_type = data_type,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+		.fault_id = fault_id,
+	};
+	long rc = ioc(fd, IOMMU_HWPT_ALLOC, &cmd);
+
+	if (out)
+		*out = rc ? 0 : cmd.out_hwpt_id;
+	return rc;
+}
+
+long hwpt_new(int fd, uint32_t dev, uint32_t pt, uint32_t flags, uint32_t *out)
+{
+	return hwpt_alloc_ex(fd, dev, pt, flags, 0, IOMMU_HWPT_DATA_NONE, NULL,
+			     0, out);
+}
+
+int fault_queue_alloc(int fd, uint32_t *id)
+{
+	struct iommu_fault_alloc cmd = {.size = sizeof(cmd)};
+
+	CHECK(ioc(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd) == 0);
+	*id = cmd.out_fault_id;
+	return (int)cmd.out_fault_fd;
+}
+
+long md_check_map(int fd, uint32_t hwpt, uint64_t iova, void *va, size_t len)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
+		.id = hwpt,
+		.check_map = {.iova = iova,
+			      .length = len,
+			      .uptr = (uintptr_t)va},
+	};
+
+	return test_op(fd, &cmd);
+}
+
 bool have_cap(int cap)
 {
 	char line[128];

@@ -56,6 +56,23 @@ struct mock_dev_ids {
 	uint32_t stdev, hwpt, idev;
 };
 struct mock_dev_ids mock_dev_add(int fd, uint32_t pt_id);
+/* The same with MOCK_FLAGS_DEVICE_*; *out is zeros when it failed */
+long mock_dev_add_flags(int fd, uint32_t pt_id, uint32_t flags,
+			struct mock_dev_ids *out);
+/* Replace the mock device's attachment; *pt_id returns the HWPT attached */
+long mock_dev_replace(int fd, uint32_t stdev, uint32_t *pt_id);
+/* IOMMU_TEST_CMD with cmd->size set */
+long test_op(int fd, struct iommu_test_cmd *cmd);
+/* IOMMU_HWPT_ALLOC; *out (if given) the new HWPT, 0 when it failed */
+long hwpt_alloc_ex(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
+		   uint32_t fault_id, uint32_t data_type, void *data,
+		   uint32_t data_len, uint32_t *out);
+long hwpt_new(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
+	      uint32_t *out);
+/* A FAULT queue: returns its fd, its object ID in *id; CHECKs */
+int fault_queue_alloc(int fd, uint32_t *id);
+/* Does the mock domain hwpt translate [iova, iova + len) to va? */
+long md_check_map(int fd, uint32_t hwpt, uint64_t iova, void *va, size_t len);
 /* Does the calling thread have capability cap (CapEff)? */
 bool have_cap(int cap);
 /* Private anonymous read-write memory; CHECKs */
