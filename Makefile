@@ -4,7 +4,12 @@
 #   make            build (build/)
 #   make check      unit + ioctl + stress tests, then the same under
 #                   ASan+UBSan and TSan, then the kernel selftest under the
-#                   shim against conformance/must-pass.txt
+#                   shim against conformance/must-pass.txt, then
+#                   make qemu-check
+#   make qemu-check  Debian unstable's QEMU boots a guest with an emulated
+#                   device assigned; the guest checks its DMA (root, and the
+#                   Debian mirror the first time; UIOMMUFD_SKIP_QEMU=1 skips
+#                   it; docs/qemu-check.md)
 #   make demo       run the demo
 #   make bench      run the benchmarks
 #   make conformance  the kernel's iommufd selftest under the shim, per fixture
@@ -13,7 +18,7 @@ BUILD ?= build
 MESON_OPTS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build check test test-asan test-tsan conformance demo bench clean format
+.PHONY: all deps build check test test-asan test-tsan conformance qemu-check demo bench clean format
 
 all: build
 
@@ -56,7 +61,13 @@ conformance: build
 	conformance/run.sh --preload $(CURDIR)/$(BUILD)/preload/libuiommufd-preload.so \
 		-j $(JOBS) --must-pass conformance/must-pass.txt
 
+# Builds uiommufd itself inside its Debian sid chroot, so it needs no build here
+qemu-check:
+	UIOMMUFD_QEMU_LOGS=$(CURDIR)/$(BUILD)/qemu-check tests/qemu/qemu-check.sh
+
+# The QEMU boot last, after the other tests, even under make -j
 check: test test-asan test-tsan conformance
+	$(MAKE) qemu-check
 
 demo: build
 	$(BUILD)/examples/demo
