@@ -8,7 +8,12 @@
 #                   (debug builds: the lock checker on), a clang build with
 #                   its tests, the install test, the fuzz targets for a
 #                   minute, coverage, then the kernel selftest
-#                   under the shim against conformance/must-pass.txt
+#                   under the shim against conformance/must-pass.txt, then
+#                   make qemu-check
+#   make qemu-check  Debian unstable's QEMU boots a guest with an emulated
+#                   device assigned; the guest checks its DMA (root, and the
+#                   Debian mirror the first time; UIOMMUFD_SKIP_QEMU=1 skips
+#                   it; docs/qemu-check.md)
 #   make demo       run the demo
 #   make bench      run the benchmarks
 #   make conformance  the kernel's iommufd selftest under the shim, per fixture
@@ -27,7 +32,7 @@ CHECK_OPTS = -Dwerror=true
 
 .PHONY: all deps build check check-build test test-asan test-tsan test-clang \
 	install-test layers conformance demo bench clean format fuzz fuzz-build \
-	fuzz-check coverage
+	fuzz-check coverage qemu-check
 
 all: build
 
@@ -131,6 +136,11 @@ fuzz-check: fuzz-build
 check: check-build
 	$(MAKE) test test-asan test-tsan test-clang install-test fuzz-check \
 		coverage conformance
+	$(MAKE) qemu-check
+
+# Builds uiommufd itself inside its Debian sid chroot, so it needs no build here
+qemu-check:
+	UIOMMUFD_QEMU_LOGS=$(CURDIR)/$(BUILD)/qemu-check tests/qemu/qemu-check.sh
 
 demo: build
 	$(BUILD)/examples/demo

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest side of `make qemu-check`: a static program that runs inside a
+ * QEMU guest, drives a device assigned to the guest with vfio-pci (emulated
+ * by uiommufd on the host) through its sysfs files, and checks the DMA it
+ * makes into guest RAM. See docs/qemu-check.md.
+ */
+#ifndef GUEST_DMA_H
+#define GUEST_DMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SIZE     4096ul
+#define HUGE_SIZE     (2ul << 20)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A PCI function of the guest, found in /sys/bus/pci/devices */
+struct guest_pci {
+	char path[300];
+	uint16_t vendor, device;
+	volatile uint8_t *bar0;
+	size_t bar0_len;
+};
+
+/* Guest memory locked in place, with the guest-physical address of each page */
+struct dma_buf {
+	uint8_t *va;
+	size_t len;
+	size_t page;  /* PAGE_SIZE or HUGE_SIZE */
+	uint64_t *pa; /* one per PAGE_SIZE page */
+};
+
+int dma_buf_alloc(struct dma_buf *buf, size_t len, bool huge);
+void dma_buf_free(struct dma_buf *buf);
+bool dma_buf_unmoved(const struct dma_buf *buf);
+uint64_t dma_buf_pa(const struct dma_buf *buf, size_t off);
+
+uint32_t mmio_read32(const struct guest_pci *pci, uint64_t off);
+void mmio_write32(const struct guest_pci *pci, uint64_t off, uint32_t val);
+void mmio_write64(const struct guest_pci *pci, uint64_t off, uint64_t val);
+
+double now_seconds(void);
+
+/* Deterministic bytes: the same @seed gives the same contents */
+void fill_random(uint8_t *p, size_t len, uint64_t seed);
+/* Bytes of @got that differ from @want; the first one in *first */
+size_t count_diff(const uint8_t *got, const uint8_t *want, size_t len,
+		  size_t *first);
+
+/* One result line; returns @ok */
+bool report(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The checks of each device model; each returns the checks that failed */
+unsigned int udma_checks(struct guest_pci *pci);
+unsigned int edu_checks(struct guest_pci *pci);
+
+/* Guest-physical ranges QEMU never maps for DMA */
+#define LEGACY_VGA_HOLE 0xa0000ull /* [0xa0000, 0xc0000): MMIO, not RAM */
+#define FAR_IOVA	0x100000000000ull /* 16 TiB: far above guest RAM */
+
+#endif
