@@ -25,15 +25,15 @@ const struct pt_kind kinds[NR_KINDS] = {
 };
 
 struct model_op_count counts[NR_OPS] = {
-	[OP_MAP] = {"map"},
-	[OP_MAP_FAIL] = {"map-enomem"},
-	[OP_MAP_BAD] = {"map-invalid"},
-	[OP_UNMAP] = {"unmap"},
-	[OP_LOOKUP] = {"lookup"},
-	[OP_DMA_MARK] = {"dma-mark"},
-	[OP_SET_DIRTY] = {"set-dirty"},
-	[OP_READ_DIRTY] = {"read-dirty"},
-	[OP_EPISODE] = {"table-lifetimes"},
+	[OP_MAP] = {.name = "map"},
+	[OP_MAP_FAIL] = {.name = "map-enomem"},
+	[OP_MAP_BAD] = {.name = "map-invalid"},
+	[OP_UNMAP] = {.name = "unmap"},
+	[OP_LOOKUP] = {.name = "lookup"},
+	[OP_DMA_MARK] = {.name = "dma-mark"},
+	[OP_SET_DIRTY] = {.name = "set-dirty"},
+	[OP_READ_DIRTY] = {.name = "read-dirty"},
+	[OP_EPISODE] = {.name = "table-lifetimes"},
 };
 
 struct pgtable_test m;

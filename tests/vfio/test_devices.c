@@ -461,20 +461,20 @@ static void test_device_name_options(void **state)
 static long set_irqs(int dev, uint32_t index, uint32_t flags, uint32_t start,
 		     uint32_t count, const void *data, size_t len)
 {
-	struct {
-		struct vfio_irq_set set;
-		uint8_t data[16];
-	} req = {
-		.set = {.argsz = (uint32_t)(sizeof(req.set) + len),
-			.flags = flags,
-			.index = index,
-			.start = start,
-			.count = count},
-	};
+	/* The header and up to 16 bytes of data, as one aligned buffer */
+	uint64_t buf[(sizeof(struct vfio_irq_set) + 16 + 7) / 8] = {0};
+	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
 
+	*set = (struct vfio_irq_set){
+		.argsz = (uint32_t)(sizeof(*set) + len),
+		.flags = flags,
+		.index = index,
+		.start = start,
+		.count = count,
+	};
 	if (len)
-		memcpy(req.data, data, len);
-	return ioc(dev, VFIO_DEVICE_SET_IRQS, &req);
+		memcpy(set->data, data, len);
+	return ioc(dev, VFIO_DEVICE_SET_IRQS, set);
 }
 
 /* Was the eventfd signaled (and reset)? */
