@@ -341,6 +341,26 @@ static bool domain_compatible(struct iommu_group *group,
 	return dev && domain->owner == dev->iommu_ops;
 }
 
+/*
+ * The last steps of attach and replace, group mutex held and the RID's
+ * pasid entry reserved: the domain must suit the group's driver, then it
+ * translates for the group and is recorded as the RID's.
+ */
+static int group_switch_rid_domain(struct iommu_group *group,
+				   struct iommu_domain *domain)
+{
+	int rc;
+
+	lockdep_assert_held(&group->mutex);
+	if (!domain_compatible(group, domain))
+		return -EINVAL;
+	rc = group_set_domain(group, domain);
+	if (rc)
+		return rc;
+	pasid_store(group, IOMMU_NO_PASID, domain);
+	return 0;
+}
+
 int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group)
 {
 	int rc;
@@ -358,14 +378,7 @@ int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group)
 		rc = -EBUSY;
 		goto out_unlock;
 	}
-	if (!domain_compatible(group, domain)) {
-		rc = -EINVAL;
-		goto out_unlock;
-	}
-	rc = group_set_domain(group, domain);
-	if (rc)
-		goto out_unlock;
-	pasid_store(group, IOMMU_NO_PASID, domain);
+	rc = group_switch_rid_domain(group, domain);
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
@@ -393,14 +406,7 @@ int iommu_replace_group(struct iommu_group *group,
 	rc = pasid_reserve(group);
 	if (rc)
 		goto out_unlock;
-	if (!domain_compatible(group, new_domain)) {
-		rc = -EINVAL;
-		goto out_unlock;
-	}
-	rc = group_set_domain(group, new_domain);
-	if (rc)
-		goto out_unlock;
-	pasid_store(group, IOMMU_NO_PASID, new_domain);
+	rc = group_switch_rid_domain(group, new_domain);
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
