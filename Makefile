@@ -116,6 +116,9 @@ conformance: build
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 3600
 FUZZ_CHECK_SECONDS ?= 60
+# Fixed: make check replays the same campaign on every machine; make fuzz
+# explores with random seeds
+FUZZ_CHECK_SEED ?= 1000
 FUZZ_JOBS ?= 2
 FUZZ_DEPS = clang-14 libclang-rt-14-dev llvm-14
 
@@ -131,7 +134,8 @@ fuzz: fuzz-build
 	fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
 
 fuzz-check: fuzz-build
-	fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_CHECK_SECONDS) --jobs $(FUZZ_JOBS)
+	fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_CHECK_SECONDS) --jobs $(FUZZ_JOBS) \
+		--seed $(FUZZ_CHECK_SEED) --fresh --out $(FUZZ_BUILD)/fuzz-check-out
 
 check: check-build
 	$(MAKE) test test-asan test-tsan test-clang install-test fuzz-check \

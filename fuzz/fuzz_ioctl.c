@@ -41,6 +41,8 @@ static void check_injection(struct fz_state *st, unsigned int nth, long rc,
 			    const char *what, unsigned long cmd)
 {
 	bool fired = nth && uiommufd_fail_nth_get() == 0;
+	/* Read before the reset below clears it */
+	bool absorbed = uiommufd_fail_nth_absorbed();
 
 	uiommufd_fail_nth_set(0);
 	/*
@@ -48,7 +50,7 @@ static void check_injection(struct fz_state *st, unsigned int nth, long rc,
 	 * domain search moving on from EINVAL). INJECTION_CHECK in
 	 * UIOMMUFD_FUZZ_SKIP turns the check off.
 	 */
-	if (fired && rc >= 0 && !uiommufd_fail_nth_absorbed() &&
+	if (fired && rc >= 0 && !absorbed &&
 	    !skip_injection_check)
 		fz_fail("%s 0x%lx succeeded (rc %ld) although the failure "
 			"injected at its point %u fired",

@@ -4,7 +4,8 @@
 # Run the fuzz targets, each for a given time with N processes at once,
 # and fail on any crash, sanitizer report, leak or timeout.
 #
-#   fuzz/run.sh [--build DIR] [--seconds S] [--jobs N] [--out DIR] [TARGET...]
+#   fuzz/run.sh [--build DIR] [--seconds S] [--jobs N] [--out DIR]
+#               [--seed N] [--fresh] [TARGET...]
 #
 # TARGET: fuzz_ioctl, fuzz_race (default both, one after the other). Each
 # process starts from the seed corpus fuzz/corpus/TARGET (read only) and
@@ -12,6 +13,9 @@
 # inputs go to OUT/crashes/TARGET/ and are printed in base64 so that a CI
 # log carries them. Prints executions, exec/s, edges (cov:) and features
 # (ft:) per process. Exit status 1 if any process found something.
+# --seed N: process i uses seed N+i (default: random seeds); with --fresh
+# (the working corpus emptied first) a run replays what another machine
+# ran with the same seed, as far as the targets are deterministic.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +23,8 @@ build=build-fuzz
 seconds=60
 jobs=2
 out=
+seed=
+fresh=0
 targets=()
 while (($#)); do
 	case $1 in
@@ -26,7 +32,9 @@ while (($#)); do
 	--seconds) seconds=$2; shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	-h | --help) sed -n '3,16p' "$0"; exit 0 ;;
+	--seed) seed=$2; shift 2 ;;
+	--fresh) fresh=1; shift ;;
+	-h | --help) sed -n '3,20p' "$0"; exit 0 ;;
 	*) targets+=("$1"); shift ;;
 	esac
 done
@@ -46,13 +54,15 @@ run_target() {
 
 	[ "$t" = fuzz_race ] && max_len=1024
 	[ -x "$bin" ] || { echo "fuzz: $bin not built (make fuzz-build)" >&2; return 1; }
+	((fresh)) && rm -rf "$corpus"
 	mkdir -p "$corpus" "$crashes" "$out/logs"
 	# Inputs of earlier runs stay in $crashes; only this run's count
 	touch "$out/logs/$t.start"
-	echo "== $t: $jobs x ${seconds}s, corpus $corpus, crashes in $crashes/"
+	echo "== $t: $jobs x ${seconds}s, seed ${seed:-random}, corpus $corpus, crashes in $crashes/"
 	for ((i = 0; i < jobs; i++)); do
+		local s=$((${seed:-$RANDOM} + i + 1))
 		"$bin" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
-			-max_len=$max_len -print_final_stats=1 -seed=$((RANDOM + i + 1)) \
+			-max_len=$max_len -print_final_stats=1 -seed=$s \
 			-artifact_prefix="$crashes/" "$corpus" "fuzz/corpus/$t" \
 			>"$out/logs/$t.$i.log" 2>&1 &
 		pids+=($!)
@@ -62,6 +72,8 @@ run_target() {
 		if ! wait "${pids[$i]}"; then
 			rc=1
 			echo "-- $t process $i FAILED; its report:"
+			# The verdict first: a CI log may keep only some lines
+			grep -m4 -E '==ERROR|runtime error|WARNING: |^fuzz: ' "$log"
 			grep -v 'NEW_FUNC\|^#[0-9]' "$log" | tail -60
 		fi
 		local last execs speed
