@@ -354,6 +354,21 @@ SHIM_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd,
 		  : shim_sys_mmap(addr, length, prot, flags, fd, offset);
 }
 
+/*
+ * Mappings of the engine's regions hold objects, as the kernel's VMAs do:
+ * the engine learns of every successful munmap() while one lives.
+ */
+SHIM_EXPORT int munmap(void *addr, size_t length)
+{
+	shim_munmap_fn fn = REAL(munmap);
+	int ret;
+
+	ret = fn ? fn(addr, length) : (int)syscall(SYS_munmap, addr, length);
+	if (!ret && !shim_tls.in_engine && uiommufd_mmap_live())
+		ENGINE_CALL(uiommufd_munmap(addr, length));
+	return ret;
+}
+
 SHIM_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd,
 			 off64_t offset)
 {

@@ -12,6 +12,7 @@
 
 #include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
+#include "../hwpt/viommu.h"
 #include "../iopt/io_pagetable.h"
 #include "device.h"
 
@@ -98,6 +99,26 @@ static struct iommufd_group *iommufd_get_group(struct iommufd_ctx *ictx,
 		return cur;
 	}
 	return igroup;
+}
+
+/*
+ * An unbind waits for the device's short references: the vDEVICE's is a
+ * long one, so the vDEVICE goes first. No new one can come once destroying
+ * is set.
+ */
+void iommufd_device_pre_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_device *idev =
+		container_of(obj, struct iommufd_device, obj);
+
+	mutex_lock(&idev->igroup->lock);
+	idev->destroying = true;
+	if (!idev->vdev) {
+		mutex_unlock(&idev->igroup->lock);
+		return;
+	}
+	/* Unlocks */
+	iommufd_vdevice_remove_for_device(idev->vdev);
 }
 
 void iommufd_device_destroy(struct iommufd_object *obj)
