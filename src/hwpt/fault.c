@@ -242,7 +242,7 @@ static const struct iommufd_file_ops fault_fops = {
 
 /* The file holds a users reference and the context until it is closed */
 int iommufd_eventq_init(struct iommufd_eventq *eventq, struct iommufd_ctx *ictx,
-			const struct iommufd_file_ops *fops)
+			const struct iommufd_file_ops *fops, int pollable)
 {
 	int fd;
 
@@ -250,7 +250,8 @@ int iommufd_eventq_init(struct iommufd_eventq *eventq, struct iommufd_ctx *ictx,
 	INIT_LIST_HEAD(&eventq->deliver);
 	eventq->ictx = ictx;
 	eventq->fd = -1;
-	fd = iommufd_file_alloc(fops, eventq, true, O_CLOEXEC, &eventq->file);
+	fd = iommufd_file_alloc(fops, eventq, pollable, O_CLOEXEC,
+				&eventq->file);
 	if (fd < 0)
 		return fd;
 	iommufd_ctx_get(ictx);
@@ -286,7 +287,9 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 	idt_init(&fault->response, UINT32_MAX);
 	mutex_init(&fault->mutex);
 
-	fd = iommufd_eventq_init(&fault->common, ucmd->ictx, &fault_fops);
+	/* A fault queue always takes responses: POLLOUT, as the kernel's */
+	fd = iommufd_eventq_init(&fault->common, ucmd->ictx, &fault_fops,
+				 IOMMUFD_FILE_POLL_INOUT);
 	if (fd < 0)
 		return fd;
 

@@ -215,7 +215,9 @@ int iommufd_veventq_alloc(struct iommufd_ucmd *ucmd)
 	veventq->lost_events_header.header.flags =
 		IOMMU_VEVENTQ_FLAG_LOST_EVENTS;
 
-	fd = iommufd_eventq_init(&veventq->common, ucmd->ictx, &veventq_fops);
+	/* Nothing to write: never POLLOUT, as the kernel's */
+	fd = iommufd_eventq_init(&veventq->common, ucmd->ictx, &veventq_fops,
+				 IOMMUFD_FILE_POLL_IN);
 	if (fd < 0) {
 		rc = fd;
 		goto out_abort;
