@@ -172,6 +172,9 @@ int iommufd_ctx_mmap(struct iommufd_ctx *ictx, void *addr, size_t length,
 		rc = -errno;
 		goto err_free;
 	}
+	/* A fixed mapping replaced whatever was there, as munmap() would */
+	if (flags & MAP_FIXED)
+		iommufd_munmap((uintptr_t)p, length);
 	vma->start = (uintptr_t)p;
 	vma->end = (uintptr_t)p + length;
 	vma->owner = immap->owner;
@@ -204,6 +207,9 @@ void iommufd_munmap(uintptr_t addr, size_t length)
 	struct iommufd_vma *vma, *next, *split;
 	LIST_HEAD(gone);
 
+	/* munmap(2) refuses an unaligned start: nothing was unmapped */
+	if (addr % PAGE_SIZE)
+		return;
 	if (end < addr)
 		end = UINTPTR_MAX;
 	mutex_lock(&iommufd_vmas_lock);
