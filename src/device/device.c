@@ -103,22 +103,25 @@ static struct iommufd_group *iommufd_get_group(struct iommufd_ctx *ictx,
 
 /*
  * An unbind waits for the device's short references: the vDEVICE's is a
- * long one, so the vDEVICE goes first. No new one can come once destroying
- * is set.
+ * long one, so the vDEVICE goes first, leaving its ID as a tombstone. No
+ * new one can come once destroying is set.
  */
 void iommufd_device_pre_destroy(struct iommufd_object *obj)
 {
 	struct iommufd_device *idev =
 		container_of(obj, struct iommufd_device, obj);
+	struct iommufd_vdevice *vdev;
 
 	mutex_lock(&idev->igroup->lock);
 	idev->destroying = true;
-	if (!idev->vdev) {
+	vdev = idev->vdev;
+	/* None, or the user's destroy of it is under way and gives it back */
+	if (!vdev || iommufd_try_inc_users(idev->ictx, &vdev->obj)) {
 		mutex_unlock(&idev->igroup->lock);
 		return;
 	}
-	/* Unlocks */
-	iommufd_vdevice_remove_for_device(idev->vdev);
+	mutex_unlock(&idev->igroup->lock);
+	iommufd_object_tombstone_user(idev->ictx, &vdev->obj);
 }
 
 void iommufd_device_destroy(struct iommufd_object *obj)

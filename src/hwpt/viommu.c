@@ -282,24 +282,6 @@ void iommufd_vdevice_describe(struct iommufd_object *obj, int out)
 		(unsigned long long)vdev->virt_id);
 }
 
-/*
- * The device is being unbound (its pre_destroy): destroy the vDEVICE and
- * leave its ID as a tombstone, unless a destroy of it is already under way,
- * which gives the device back on its own.
- */
-void iommufd_vdevice_remove_for_device(struct iommufd_vdevice *vdev)
-{
-	struct iommufd_device *idev = vdev->idev;
-
-	lockdep_assert_held(&idev->igroup->lock);
-	if (iommufd_try_inc_users(idev->ictx, &vdev->obj)) {
-		mutex_unlock(&idev->igroup->lock);
-		return;
-	}
-	mutex_unlock(&idev->igroup->lock);
-	iommufd_object_tombstone_user(idev->ictx, &vdev->obj);
-}
-
 /* The driver API */
 
 void *iommufd_viommu_priv(struct iommufd_viommu *viommu)

@@ -94,7 +94,5 @@ iommufd_get_viommu(struct iommufd_ucmd *ucmd, uint32_t id)
 /* The vEVENTQ of @type; caller holds veventqs_rwsem */
 struct iommufd_veventq *
 iommufd_viommu_find_veventq(struct iommufd_viommu *viommu, unsigned int type);
-/* A vDEVICE's device is being unbound: the vDEVICE goes, its ID stays */
-void iommufd_vdevice_remove_for_device(struct iommufd_vdevice *vdev);
 
 #endif
