@@ -533,5 +533,6 @@ int main(void)
 	run("f", section_invalidate);
 	run("g", section_pasid);
 	run("h", section_fault);
+	run("i", section_misc);
 	return 0;
 }

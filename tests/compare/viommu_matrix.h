@@ -113,5 +113,6 @@ void section_hw_queue(void);
 void section_invalidate(void);
 void section_pasid(void);
 void section_fault(void);
+void section_misc(void);
 
 #endif

@@ -4,6 +4,7 @@
  * of its own on a fresh /dev/iommu.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -599,4 +600,102 @@ void section_fault(void)
 	destroy("fault", f.id);
 	destroy("vd", vd);
 	destroy("n", n);
+}
+
+/* ------------------------------------------------------------------ */
+/* i) odds and ends: reserved fields, other contexts, depth 1, queues */
+/* ------------------------------------------------------------------ */
+
+void section_misc(void)
+{
+	struct base b = base_setup(0);
+	struct iommu_viommu_selftest data = {.in_data = 0x99};
+	unsigned char *buf = buf_map(4 * PAGE);
+	struct iommu_viommu_alloc va_cmd = {
+		.size = sizeof(va_cmd),
+		.type = IOMMU_VIOMMU_TYPE_SELFTEST,
+		.dev_id = b.d.idev,
+		.hwpt_id = b.parent,
+		.__reserved = 1,
+	};
+	struct iommu_hwpt_invalidate inv = {
+		.size = sizeof(inv),
+		.data_type = IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+		.__reserved = 1,
+	};
+	struct iommu_ioas_copy copy = {
+		.size = sizeof(copy),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | RW,
+		.length = PAGE,
+		.src_iova = APERTURE,
+		.dst_iova = APERTURE + 2 * PAGE,
+	};
+	__u32 v, n, q0, q1;
+	struct queue q;
+	int other;
+
+	CALLF("viommu-reserved", ioctl(ifd, IOMMU_VIOMMU_ALLOC, &va_cmd),
+	      "viommu=%u", va_cmd.out_viommu_id);
+	destroy("viommu-reserved.destroy", va_cmd.out_viommu_id);
+	v = viommu_alloc_data("viommu", b.d.idev, b.parent,
+			      IOMMU_VIOMMU_TYPE_SELFTEST, &data, sizeof(data));
+	inv.hwpt_id = v;
+	CALLF("invalidate-reserved", ioctl(ifd, IOMMU_HWPT_INVALIDATE, &inv),
+	      "done=%u", inv.entry_num);
+
+	/* Another iommufd knows neither the vIOMMU nor its region */
+	other = open("/dev/iommu", O_RDWR);
+	CALL("other-ctx.mmap",
+	     mmap(NULL, data.out_mmap_length, PROT_READ, MAP_SHARED, other,
+		  (off_t)data.out_mmap_offset) == MAP_FAILED
+		     ? -1
+		     : 0);
+	{
+		struct iommu_destroy c = {.size = sizeof(c), .id = v};
+
+		CALL("other-ctx.destroy", ioctl(other, IOMMU_DESTROY, &c));
+	}
+	close(other);
+
+	/* Depth 1: every second event is lost */
+	n = nested_alloc("nested", b.d.idev, v, 0);
+	vdev_alloc("vdev", v, b.d.idev, 0x5);
+	replace("attach", b.d.stdev, n);
+	q = veventq_alloc("depth-1", v, 1);
+	for (int i = 0; i < 3; i++)
+		trigger_vevent(L("d1-%d", i), b.d.idev);
+	read_vevents("d1-read", q.fd, 64);
+	trigger_vevent("d1-after", b.d.idev);
+	read_vevents("d1-read-after", q.fd, 12);
+	read_vevents("d1-read-empty", q.fd, 12);
+	close(q.fd);
+	destroy("d1-destroy", q.id);
+
+	/* HW queues: order of indexes, copy out of a locked area */
+	map("map", b.ioas, va(buf), 2 * PAGE, APERTURE, RW);
+	q0 = hw_queue_alloc("q0", v, 0, APERTURE, PAGE);
+	q1 = hw_queue_alloc("q1", v, 1, APERTURE + PAGE, PAGE);
+	hw_queue_alloc("q2", v, 2, APERTURE, PAGE);
+	copy.src_ioas_id = b.ioas;
+	copy.dst_ioas_id = b.ioas;
+	CALL("copy-from-locked", ioctl(ifd, IOMMU_IOAS_COPY, &copy));
+	unmap("unmap-copy", b.ioas, APERTURE + 2 * PAGE, PAGE);
+	destroy("busy.ioas", b.ioas);
+	destroy("q1", q1);
+	destroy("q0", q0);
+	/*
+	 * Not index 1 again: the kernel's mock never records a queue's
+	 * index, so destroying queue 1 empties slot 0 and leaves slot 1
+	 * taken for good (EEXIST); uiommufd's mock frees the right slot.
+	 */
+	q0 = hw_queue_alloc("q0-again", v, 0, APERTURE, PAGE);
+	/* Unbinding the device leaves the vIOMMU and its queue */
+	replace("detach", b.d.stdev, b.ioas);
+	destroy("unbind", b.d.stdev);
+	destroy("busy.viommu-after-unbind", v);
+	destroy("q0-after-unbind", q0);
+	destroy("n", n);
+	destroy("viommu-after-unbind", v);
+	destroy("parent-after-unbind", b.parent);
+	unmap("unmap-all", b.ioas, 0, U64_MAX);
 }
