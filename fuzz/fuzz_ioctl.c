@@ -314,6 +314,7 @@ void fz_add_mmap(struct fz_state *st, void *addr, size_t len)
 {
 	if (st->nmmaps == FZ_MAX_MMAPS) {
 		munmap(addr, len);
+		uiommufd_munmap(addr, len);
 		return;
 	}
 	st->mmaps[st->nmmaps].addr = addr;
@@ -623,8 +624,11 @@ static void reset(struct fz_state *st)
 
 		close_any(f.fd, f.kind);
 	}
-	for (unsigned int i = 0; i != st->nmmaps; i++)
+	/* Without the shim the engine learns of munmap() from us */
+	for (unsigned int i = 0; i != st->nmmaps; i++) {
 		munmap(st->mmaps[i].addr, st->mmaps[i].len);
+		uiommufd_munmap(st->mmaps[i].addr, st->mmaps[i].len);
+	}
 	if (st->memory_limit_set)
 		reset_memory_limit();
 

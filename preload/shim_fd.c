@@ -342,6 +342,15 @@ static void *shim_sys_mmap(void *addr, size_t length, int prot, int flags,
 #endif
 }
 
+/* A fixed mapping replaces what was there: the engine's mappings too */
+static void *shim_mapped(void *p, size_t length, int flags)
+{
+	if (p != MAP_FAILED && (flags & MAP_FIXED) && !shim_tls.in_engine &&
+	    uiommufd_mmap_live())
+		ENGINE_CALL(uiommufd_munmap(p, length));
+	return p;
+}
+
 SHIM_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd,
 		       off_t offset)
 {
@@ -350,8 +359,25 @@ SHIM_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd,
 	if (shim_mmap_ours(flags, fd))
 		return shim_engine_mmap(addr, length, prot, flags, fd, offset);
 	fn = REAL(mmap);
-	return fn ? fn(addr, length, prot, flags, fd, offset)
-		  : shim_sys_mmap(addr, length, prot, flags, fd, offset);
+	return shim_mapped(fn ? fn(addr, length, prot, flags, fd, offset)
+			      : shim_sys_mmap(addr, length, prot, flags, fd,
+					      offset),
+			   length, flags);
+}
+
+/*
+ * Mappings of the engine's regions hold objects, as the kernel's VMAs do:
+ * the engine learns of every successful munmap() while one lives.
+ */
+SHIM_EXPORT int munmap(void *addr, size_t length)
+{
+	shim_munmap_fn fn = REAL(munmap);
+	int ret;
+
+	ret = fn ? fn(addr, length) : (int)syscall(SYS_munmap, addr, length);
+	if (!ret && !shim_tls.in_engine && uiommufd_mmap_live())
+		ENGINE_CALL(uiommufd_munmap(addr, length));
+	return ret;
 }
 
 SHIM_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd,
@@ -362,6 +388,8 @@ SHIM_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd,
 	if (shim_mmap_ours(flags, fd))
 		return shim_engine_mmap(addr, length, prot, flags, fd, offset);
 	fn = REAL(mmap64);
-	return fn ? fn(addr, length, prot, flags, fd, offset)
-		  : shim_sys_mmap(addr, length, prot, flags, fd, offset);
+	return shim_mapped(fn ? fn(addr, length, prot, flags, fd, offset)
+			      : shim_sys_mmap(addr, length, prot, flags, fd,
+					      offset),
+			   length, flags);
 }

@@ -99,6 +99,18 @@ int uiommufd_mmap(void *addr, size_t length, int prot, int flags, int fd,
 		  off_t offset, void **out);
 
 /**
+ * uiommufd_munmap() - tell the engine [@addr, @addr + @length) was unmapped
+ *
+ * A mapping made with uiommufd_mmap() of an iommufd region (a vIOMMU's)
+ * keeps its vIOMMU and its iommufd alive, as the kernel's VMA does, until
+ * it is unmapped: returns 0. Call this after every successful munmap(2) (the shim
+ * does) while uiommufd_mmap_live() says such a mapping exists.
+ */
+int uiommufd_munmap(void *addr, size_t length);
+/** uiommufd_mmap_live() - does a mapping of an iommufd region exist? */
+int uiommufd_mmap_live(void);
+
+/**
  * uiommufd_close() - close a uiommufd descriptor
  *
  * Closes @fd. When it was the last descriptor of its file, the file is

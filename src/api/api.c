@@ -160,6 +160,17 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 	return rc;
 }
 
+UFD_EXPORT int uiommufd_munmap(void *addr, size_t length)
+{
+	iommufd_munmap((uintptr_t)addr, length);
+	return 0;
+}
+
+UFD_EXPORT int uiommufd_mmap_live(void)
+{
+	return iommufd_has_vmas();
+}
+
 UFD_EXPORT int uiommufd_close(int fd)
 {
 	return iommufd_file_close(fd);

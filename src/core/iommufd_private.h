@@ -52,6 +52,9 @@ struct iommufd_ctx {
 	/* Compatibility with VFIO no-iommu */
 	uint8_t no_iommu_mode;
 	struct iommufd_ioas *vfio_ioas;
+	/* Regions user space may mmap() (core/mmap.c), by offset */
+	struct mutex mmaps_lock;
+	struct list_head mmaps;
 };
 
 /*
@@ -92,6 +95,11 @@ struct iommufd_object {
 };
 
 struct iommufd_object_ops {
+	/*
+	 * A destroy that must succeed (REMOVE_WAIT) found wait_cnt raised:
+	 * revoke the long-held short references (a vDEVICE's on its device)
+	 */
+	void (*pre_destroy)(struct iommufd_object *obj);
 	/* Release resources; the memory of the object is freed by the core */
 	void (*destroy)(struct iommufd_object *obj);
 	/* Undo a creation that never finalized; destroy when NULL */
@@ -174,6 +182,12 @@ int iommufd_object_remove(struct iommufd_ctx *ictx,
 			  struct iommufd_object *to_destroy, uint32_t id,
 			  unsigned int flags);
 
+/*
+ * A users reference on @obj, which the caller reached through a pointer:
+ * -EBUSY when the object is no longer in the table (being destroyed).
+ */
+int iommufd_try_inc_users(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+
 /* The caller holds a users reference and wants the object gone. */
 static inline void iommufd_object_destroy_user(struct iommufd_ctx *ictx,
 					       struct iommufd_object *obj)
@@ -205,6 +219,25 @@ iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
 int iommufd_fops_open(int flags, bool vfio_container);
 /* The context of an iommufd or container file, or NULL for another file */
 struct iommufd_ctx *iommufd_file_ctx(struct iommufd_file *file);
+
+/*
+ * Regions a driver lets user space mmap() through the iommufd (core/mmap.c):
+ * [fd_offset, fd_offset + length) of @memfd, at the file offset returned in
+ * *offset. Each mapping holds @owner (users) and the context until unmapped.
+ */
+void iommufd_mmap_init(struct iommufd_ctx *ictx);
+void iommufd_mmap_deinit(struct iommufd_ctx *ictx);
+int iommufd_alloc_mmap(struct iommufd_ctx *ictx, struct iommufd_object *owner,
+		       int memfd, off_t fd_offset, size_t length,
+		       unsigned long *offset);
+void iommufd_destroy_mmap(struct iommufd_ctx *ictx,
+			  struct iommufd_object *owner, unsigned long offset);
+int iommufd_ctx_mmap(struct iommufd_ctx *ictx, void *addr, size_t length,
+		     int prot, int flags, off_t offset, void **out);
+/* Some mapping of a region is live (the shim's fast path) */
+bool iommufd_has_vmas(void);
+/* [addr, addr + length) was unmapped: release what the mappings held */
+void iommufd_munmap(uintptr_t addr, size_t length);
 
 /* Describe the objects of a context to @out (core/dump.c) */
 void iommufd_ctx_describe(struct iommufd_ctx *ictx, int out);
@@ -256,9 +289,20 @@ void iommufd_hwpt_nested_abort(struct iommufd_object *obj);
 void iommufd_hwpt_describe(struct iommufd_object *obj, int out);
 void iommufd_fault_destroy(struct iommufd_object *obj);
 void iommufd_eventq_abort_file(struct iommufd_object *obj);
+void iommufd_viommu_destroy(struct iommufd_object *obj);
+void iommufd_viommu_describe(struct iommufd_object *obj, int out);
+void iommufd_vdevice_destroy(struct iommufd_object *obj);
+void iommufd_vdevice_abort(struct iommufd_object *obj);
+void iommufd_vdevice_describe(struct iommufd_object *obj, int out);
+void iommufd_veventq_destroy(struct iommufd_object *obj);
+void iommufd_veventq_abort(struct iommufd_object *obj);
+void iommufd_veventq_describe(struct iommufd_object *obj, int out);
+void iommufd_hw_queue_destroy(struct iommufd_object *obj);
+void iommufd_hw_queue_describe(struct iommufd_object *obj, int out);
 
 /* device/ */
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
+void iommufd_device_pre_destroy(struct iommufd_object *obj);
 void iommufd_device_destroy(struct iommufd_object *obj);
 void iommufd_device_describe(struct iommufd_object *obj, int out);
 

@@ -26,6 +26,7 @@ const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 		.name = "access",
 	},
 	[IOMMUFD_OBJ_DEVICE] = {
+		.pre_destroy = iommufd_device_pre_destroy,
 		.destroy = iommufd_device_destroy,
 		.describe = iommufd_device_describe,
 		.name = "device",
@@ -52,6 +53,29 @@ const struct iommufd_object_ops iommufd_object_ops[IOMMUFD_OBJ_MAX] = {
 		.describe = iommufd_ioas_describe,
 		.name = "ioas",
 	},
+	[IOMMUFD_OBJ_VIOMMU] = {
+		.destroy = iommufd_viommu_destroy,
+		.describe = iommufd_viommu_describe,
+		.name = "viommu",
+	},
+	[IOMMUFD_OBJ_VDEVICE] = {
+		.destroy = iommufd_vdevice_destroy,
+		.abort = iommufd_vdevice_abort,
+		.describe = iommufd_vdevice_describe,
+		.name = "vdevice",
+	},
+	[IOMMUFD_OBJ_VEVENTQ] = {
+		.destroy = iommufd_veventq_destroy,
+		.abort = iommufd_veventq_abort,
+		.abort_file = iommufd_eventq_abort_file,
+		.describe = iommufd_veventq_describe,
+		.name = "veventq",
+	},
+	[IOMMUFD_OBJ_HW_QUEUE] = {
+		.destroy = iommufd_hw_queue_destroy,
+		.describe = iommufd_hw_queue_describe,
+		.name = "hw_queue",
+	},
 #ifdef UFD_TEST_UAPI
 	[IOMMUFD_OBJ_SELFTEST] = {
 		.destroy = iommufd_selftest_destroy,
@@ -73,6 +97,7 @@ static struct iommufd_ctx *iommufd_ctx_create(int account_mode)
 	init_rwsem(&ictx->ioas_creation_lock);
 	idt_init(&ictx->objects, 0x7fffffff);
 	INIT_LIST_HEAD(&ictx->groups);
+	iommufd_mmap_init(ictx);
 	ictx->account_mode = (uint8_t)account_mode;
 	return ictx;
 }
@@ -112,6 +137,7 @@ static void iommufd_ctx_release(struct iommufd_ctx *ictx)
 	/* Tombstones may remain; they hold no memory */
 	idt_destroy(&ictx->objects);
 	WARN_ON(!list_empty(&ictx->groups));
+	iommufd_mmap_deinit(ictx);
 	destroy_rwsem(&ictx->ioas_creation_lock);
 	pthread_cond_destroy(&ictx->destroy_wait);
 	mutex_destroy(&ictx->objects_lock);
@@ -317,9 +343,18 @@ static void iommufd_fops_show_fdinfo(struct iommufd_file *file, int out)
 	iommufd_ctx_describe(file->private_data, out);
 }
 
+static int iommufd_fops_mmap(struct iommufd_file *file, void *addr,
+			     size_t length, int prot, int flags, off_t offset,
+			     void **out)
+{
+	return iommufd_ctx_mmap(file->private_data, addr, length, prot, flags,
+				offset, out);
+}
+
 static const struct iommufd_file_ops iommufd_fops = {
 	.kind = UIOMMUFD_FD_IOMMUFD,
 	.ioctl = iommufd_fops_ioctl,
+	.mmap = iommufd_fops_mmap,
 	.release = iommufd_fops_release,
 	.show_fdinfo = iommufd_fops_show_fdinfo,
 };
@@ -331,6 +366,7 @@ static const struct iommufd_file_ops iommufd_fops = {
 static const struct iommufd_file_ops vfio_container_fops = {
 	.kind = UIOMMUFD_FD_VFIO,
 	.ioctl = iommufd_fops_ioctl,
+	.mmap = iommufd_fops_mmap,
 	.release = iommufd_fops_release,
 	.show_fdinfo = iommufd_fops_show_fdinfo,
 };

@@ -141,6 +141,18 @@ void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 	}
 }
 
+int iommufd_try_inc_users(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	struct iommufd_object *cur;
+
+	mutex_lock(&ictx->objects_lock);
+	cur = idt_load(&ictx->objects, obj->id);
+	if (cur == obj)
+		refcount_inc(&obj->users);
+	mutex_unlock(&ictx->objects_lock);
+	return cur == obj ? 0 : -EBUSY;
+}
+
 /*
  * Wait until every short term reference is gone. Called with wait_cnt still
  * holding the table's bias, which this drops.
@@ -153,6 +165,9 @@ static int iommufd_object_dec_wait(struct iommufd_ctx *ictx,
 
 	if (refcount_dec_and_test(&to_destroy->wait_cnt))
 		return 0;
+
+	if (iommufd_object_ops[to_destroy->type].pre_destroy)
+		iommufd_object_ops[to_destroy->type].pre_destroy(to_destroy);
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += 60;

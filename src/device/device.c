@@ -12,6 +12,7 @@
 
 #include "../hwpt/fault.h"
 #include "../hwpt/hw_pagetable.h"
+#include "../hwpt/viommu.h"
 #include "../iopt/io_pagetable.h"
 #include "device.h"
 
@@ -98,6 +99,29 @@ static struct iommufd_group *iommufd_get_group(struct iommufd_ctx *ictx,
 		return cur;
 	}
 	return igroup;
+}
+
+/*
+ * An unbind waits for the device's short references: the vDEVICE's is a
+ * long one, so the vDEVICE goes first, leaving its ID as a tombstone. No
+ * new one can come once destroying is set.
+ */
+void iommufd_device_pre_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_device *idev =
+		container_of(obj, struct iommufd_device, obj);
+	struct iommufd_vdevice *vdev;
+
+	mutex_lock(&idev->igroup->lock);
+	idev->destroying = true;
+	vdev = idev->vdev;
+	/* None, or the user's destroy of it is under way and gives it back */
+	if (!vdev || iommufd_try_inc_users(idev->ictx, &vdev->obj)) {
+		mutex_unlock(&idev->igroup->lock);
+		return;
+	}
+	mutex_unlock(&idev->igroup->lock);
+	iommufd_object_tombstone_user(idev->ictx, &vdev->obj);
 }
 
 void iommufd_device_destroy(struct iommufd_object *obj)

@@ -63,20 +63,39 @@ static struct mutex *fd_lock(int fd)
 	return &fd_stripe[(unsigned int)fd % FD_STRIPES];
 }
 
-static int file_handle_create(bool pollable, int open_flags)
+/*
+ * The descriptor of a new file; for a pipe, *write_fd gets its write end.
+ * A pollable file's descriptors never block: the engine only signals them.
+ */
+static int file_handle_create(int pollable, int open_flags, int *write_fd)
 {
 	int cloexec = (open_flags & O_CLOEXEC) ? 1 : 0;
+	int p[2];
 	int fd;
 
-	if (pollable)
+	switch (pollable) {
+	case IOMMUFD_FILE_POLL_INOUT:
 		fd = eventfd(0, EFD_NONBLOCK | (cloexec ? EFD_CLOEXEC : 0));
-	else
+		break;
+	case IOMMUFD_FILE_POLL_IN:
+		if (pipe2(p, O_NONBLOCK | O_CLOEXEC))
+			return -errno;
+		if (!cloexec && fcntl(p[0], F_SETFD, 0)) {
+			close(p[0]);
+			close(p[1]);
+			return -errno;
+		}
+		*write_fd = p[1];
+		return p[0];
+	default:
 		fd = memfd_create("uiommufd", cloexec ? MFD_CLOEXEC : 0);
+		break;
+	}
 	return fd < 0 ? -errno : fd;
 }
 
 int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
-		       bool pollable, int open_flags,
+		       int pollable, int open_flags,
 		       struct iommufd_file **out_file)
 {
 	struct iommufd_file *file;
@@ -90,19 +109,26 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	file->ops = ops;
 	file->private_data = private_data;
 	file->event_fd = -1;
+	file->drain_fd = -1;
 	refcount_set(&file->refs, 1);
 
-	fd = file_handle_create(pollable, open_flags);
+	fd = file_handle_create(pollable, open_flags, &file->event_fd);
 	if (fd < 0) {
 		rc = fd;
 		goto err_free;
 	}
 	if (pollable) {
-		file->event_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-		if (file->event_fd < 0) {
+		/* The engine's own handle on what the user reads */
+		int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+		if (dup_fd < 0) {
 			rc = -errno;
-			goto err_close;
+			goto err_close_event;
 		}
+		if (file->event_fd < 0)
+			file->event_fd = dup_fd;
+		else
+			file->drain_fd = dup_fd;
 	}
 	slot = fd_slot(fd, true);
 	if (!slot) {
@@ -120,7 +146,8 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 err_close_event:
 	if (file->event_fd >= 0)
 		close(file->event_fd);
-err_close:
+	if (file->drain_fd >= 0)
+		close(file->drain_fd);
 	close(fd);
 err_free:
 	ufd_free(file);
@@ -171,7 +198,7 @@ void iommufd_file_discard(int fd)
 }
 
 int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
-			bool pollable, int open_flags,
+			int pollable, int open_flags,
 			struct iommufd_file **out_file)
 {
 	int fd = iommufd_file_alloc(ops, private_data, pollable, open_flags,
@@ -207,6 +234,8 @@ void iommufd_file_put(struct iommufd_file *file)
 		file->ops->release(file);
 	if (file->event_fd >= 0)
 		close(file->event_fd);
+	if (file->drain_fd >= 0)
+		close(file->drain_fd);
 	ufd_free(file);
 }
 
@@ -282,6 +311,16 @@ void iommufd_file_set_readable(struct iommufd_file *file, bool readable)
 
 	if (file->event_fd < 0)
 		return;
+	if (file->drain_fd >= 0) {
+		/* A pipe: one byte in it while there is data */
+		char c = 0;
+
+		if (readable && !file->readable)
+			file->readable = write(file->event_fd, &c, 1) == 1;
+		else if (!readable && file->readable)
+			file->readable = read(file->drain_fd, &c, 1) != 1;
+		return;
+	}
 	if (readable) {
 		/* A counter at 1 or more means POLLIN; never let it wrap */
 		if (eventfd_read(file->event_fd, &v) == 0 || errno == EAGAIN)

@@ -57,16 +57,30 @@ struct iommufd_file {
 	refcount_t refs;
 	/*
 	 * The engine's own descriptor of a pollable file, used to signal
-	 * readiness (-1 when the file is not pollable).
+	 * readiness (-1 when the file is not pollable): the eventfd, or the
+	 * write end of the pipe of a file that is never writable, whose read
+	 * end drain_fd empties.
 	 */
 	int event_fd;
+	int drain_fd;
+	bool readable;
 	/* Its descriptors can be used (iommufd_file_install() was called) */
 	bool installed;
 };
 
+/* How a file polls: not at all, or POLLIN as it has data (and POLLOUT) */
+enum {
+	IOMMUFD_FILE_NOPOLL = 0,
+	/* Always writable (POLLOUT): an eventfd */
+	IOMMUFD_FILE_POLL_INOUT = 1,
+	/* Never writable: the read end of a pipe */
+	IOMMUFD_FILE_POLL_IN = 2,
+};
+
 /*
- * Create a file and a descriptor for it. A pollable file is an eventfd the
- * engine signals; otherwise a memfd gives each file its own inode. Returns
+ * Create a file and a descriptor for it. A pollable file (@pollable one of
+ * the IOMMUFD_FILE_POLL_*) is an eventfd or a pipe the engine signals;
+ * otherwise a memfd gives each file its own inode. Returns
  * the descriptor or -errno; on failure nothing is left behind and the
  * release op is not called.
  *
@@ -77,7 +91,7 @@ struct iommufd_file {
  * the descriptor exists.
  */
 int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
-		       bool pollable, int open_flags,
+		       int pollable, int open_flags,
 		       struct iommufd_file **out_file);
 /* The object behind an allocated descriptor is complete: publish it */
 void iommufd_file_install(int fd);
@@ -88,7 +102,7 @@ void iommufd_file_install(int fd);
 void iommufd_file_discard(int fd);
 /* iommufd_file_alloc() and iommufd_file_install() at once */
 int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
-			bool pollable, int open_flags,
+			int pollable, int open_flags,
 			struct iommufd_file **out_file);
 /* The file a descriptor refers to, with a reference; NULL if not ours */
 struct iommufd_file *iommufd_file_get(int fd);

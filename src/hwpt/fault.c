@@ -32,7 +32,7 @@ static void iopf_free_group(struct iopf_group *group)
 }
 
 /* Caller holds eventq->lock */
-static void eventq_update_readable(struct iommufd_eventq *eventq)
+void iommufd_eventq_update_readable(struct iommufd_eventq *eventq)
 {
 	lockdep_assert_held(&eventq->lock);
 	/* Once the file is closed nobody can read; the queue lives on */
@@ -61,7 +61,7 @@ void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
 		iopf_group_response(group, IOMMUFD_PAGE_RESP_INVALID);
 		iopf_free_group(group);
 	}
-	eventq_update_readable(&fault->common);
+	iommufd_eventq_update_readable(&fault->common);
 	mutex_unlock(&fault->common.lock);
 
 	while ((id = idt_next_used(&fault->response, id + 1))) {
@@ -123,7 +123,7 @@ static struct iopf_group *deliver_fetch(struct iommufd_eventq *eventq)
 					 node);
 	if (group)
 		list_del(&group->node);
-	eventq_update_readable(eventq);
+	iommufd_eventq_update_readable(eventq);
 	mutex_unlock(&eventq->lock);
 	return group;
 }
@@ -133,7 +133,7 @@ static void deliver_restore(struct iommufd_eventq *eventq,
 {
 	mutex_lock(&eventq->lock);
 	list_add(&group->node, &eventq->deliver);
-	eventq_update_readable(eventq);
+	iommufd_eventq_update_readable(eventq);
 	mutex_unlock(&eventq->lock);
 }
 
@@ -217,7 +217,7 @@ static ssize_t fault_fops_write(struct iommufd_file *file, const void *buf,
 	return done == 0 ? rc : (ssize_t)done;
 }
 
-static void eventq_fops_release(struct iommufd_file *file)
+void iommufd_eventq_fops_release(struct iommufd_file *file)
 {
 	struct iommufd_eventq *eventq = file->private_data;
 	struct iommufd_ctx *ictx = eventq->ictx;
@@ -237,13 +237,12 @@ static const struct iommufd_file_ops fault_fops = {
 	.kind = UIOMMUFD_FD_FAULT,
 	.read = fault_fops_read,
 	.write = fault_fops_write,
-	.release = eventq_fops_release,
+	.release = iommufd_eventq_fops_release,
 };
 
 /* The file holds a users reference and the context until it is closed */
-static int iommufd_eventq_init(struct iommufd_eventq *eventq,
-			       struct iommufd_ctx *ictx,
-			       const struct iommufd_file_ops *fops)
+int iommufd_eventq_init(struct iommufd_eventq *eventq, struct iommufd_ctx *ictx,
+			const struct iommufd_file_ops *fops, int pollable)
 {
 	int fd;
 
@@ -251,7 +250,8 @@ static int iommufd_eventq_init(struct iommufd_eventq *eventq,
 	INIT_LIST_HEAD(&eventq->deliver);
 	eventq->ictx = ictx;
 	eventq->fd = -1;
-	fd = iommufd_file_alloc(fops, eventq, true, O_CLOEXEC, &eventq->file);
+	fd = iommufd_file_alloc(fops, eventq, pollable, O_CLOEXEC,
+				&eventq->file);
 	if (fd < 0)
 		return fd;
 	iommufd_ctx_get(ictx);
@@ -287,7 +287,9 @@ int iommufd_fault_alloc(struct iommufd_ucmd *ucmd)
 	idt_init(&fault->response, UINT32_MAX);
 	mutex_init(&fault->mutex);
 
-	fd = iommufd_eventq_init(&fault->common, ucmd->ictx, &fault_fops);
+	/* A fault queue always takes responses: POLLOUT, as the kernel's */
+	fd = iommufd_eventq_init(&fault->common, ucmd->ictx, &fault_fops,
+				 IOMMUFD_FILE_POLL_INOUT);
 	if (fd < 0)
 		return fd;
 
@@ -310,7 +312,7 @@ int iommufd_fault_iopf_handler(struct iommu_domain *domain,
 
 	mutex_lock(&fault->common.lock);
 	list_add_tail(&group->node, &fault->common.deliver);
-	eventq_update_readable(&fault->common);
+	iommufd_eventq_update_readable(&fault->common);
 	mutex_unlock(&fault->common.lock);
 	return 0;
 }

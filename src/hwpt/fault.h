@@ -28,6 +28,18 @@ struct iommufd_eventq {
 	struct list_head deliver;
 };
 
+/*
+ * Give the queue its file (not yet installed: iommufd_file_install() once
+ * the command cannot fail) holding a users reference and the context,
+ * polling as @pollable (IOMMUFD_FILE_POLL_*): the descriptor, or -errno
+ */
+int iommufd_eventq_init(struct iommufd_eventq *eventq, struct iommufd_ctx *ictx,
+			const struct iommufd_file_ops *fops, int pollable);
+/* The file is readable when deliver is not empty; needs eventq->lock */
+void iommufd_eventq_update_readable(struct iommufd_eventq *eventq);
+/* The release op of every event queue's file */
+void iommufd_eventq_fops_release(struct iommufd_file *file);
+
 struct iommufd_fault {
 	struct iommufd_eventq common;
 	/* Serialises read and write: cookies and responses */

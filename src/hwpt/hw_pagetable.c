@@ -9,6 +9,7 @@
 #include "../iopt/io_pagetable.h"
 #include "fault.h"
 #include "hw_pagetable.h"
+#include "viommu.h"
 
 static void __iommufd_hwpt_destroy(struct iommufd_hw_pagetable *hwpt)
 {
@@ -67,7 +68,10 @@ void iommufd_hwpt_nested_destroy(struct iommufd_object *obj)
 		container_of(obj, struct iommufd_hwpt_nested, common.obj);
 
 	__iommufd_hwpt_destroy(&hwpt_nested->common);
-	refcount_dec(&hwpt_nested->parent->common.obj.users);
+	if (hwpt_nested->viommu)
+		refcount_dec(&hwpt_nested->viommu->obj.users);
+	else
+		refcount_dec(&hwpt_nested->parent->common.obj.users);
 }
 
 void iommufd_hwpt_nested_abort(struct iommufd_object *obj)
@@ -208,6 +212,53 @@ out_abort:
 	return ERR_PTR(rc);
 }
 
+/* A nested HWPT of the vIOMMU, which holds its parent for it */
+static struct iommufd_hwpt_nested *
+iommufd_viommu_alloc_hwpt_nested(struct iommufd_viommu *viommu, uint32_t flags,
+				 const struct iommu_user_data *user_data)
+{
+	struct iommufd_hwpt_nested *hwpt_nested;
+	struct iommufd_hw_pagetable *hwpt;
+	int rc;
+
+	if (flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID))
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!user_data->len)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!viommu->ops->alloc_domain_nested)
+		return ERR_PTR(-EOPNOTSUPP);
+
+	hwpt_nested = iommufd_object_alloc(viommu->ictx, hwpt_nested,
+					   IOMMUFD_OBJ_HWPT_NESTED);
+	if (IS_ERR(hwpt_nested))
+		return hwpt_nested;
+	hwpt = &hwpt_nested->common;
+	hwpt->pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
+
+	hwpt_nested->viommu = viommu;
+	refcount_inc(&viommu->obj.users);
+	hwpt_nested->parent = viommu->hwpt;
+
+	hwpt->domain = viommu->ops->alloc_domain_nested(
+		viommu, flags & ~IOMMU_HWPT_FAULT_ID_VALID, user_data);
+	if (IS_ERR(hwpt->domain)) {
+		rc = (int)PTR_ERR(hwpt->domain);
+		hwpt->domain = NULL;
+		goto out_abort;
+	}
+	hwpt->domain->iommufd_hwpt = hwpt;
+	hwpt->domain->owner = viommu->iommu_dev;
+	if (WARN_ON(hwpt->domain->type != IOMMU_DOMAIN_NESTED)) {
+		rc = -EOPNOTSUPP;
+		goto out_abort;
+	}
+	return hwpt_nested;
+
+out_abort:
+	iommufd_object_abort_and_destroy(viommu->ictx, &hwpt->obj);
+	return ERR_PTR(rc);
+}
+
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
@@ -259,6 +310,22 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 			container_of(pt_obj, struct iommufd_hwpt_paging,
 				     common.obj),
 			idev, cmd->flags, &user_data);
+		if (IS_ERR(hwpt_nested)) {
+			rc = (int)PTR_ERR(hwpt_nested);
+			goto out_unlock;
+		}
+		hwpt = &hwpt_nested->common;
+	} else if (pt_obj->type == IOMMUFD_OBJ_VIOMMU) {
+		struct iommufd_hwpt_nested *hwpt_nested;
+		struct iommufd_viommu *viommu;
+
+		viommu = container_of(pt_obj, struct iommufd_viommu, obj);
+		if (viommu->iommu_dev != idev->dev->iommu_ops) {
+			rc = -EINVAL;
+			goto out_unlock;
+		}
+		hwpt_nested = iommufd_viommu_alloc_hwpt_nested(
+			viommu, cmd->flags, &user_data);
 		if (IS_ERR(hwpt_nested)) {
 			rc = (int)PTR_ERR(hwpt_nested);
 			goto out_unlock;
@@ -346,6 +413,15 @@ int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd)
 		}
 		rc = hwpt->domain->ops->cache_invalidate_user(hwpt->domain,
 							      &data_array);
+	} else if (pt_obj->type == IOMMUFD_OBJ_VIOMMU) {
+		struct iommufd_viommu *viommu =
+			container_of(pt_obj, struct iommufd_viommu, obj);
+
+		if (!viommu->ops->cache_invalidate) {
+			rc = -EOPNOTSUPP;
+			goto out_put_pt;
+		}
+		rc = viommu->ops->cache_invalidate(viommu, &data_array);
 	} else {
 		rc = -EINVAL;
 		goto out_put_pt;
@@ -417,7 +493,11 @@ void iommufd_hwpt_describe(struct iommufd_object *obj, int out)
 		}
 		dprintf(out, "\n");
 	} else {
-		dprintf(out, "  parent %u\n",
-			to_hwpt_nested(hwpt)->parent->common.obj.id);
+		struct iommufd_hwpt_nested *nested = to_hwpt_nested(hwpt);
+
+		dprintf(out, "  parent %u", nested->parent->common.obj.id);
+		if (nested->viommu)
+			dprintf(out, " viommu %u", nested->viommu->obj.id);
+		dprintf(out, "\n");
 	}
 }

@@ -16,10 +16,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 struct device;
+struct iommu_domain;
+struct iommu_user_data;
+struct iommu_user_data_array;
 struct iommufd_access;
 struct iommufd_ctx;
 struct iommufd_device;
+struct iommufd_hw_queue;
+struct iommufd_viommu;
 
 /* Contexts: an iommufd (or /dev/vfio/vfio) file's iommufd */
 
@@ -121,5 +128,86 @@ int iommufd_vfio_compat_ioas_get_id(struct iommufd_ctx *ictx,
 int iommufd_vfio_compat_set_no_iommu(struct iommufd_ctx *ictx);
 /* A group joined: make the compat IOAS unless there is one */
 int iommufd_vfio_compat_ioas_create(struct iommufd_ctx *ictx);
+
+/*
+ * vIOMMUs: the slice of an IOMMU's virtualization support one VM gets, on a
+ * nest-parent HWPT. The IOMMU driver sizes and initializes it (its
+ * iommu_ops get_viommu_size and viommu_init) and fills in these ops; the
+ * driver's own state is the iommufd_viommu_priv() area, of the size it
+ * asked for.
+ */
+struct iommufd_viommu_ops {
+	/* Release the driver's state; iommufd frees the memory */
+	void (*destroy)(struct iommufd_viommu *viommu);
+	/* A nested domain over the vIOMMU's parent (IOMMU_DOMAIN_NESTED) */
+	struct iommu_domain *(*alloc_domain_nested)(
+		struct iommufd_viommu *viommu, uint32_t flags,
+		const struct iommu_user_data *user_data);
+	/*
+	 * IOMMU_HWPT_INVALIDATE on the vIOMMU: process entries in order, stop
+	 * at the first that fails, and leave in array->entry_num how many
+	 * were done.
+	 */
+	int (*cache_invalidate)(struct iommufd_viommu *viommu,
+				struct iommu_user_data_array *array);
+	/* Size of the driver's state of a HW queue of @type, 0: no such type */
+	size_t (*get_hw_queue_size)(struct iommufd_viommu *viommu,
+				    unsigned int type);
+	/*
+	 * Set up HW queue @index, whose memory (pinned, contiguous) starts
+	 * at host address @base. Only a queue this returned 0 for is given
+	 * to hw_queue_destroy.
+	 */
+	int (*hw_queue_init_phys)(struct iommufd_hw_queue *hw_queue,
+				  uint32_t index, uintptr_t base);
+	void (*hw_queue_destroy)(struct iommufd_hw_queue *hw_queue);
+};
+
+/* The driver's state of a vIOMMU (get_viommu_size bytes, zeroed) */
+void *iommufd_viommu_priv(struct iommufd_viommu *viommu);
+/*
+ * The device whose vDEVICE has virtual ID @vdev_id in the vIOMMU, or NULL.
+ * The caller holds iommufd_viommu_vdevs_lock() while it uses the device.
+ */
+struct device *iommufd_viommu_find_dev(struct iommufd_viommu *viommu,
+				       unsigned long vdev_id);
+void iommufd_viommu_vdevs_lock(struct iommufd_viommu *viommu);
+void iommufd_viommu_vdevs_unlock(struct iommufd_viommu *viommu);
+/* The virtual ID of @dev in the vIOMMU: 0, or -ENOENT without a vDEVICE */
+int iommufd_viommu_get_vdev_id(struct iommufd_viommu *viommu,
+			       struct device *dev, unsigned long *vdev_id);
+/*
+ * Queue an event of @type for the vIOMMU's vEVENTQ of that type:
+ * -EOPNOTSUPP when there is none; a full queue records a lost event.
+ */
+int iommufd_viommu_report_event(struct iommufd_viommu *viommu,
+				unsigned int type, const void *event_data,
+				size_t data_len);
+/*
+ * Let the user mmap() [@fd_offset, @fd_offset + @length) of the shared
+ * memory file @memfd through the iommufd, at the offset returned in
+ * *offset; the vIOMMU cannot be destroyed while a mapping lives. The file
+ * must outlive iommufd_viommu_destroy_mmap().
+ */
+int iommufd_viommu_alloc_mmap(struct iommufd_viommu *viommu, int memfd,
+			      off_t fd_offset, size_t length,
+			      unsigned long *offset);
+void iommufd_viommu_destroy_mmap(struct iommufd_viommu *viommu,
+				 unsigned long offset);
+
+/* HW queues: a vIOMMU's queue in guest memory the hardware reads */
+void *iommufd_hw_queue_priv(struct iommufd_hw_queue *hw_queue);
+struct iommufd_viommu *
+iommufd_hw_queue_viommu(struct iommufd_hw_queue *hw_queue);
+/* The nest-parent IOVA the queue starts at */
+uint64_t iommufd_hw_queue_base_iova(struct iommufd_hw_queue *hw_queue);
+/*
+ * @dependent needs @depended: the latter cannot be destroyed (EBUSY) until
+ * iommufd_hw_queue_undepend(). -EINVAL for a queue on itself.
+ */
+int iommufd_hw_queue_depend(struct iommufd_hw_queue *dependent,
+			    struct iommufd_hw_queue *depended);
+void iommufd_hw_queue_undepend(struct iommufd_hw_queue *dependent,
+			       struct iommufd_hw_queue *depended);
 
 #endif /* UIOMMUFD_INCLUDE_IOMMUFD_H */

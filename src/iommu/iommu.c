@@ -134,6 +134,48 @@ int iommu_copy_struct_from_user_array(void *dst, size_t dst_len,
 					   min_len);
 }
 
+int iommu_copy_struct_from_full_user_array(
+	void *dst, size_t dst_entry_len,
+	const struct iommu_user_data_array *src, unsigned int data_type)
+{
+	if (src->type != data_type)
+		return -EINVAL;
+	if (!src->entry_num)
+		return -EINVAL;
+	if (src->entry_len == dst_entry_len) {
+		if (copy_from_user(dst, src->uptr,
+				   (size_t)src->entry_num * src->entry_len))
+			return -EFAULT;
+		return 0;
+	}
+	/* Entry by entry, each as a struct of another version */
+	for (uint32_t i = 0; i != src->entry_num; i++) {
+		int rc = copy_struct_from_user(
+			(char *)dst + dst_entry_len * i, dst_entry_len,
+			(const char *)src->uptr + src->entry_len * i,
+			src->entry_len);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int iommu_copy_struct_to_user(const struct iommu_user_data *dst,
+			      const void *src, size_t src_len,
+			      unsigned int data_type, size_t min_len)
+{
+	if (WARN_ON(!dst || !src))
+		return -EINVAL;
+	if (dst->type != data_type)
+		return -EINVAL;
+	if (dst->len < min_len || src_len < dst->len)
+		return -EINVAL;
+	if (copy_to_user(dst->uptr, src, dst->len))
+		return -EFAULT;
+	return 0;
+}
+
 /* Needs group->mutex, as every pasid_* and group_set_domain* helper */
 static struct pasid_entry *pasid_find(struct iommu_group *group, uint32_t pasid)
 {

@@ -20,6 +20,8 @@
 
 struct device;
 struct iommu_group;
+struct iommufd_viommu;
+struct iommufd_viommu_ops;
 
 #define IOMMU_NO_PASID 0u
 
@@ -67,6 +69,17 @@ int iommu_copy_struct_from_user_array(void *dst, size_t dst_len,
 				      const struct iommu_user_data_array *src,
 				      unsigned int data_type,
 				      unsigned int index, size_t min_len);
+/*
+ * The whole array into dst (entry_num entries of dst_entry_len bytes):
+ * -EINVAL for another type or an empty array.
+ */
+int iommu_copy_struct_from_full_user_array(
+	void *dst, size_t dst_entry_len,
+	const struct iommu_user_data_array *src, unsigned int data_type);
+/* Driver data back to the user: src_len bytes, of which min_len required */
+int iommu_copy_struct_to_user(const struct iommu_user_data *dst,
+			      const void *src, size_t src_len,
+			      unsigned int data_type, size_t min_len);
 
 /* An IOMMU driver */
 struct iommu_ops {
@@ -98,6 +111,16 @@ struct iommu_ops {
 	 * whatever was appended left for iommu_put_resv_regions()
 	 */
 	int (*get_resv_regions)(struct device *dev, struct list_head *head);
+	/*
+	 * vIOMMUs (src/include/iommufd.h): the size of the driver's state of
+	 * a vIOMMU of @type (0: no such type), and its initialization on the
+	 * nest-parent domain @parent, which sets *ops.
+	 */
+	size_t (*get_viommu_size)(struct device *dev, unsigned int type);
+	int (*viommu_init)(struct iommufd_viommu *viommu,
+			   struct iommu_domain *parent,
+			   const struct iommu_user_data *user_data,
+			   const struct iommufd_viommu_ops **ops);
 };
 
 /* A device behind an IOMMU: the kernel's struct device, what we need of it */

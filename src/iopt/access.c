@@ -38,7 +38,7 @@ static int iommufd_access_change_ioas(struct iommufd_access *access,
 	}
 
 	if (cur_ioas) {
-		if (access->ops && access->ops->unmap) {
+		if (!access->internal && access->ops && access->ops->unmap) {
 			mutex_unlock(&access->ioas_lock);
 			access->ops->unmap(access->data, 0, ULONG_MAX);
 			mutex_lock(&access->ioas_lock);
@@ -76,7 +76,55 @@ void iommufd_access_destroy_object(struct iommufd_object *obj)
 		WARN_ON(iommufd_access_change_ioas(access, NULL));
 	mutex_unlock(&access->ioas_lock);
 	mutex_destroy(&access->ioas_lock);
-	iommufd_ctx_put(access->ictx);
+	if (!access->internal)
+		iommufd_ctx_put(access->ictx);
+}
+
+struct iommufd_access *iommufd_access_create_internal(struct iommufd_ctx *ictx)
+{
+	struct iommufd_access *access;
+
+	/* An object with an ID all the same, as the kernel's */
+	access = iommufd_object_alloc(ictx, access, IOMMUFD_OBJ_ACCESS);
+	if (IS_ERR(access))
+		return access;
+	/* Its creator is a user until iommufd_access_destroy_internal() */
+	refcount_inc(&access->obj.users);
+	mutex_init(&access->ioas_lock);
+	access->iova_alignment = PAGE_SIZE;
+	access->ictx = ictx;
+	access->internal = true;
+	iommufd_object_finalize(ictx, &access->obj);
+	return access;
+}
+
+int iommufd_access_attach_internal(struct iommufd_access *access,
+				   struct iommufd_ioas *ioas)
+{
+	int rc;
+
+	mutex_lock(&access->ioas_lock);
+	if (WARN_ON(access->ioas)) {
+		mutex_unlock(&access->ioas_lock);
+		return -EINVAL;
+	}
+	rc = iommufd_access_change_ioas(access, ioas);
+	mutex_unlock(&access->ioas_lock);
+	return rc;
+}
+
+void iommufd_access_detach(struct iommufd_access *access)
+{
+	mutex_lock(&access->ioas_lock);
+	if (!WARN_ON(!access->ioas))
+		WARN_ON(iommufd_access_change_ioas(access, NULL));
+	mutex_unlock(&access->ioas_lock);
+}
+
+void iommufd_access_destroy_internal(struct iommufd_ctx *ictx,
+				     struct iommufd_access *access)
+{
+	iommufd_object_destroy_user(ictx, &access->obj);
 }
 
 struct iommufd_access *
@@ -150,7 +198,8 @@ void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 	mutex_lock(&iopt->access_list_lock);
 	while ((id = idt_next_used(&iopt->access_list, id + 1))) {
 		access = idt_load(&iopt->access_list, id);
-		if (access == IDT_RESERVED || !iommufd_lock_obj(&access->obj))
+		if (access == IDT_RESERVED || access->internal ||
+		    !iommufd_lock_obj(&access->obj))
 			continue;
 		mutex_unlock(&iopt->access_list_lock);
 
@@ -162,7 +211,8 @@ void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 	mutex_unlock(&iopt->access_list_lock);
 }
 
-static void access_remove_range(struct io_pagetable *iopt, unsigned long iova,
+static void access_remove_range(struct iommufd_access *access,
+				struct io_pagetable *iopt, unsigned long iova,
 				unsigned long last_iova)
 {
 	struct iopt_area_contig_iter iter;
@@ -171,9 +221,10 @@ static void access_remove_range(struct io_pagetable *iopt, unsigned long iova,
 	iopt_for_each_contig_area (&iter, area, iopt, iova, last_iova)
 		iopt_area_remove_access(
 			area, iopt_area_iova_to_index(area, iter.cur_iova),
-			iopt_area_iova_to_index(
-				area,
-				min(last_iova, iopt_area_last_iova(area))));
+			iopt_area_iova_to_index(area,
+						min(last_iova,
+						    iopt_area_last_iova(area))),
+			access->internal);
 	WARN_ON(!iopt_area_contig_done(&iter));
 }
 
@@ -196,7 +247,7 @@ void iommufd_access_unpin_pages(struct iommufd_access *access,
 	}
 	iopt = &access->ioas_unpin->iopt;
 	down_read(&iopt->iova_rwsem);
-	access_remove_range(iopt, iova, last_iova);
+	access_remove_range(access, iopt, iova, last_iova);
 	up_read(&iopt->iova_rwsem);
 	mutex_unlock(&access->ioas_lock);
 }
@@ -231,7 +282,8 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 	int rc;
 
 	/* Only accesses that can be told to unmap may pin */
-	if (WARN_ON(access->iova_alignment != PAGE_SIZE || !access->ops->unmap))
+	if (WARN_ON(access->iova_alignment != PAGE_SIZE ||
+		    (!access->internal && !access->ops->unmap)))
 		return -EINVAL;
 	if (!length)
 		return -EINVAL;
@@ -262,7 +314,7 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 			goto err_remove;
 		}
 		rc = iopt_area_add_access(area, index, last_index, out_pages,
-					  flags);
+					  flags, access->internal);
 		if (rc)
 			goto err_remove;
 		out_pages += last_index - index + 1;
@@ -277,7 +329,7 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 
 err_remove:
 	if (iova < iter.cur_iova)
-		access_remove_range(iopt, iova, iter.cur_iova - 1);
+		access_remove_range(access, iopt, iova, iter.cur_iova - 1);
 	up_read(&iopt->iova_rwsem);
 	mutex_unlock(&access->ioas_lock);
 	return rc;

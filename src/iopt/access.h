@@ -24,7 +24,18 @@ struct iommufd_access {
 	void *data;
 	unsigned long iova_alignment;
 	uint32_t iopt_access_list_id;
+	/*
+	 * iommufd's own (a HW queue's): holds no context reference, is never
+	 * told to unmap, and its pins make unmapping the area EBUSY
+	 */
+	bool internal;
 };
+
+struct iommufd_access *iommufd_access_create_internal(struct iommufd_ctx *ictx);
+int iommufd_access_attach_internal(struct iommufd_access *access,
+				   struct iommufd_ioas *ioas);
+void iommufd_access_destroy_internal(struct iommufd_ctx *ictx,
+				     struct iommufd_access *access);
 
 void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 				 unsigned long length);

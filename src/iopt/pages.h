@@ -133,11 +133,12 @@ int iopt_pages_update_pinned(struct iopt_pages *pages, unsigned long npages,
 			     bool inc);
 
 /* Accesses (pages_access.c) */
+/* lock_area: the area cannot be unmapped (EBUSY) until removed again */
 int iopt_area_add_access(struct iopt_area *area, unsigned long start_index,
 			 unsigned long last_index, uintptr_t *out_pages,
-			 unsigned int flags);
+			 unsigned int flags, bool lock_area);
 void iopt_area_remove_access(struct iopt_area *area, unsigned long start_index,
-			     unsigned long last_index);
+			     unsigned long last_index, bool unlock_area);
 int iopt_pages_rw_access(struct iopt_pages *pages, unsigned long start_byte,
 			 void *data, unsigned long length, unsigned int flags);
 

@@ -410,3 +410,35 @@ int iommufd_test_trigger_iopf(struct iommufd_ucmd *ucmd,
 	iommufd_put_object(ucmd->ictx, idev_obj);
 	return 0;
 }
+
+/* The device's vIOMMU reports an event naming the device's virtual ID */
+int iommufd_test_trigger_vevent(struct iommufd_ucmd *ucmd,
+				struct iommu_test_cmd *cmd)
+{
+	struct iommu_viommu_event_selftest test = {};
+	struct iommufd_object *idev_obj;
+	struct mock_dev *mdev;
+	struct device *dev;
+	int rc = -ENOENT;
+
+	dev = iommufd_get_dev(ucmd->ictx, cmd->trigger_vevent.dev_id,
+			      &idev_obj);
+	if (IS_ERR(dev))
+		return (int)PTR_ERR(dev);
+	if (!iommufd_selftest_is_mock_dev(dev)) {
+		iommufd_put_object(ucmd->ictx, idev_obj);
+		return -EINVAL;
+	}
+	mdev = to_mock_dev(dev);
+
+	down_read(&mdev->viommu_rwsem);
+	if (!mdev->viommu || !mdev->vdev_id)
+		goto out_unlock;
+	test.virt_id = (uint32_t)mdev->vdev_id;
+	rc = iommufd_viommu_report_event(
+		mdev->viommu, IOMMU_VEVENTQ_TYPE_SELFTEST, &test, sizeof(test));
+out_unlock:
+	up_read(&mdev->viommu_rwsem);
+	iommufd_put_object(ucmd->ictx, idev_obj);
+	return rc;
+}

@@ -46,6 +46,8 @@ int iommufd_test_dirty(struct iommufd_ucmd *ucmd, unsigned int mockpt_id,
 		       unsigned long page_size, void *uptr, uint32_t flags);
 int iommufd_test_trigger_iopf(struct iommufd_ucmd *ucmd,
 			      struct iommu_test_cmd *cmd);
+int iommufd_test_trigger_vevent(struct iommufd_ucmd *ucmd,
+				struct iommu_test_cmd *cmd);
 int iommufd_test_pasid_check_hwpt(struct iommufd_ucmd *ucmd,
 				  struct iommu_test_cmd *cmd);
 int iommufd_test_pasid_attach(struct iommufd_ucmd *ucmd,

@@ -3,11 +3,14 @@
 # check-vfio.sh compare uiommufd with:
 #   expected-linux-7.2.txt       errno_matrix (iommufd, its test module)
 #   expected-vfio-linux-7.2.txt  vfio_matrix (VFIO with two edu devices)
-# Both run on the kernel of vfio-refkernel.sh: Linux 7.2 with iommufd, its
+#   expected-viommu-linux-7.2.txt viommu_matrix (the vIOMMU family, mock IOMMU)
+# The first two run on the kernel of vfio-refkernel.sh: Linux 7.2 with iommufd, its
 # test module, vfio-pci and the VFIO no-IOMMU mode, as distributions build
-# it (CONFIG_VFIO_NOIOMMU is what makes VFIO_CHECK_EXTENSION(NOIOMMU) 1).
+# it (CONFIG_VFIO_NOIOMMU is what makes VFIO_CHECK_EXTENSION(NOIOMMU) 1);
+# viommu_matrix needs only iommufd and its test module, so it runs on the
+# plain refkernel (seconds, no VFIO build).
 #
-#   tests/compare/run-refkernel.sh
+#   tests/compare/run-refkernel.sh [errno_matrix|vfio_matrix|viommu_matrix]...
 #
 # Environment: CC (gcc), and those of vfio-refkernel.sh.
 set -euo pipefail
@@ -18,21 +21,37 @@ top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-src=$("$here/vfio-refkernel.sh" build | tail -1)
-release=$(cat "$(dirname "$src")/../../../include/config/kernel.release" 2>/dev/null || echo unknown)
+REFKERNEL=${REFKERNEL:-$here/../../../shared/tools/refkernel}
 
+# record PROG OUT RUNNER SOURCES...: RUNNER is vfio-refkernel or refkernel
 record() {
-	local prog=$1 out=$2
-	"${CC:-gcc}" -O1 -Wall -static -I "$top/include" "$here/$prog.c" \
-		-o "$tmp/$prog"
-	"$here/vfio-refkernel.sh" run "$tmp/$prog" >"$tmp/out.txt"
+	local prog=$1 out=$2 runner=$3 src release
+	shift 3
+	"${CC:-gcc}" -O1 -Wall -static -I "$top/include" "$@" -o "$tmp/$prog"
+	if [ "$runner" = vfio-refkernel ]; then
+		src=$("$here/vfio-refkernel.sh" build | tail -1)
+		release=$(cat "$(dirname "$src")/../../../include/config/kernel.release" 2>/dev/null || echo unknown)
+		"$here/vfio-refkernel.sh" run "$tmp/$prog" >"$tmp/out.txt"
+	else
+		src=$("$REFKERNEL" src | tail -1)
+		release=$(cat "$src/include/config/kernel.release" 2>/dev/null || echo unknown)
+		"$REFKERNEL" run "$tmp/$prog" >"$tmp/out.txt"
+	fi
 	[ -s "$tmp/out.txt" ] || { echo "run-refkernel.sh: no output from $prog" >&2; exit 1; }
 	{
-		echo "# recorded from Linux $release (vfio-refkernel.sh) by run-refkernel.sh on $(date -u +%Y-%m-%d)"
+		echo "# recorded from Linux $release ($runner run) by run-refkernel.sh on $(date -u +%Y-%m-%d)"
 		cat "$tmp/out.txt"
 	} >"$here/$out"
 	echo "wrote $here/$out ($(wc -l <"$tmp/out.txt") lines)"
 }
 
-record errno_matrix expected-linux-7.2.txt
-record vfio_matrix expected-vfio-linux-7.2.txt
+(($#)) || set -- errno_matrix vfio_matrix viommu_matrix
+for prog; do
+	case $prog in
+	errno_matrix) record errno_matrix expected-linux-7.2.txt vfio-refkernel "$here/errno_matrix.c" ;;
+	vfio_matrix) record vfio_matrix expected-vfio-linux-7.2.txt vfio-refkernel "$here/vfio_matrix.c" ;;
+	viommu_matrix) record viommu_matrix expected-viommu-linux-7.2.txt refkernel \
+		"$here/viommu_matrix.c" "$here/viommu_sections.c" ;;
+	*) echo "run-refkernel.sh: unknown program $prog" >&2; exit 2 ;;
+	esac
+done

@@ -25,6 +25,11 @@ struct run {
 	void *buf;
 	int mfd;
 	bool injected_failed;
+	/* The vIOMMU scenario */
+	uint32_t parent, viommu, vdev, nested, fault, nested_fault;
+	int veventq_fd, fault_fd;
+	uint64_t mmap_offset, mmap_length;
+	void *mapped;
 };
 
 #define BUF_PAGES 64
@@ -256,26 +261,232 @@ static long (*const scenario[])(struct run *) = {
 	do_replace,	do_unmap_all,
 };
 
-static void test_sweep(void **state)
+static long do_mock_pasid(struct run *r)
+{
+	struct mock_dev_ids ids;
+	long rc = mock_dev_add_flags(r->fd, r->ioas, MOCK_FLAGS_DEVICE_PASID,
+				     &ids);
+
+	r->stdev = ids.stdev;
+	r->idev = ids.idev;
+	return rc;
+}
+
+static long do_parent(struct run *r)
+{
+	return hwpt_new(r->fd, r->idev, r->ioas,
+			IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_PASID,
+			&r->parent);
+}
+
+static long do_viommu(struct run *r)
+{
+	struct iommu_viommu_selftest data = {.in_data = 0xabcd};
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = IOMMU_VIOMMU_TYPE_SELFTEST,
+		.dev_id = r->idev,
+		.hwpt_id = r->parent,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
+	};
+	long rc = ioc(r->fd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	r->viommu = cmd.out_viommu_id;
+	r->mmap_offset = data.out_mmap_offset;
+	r->mmap_length = data.out_mmap_length;
+	return rc;
+}
+
+static long do_mmap(struct run *r)
+{
+	long rc = uiommufd_mmap(NULL, r->mmap_length, PROT_READ, MAP_SHARED,
+				r->fd, (off_t)r->mmap_offset, &r->mapped);
+
+	if (!rc)
+		CHECK(*(uint32_t *)r->mapped == 0xabcd);
+	return rc;
+}
+
+static long do_munmap(struct run *r)
+{
+	CHECK(!munmap(r->mapped, r->mmap_length));
+	return uiommufd_munmap(r->mapped, r->mmap_length);
+}
+
+static long do_vdev(struct run *r)
+{
+	struct iommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = r->viommu,
+		.dev_id = r->idev,
+		.virt_id = 0x55,
+	};
+	long rc = ioc(r->fd, IOMMU_VDEVICE_ALLOC, &cmd);
+
+	r->vdev = cmd.out_vdevice_id;
+	return rc;
+}
+
+static struct iommu_hwpt_selftest nested_data = {
+	.iotlb = IOMMU_TEST_IOTLB_DEFAULT,
+};
+
+static long do_nested(struct run *r)
+{
+	return hwpt_alloc_ex(r->fd, r->idev, r->viommu, IOMMU_HWPT_ALLOC_PASID,
+			     0, IOMMU_HWPT_DATA_SELFTEST, &nested_data,
+			     sizeof(nested_data), &r->nested);
+}
+
+static long do_replace_nested(struct run *r)
+{
+	uint32_t pt = r->nested;
+
+	return mock_dev_replace(r->fd, r->stdev, &pt);
+}
+
+static long do_veventq(struct run *r)
+{
+	struct iommu_veventq_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = r->viommu,
+		.type = IOMMU_VEVENTQ_TYPE_SELFTEST,
+		.veventq_depth = 2,
+	};
+	long rc = ioc(r->fd, IOMMU_VEVENTQ_ALLOC, &cmd);
+
+	if (!rc)
+		r->veventq_fd = (int)cmd.out_veventq_fd;
+	return rc;
+}
+
+static long do_hw_queue(struct run *r)
+{
+	struct iommu_hw_queue_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = r->viommu,
+		.type = IOMMU_HW_QUEUE_TYPE_SELFTEST,
+		.nesting_parent_iova = r->iova,
+		.length = PAGE_SZ,
+	};
+
+	return ioc(r->fd, IOMMU_HW_QUEUE_ALLOC, &cmd);
+}
+
+static long do_fault(struct run *r)
+{
+	struct iommu_fault_alloc cmd = {.size = sizeof(cmd)};
+	long rc = ioc(r->fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+
+	if (!rc) {
+		r->fault = cmd.out_fault_id;
+		r->fault_fd = (int)cmd.out_fault_fd;
+	}
+	return rc;
+}
+
+static long do_nested_fault(struct run *r)
+{
+	return hwpt_alloc_ex(r->fd, r->idev, r->viommu,
+			     IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID,
+			     r->fault, IOMMU_HWPT_DATA_SELFTEST, &nested_data,
+			     sizeof(nested_data), &r->nested_fault);
+}
+
+static long do_invalidate(struct iommu_hwpt_invalidate *cmd, struct run *r)
+{
+	static struct iommu_viommu_invalidate_selftest inv[2] = {
+		{.vdev_id = 0x55, .cache_id = 1},
+		{.vdev_id = 0x55, .flags = IOMMU_TEST_INVALIDATE_FLAG_ALL},
+	};
+
+	*cmd = (struct iommu_hwpt_invalidate){
+		.size = sizeof(*cmd),
+		.hwpt_id = r->viommu,
+		.data_uptr = (uintptr_t)inv,
+		.data_type = IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+		.entry_len = sizeof(inv[0]),
+		.entry_num = ARRAY_SIZE(inv),
+	};
+	return ioc(r->fd, IOMMU_HWPT_INVALIDATE, cmd);
+}
+
+static long do_viommu_invalidate(struct run *r)
+{
+	struct iommu_hwpt_invalidate cmd;
+
+	return do_invalidate(&cmd, r);
+}
+
+static long do_pasid(struct run *r, uint32_t op, uint32_t pt)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = op,
+		.id = r->stdev,
+		.pasid_attach = {.pasid = 100, .pt_id = pt},
+	};
+
+	return ioc(r->fd, IOMMU_TEST_CMD, &cmd);
+}
+
+static long do_pasid_attach(struct run *r)
+{
+	return do_pasid(r, IOMMU_TEST_OP_PASID_ATTACH, r->nested);
+}
+
+static long do_pasid_replace(struct run *r)
+{
+	return do_pasid(r, IOMMU_TEST_OP_PASID_REPLACE, r->nested_fault);
+}
+
+/* The device goes with PASIDs attached and its vDEVICE alive */
+static long do_unplug(struct run *r)
+{
+	return destroy(r->fd, r->stdev);
+}
+
+static long (*const viommu_scenario[])(struct run *) = {
+	do_open,	   do_ioas,
+	do_mock_pasid,	   do_map,
+	do_parent,	   do_viommu,
+	do_mmap,	   do_munmap,
+	do_vdev,	   do_nested,
+	do_replace_nested, do_veventq,
+	do_hw_queue,	   do_fault,
+	do_nested_fault,   do_viommu_invalidate,
+	do_pasid_attach,   do_pasid_replace,
+	do_unplug,
+};
+
+static unsigned int sweep(long (*const *steps)(struct run *), size_t nsteps)
 {
 	void *buf = map_anon(BUF_PAGES * PAGE_SZ);
 	int mfd = memfd_create("sweep", 0);
 	unsigned int nth;
 
-	(void)state;
 	assert_int_equal(0, ftruncate(mfd, 16 * PAGE_SZ));
 	for (nth = 1; nth < 2000; nth++) {
-		struct run r = {
-			.fd = -1, .access_fd = -1, .buf = buf, .mfd = mfd};
+		struct run r = {.fd = -1,
+				.access_fd = -1,
+				.veventq_fd = -1,
+				.fault_fd = -1,
+				.buf = buf,
+				.mfd = mfd};
 		int checker;
 
 		uiommufd_fail_nth_set(nth);
-		for (size_t i = 0; i != ARRAY_SIZE(scenario); i++)
-			if (step(&r, scenario[i]) < 0)
+		for (size_t i = 0; i != nsteps; i++)
+			if (step(&r, steps[i]) < 0)
 				break;
 		uiommufd_fail_nth_set(0);
 		if (r.access_fd >= 0)
 			assert_int_equal(0, uiommufd_close(r.access_fd));
+		if (r.veventq_fd >= 0)
+			assert_int_equal(0, uiommufd_close(r.veventq_fd));
+		if (r.fault_fd >= 0)
+			assert_int_equal(0, uiommufd_close(r.fault_fd));
 		if (r.fd >= 0)
 			assert_int_equal(0, uiommufd_close(r.fd));
 
@@ -289,9 +500,30 @@ static void test_sweep(void **state)
 	}
 	fprintf(stderr, "fail-nth sweep: %u failable points covered\n",
 		nth - 1);
-	assert_true(nth > 10 && nth < 2000);
 	close(mfd);
 	munmap(buf, BUF_PAGES * PAGE_SZ);
+	return nth;
+}
+
+static void test_sweep(void **state)
+{
+	unsigned int nth = sweep(scenario, ARRAY_SIZE(scenario));
+
+	(void)state;
+	assert_true(nth > 10 && nth < 2000);
+}
+
+/*
+ * The vIOMMU family: vIOMMU with its mmap region, vDEVICE, nested HWPTs,
+ * vEVENTQ, HW queue, fault queue, invalidation, PASIDs, and the device
+ * unplugged with all of it still there.
+ */
+static void test_viommu_sweep(void **state)
+{
+	unsigned int nth = sweep(viommu_scenario, ARRAY_SIZE(viommu_scenario));
+
+	(void)state;
+	assert_true(nth > 20 && nth < 2000);
 }
 
 /*
@@ -326,7 +558,8 @@ static void test_absorbed_by_auto_domain(void **state)
 			assert_false(uiommufd_fail_nth_absorbed());
 			uiommufd_fail_nth_set(0);
 			assert_int_equal(0, rc);
-			assert_int_equal(first.hwpt, cmd.mock_domain.out_hwpt_id);
+			assert_int_equal(first.hwpt,
+					 cmd.mock_domain.out_hwpt_id);
 			uiommufd_close(fd);
 			break;
 		}
@@ -342,8 +575,10 @@ static void test_absorbed_by_auto_domain(void **state)
 		assert_false(uiommufd_fail_nth_absorbed());
 		uiommufd_close(fd);
 	}
-	fprintf(stderr, "attach to an auto HWPT: %u points, %u failed the "
-		"call, %u absorbed\n", nth - 1, failed, absorbed);
+	fprintf(stderr,
+		"attach to an auto HWPT: %u points, %u failed the "
+		"call, %u absorbed\n",
+		nth - 1, failed, absorbed);
 	assert_true(absorbed >= 1);
 	assert_true(nth < 500);
 }
@@ -423,6 +658,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_viommu_sweep),
 		cmocka_unit_test(test_absorbed_by_auto_domain),
 		cmocka_unit_test(test_device_sweep),
 	};

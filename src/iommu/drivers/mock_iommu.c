@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "../../include/iommufd.h"
 #include "../paging_domain.h"
 #include "mock_iommu.h"
 
@@ -25,11 +26,30 @@ static int mock_domain_nop_attach(struct iommu_domain *domain,
 				  struct device *dev, struct iommu_domain *old)
 {
 	struct mock_dev *mdev = to_mock_dev(dev);
+	struct iommufd_viommu *new_viommu = NULL;
+	unsigned long vdev_id = 0;
+	int rc;
 
 	(void)old;
 	/* A device without dirty tracking cannot join a tracking domain */
 	if (domain->dirty_ops && (mdev->flags & MOCK_FLAGS_DEVICE_NO_DIRTY))
 		return -EINVAL;
+	/* On a vIOMMU's nested domain the device needs its vDEVICE */
+	if (domain->type == IOMMU_DOMAIN_NESTED) {
+		new_viommu = to_mock_nested(domain)->viommu;
+		if (new_viommu) {
+			rc = iommufd_viommu_get_vdev_id(new_viommu, dev,
+							&vdev_id);
+			if (rc)
+				return rc;
+		}
+	}
+	if (new_viommu != mdev->viommu) {
+		down_write(&mdev->viommu_rwsem);
+		mdev->viommu = new_viommu;
+		mdev->vdev_id = vdev_id;
+		up_write(&mdev->viommu_rwsem);
+	}
 	mdev->domain = domain;
 	return 0;
 }
@@ -257,20 +277,13 @@ static const struct iommu_domain_ops domain_nested_ops = {
 	.set_dev_pasid = mock_domain_set_dev_pasid_nop,
 };
 
-static struct iommu_domain *
-mock_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
-			 uint32_t flags,
-			 const struct iommu_user_data *user_data)
+struct mock_iommu_domain_nested *
+mock_domain_alloc_nested_data(const struct iommu_user_data *user_data)
 {
 	struct mock_iommu_domain_nested *mock_nested;
 	struct iommu_hwpt_selftest user_cfg;
 	int rc;
 
-	(void)dev;
-	if (flags & ~IOMMU_HWPT_ALLOC_PASID)
-		return ERR_PTR(-EOPNOTSUPP);
-	if (!parent || parent->type != IOMMU_DOMAIN_PAGING)
-		return ERR_PTR(-EINVAL);
 	if (user_data->type != IOMMU_HWPT_DATA_SELFTEST)
 		return ERR_PTR(-EOPNOTSUPP);
 	rc = iommu_copy_struct_from_user(&user_cfg, sizeof(user_cfg), user_data,
@@ -287,6 +300,24 @@ mock_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
 	mock_nested->domain.type = IOMMU_DOMAIN_NESTED;
 	for (int i = 0; i < MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
 		mock_nested->iotlb[i] = user_cfg.iotlb;
+	return mock_nested;
+}
+
+static struct iommu_domain *
+mock_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
+			 uint32_t flags,
+			 const struct iommu_user_data *user_data)
+{
+	struct mock_iommu_domain_nested *mock_nested;
+
+	(void)dev;
+	if (flags & ~IOMMU_HWPT_ALLOC_PASID)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!parent || parent->type != IOMMU_DOMAIN_PAGING)
+		return ERR_PTR(-EINVAL);
+	mock_nested = mock_domain_alloc_nested_data(user_data);
+	if (IS_ERR(mock_nested))
+		return (void *)mock_nested;
 	return &mock_nested->domain;
 }
 
@@ -313,6 +344,8 @@ static const struct iommu_ops mock_ops = {
 	.domain_alloc_paging_flags = mock_domain_alloc_paging_flags,
 	.domain_alloc_nested = mock_domain_alloc_nested,
 	.capable = mock_domain_capable,
+	.get_viommu_size = mock_get_viommu_size,
+	.viommu_init = mock_viommu_init,
 };
 
 bool mock_domain_is_paging(struct iommu_domain *domain)
@@ -341,6 +374,7 @@ struct mock_dev *mock_dev_create(unsigned long dev_flags)
 	if (!mdev)
 		return ERR_PTR(-ENOMEM);
 	mdev->flags = dev_flags;
+	init_rwsem(&mdev->viommu_rwsem);
 	for (int i = 0; i < MOCK_DEV_CACHE_NUM; i++)
 		mdev->cache[i] = IOMMU_TEST_DEV_CACHE_DEFAULT;
 	mdev->id = __atomic_fetch_add(&mock_dev_next_id, 1, __ATOMIC_RELAXED);
@@ -351,6 +385,7 @@ struct mock_dev *mock_dev_create(unsigned long dev_flags)
 
 	rc = iommu_device_add(&mdev->dev, &mock_ops, NULL);
 	if (rc) {
+		destroy_rwsem(&mdev->viommu_rwsem);
 		ufd_free(mdev);
 		return ERR_PTR(rc);
 	}
@@ -360,5 +395,6 @@ struct mock_dev *mock_dev_create(unsigned long dev_flags)
 void mock_dev_destroy(struct mock_dev *mdev)
 {
 	iommu_device_remove(&mdev->dev);
+	destroy_rwsem(&mdev->viommu_rwsem);
 	ufd_free(mdev);
 }
