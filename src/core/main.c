@@ -319,6 +319,7 @@ static void iommufd_fops_show_fdinfo(struct iommufd_file *file, int out)
 
 static const struct iommufd_file_ops iommufd_fops = {
 	.kind = UIOMMUFD_FD_IOMMUFD,
+	.shareable = true,
 	.ioctl = iommufd_fops_ioctl,
 	.release = iommufd_fops_release,
 	.show_fdinfo = iommufd_fops_show_fdinfo,

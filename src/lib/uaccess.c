@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -38,9 +39,23 @@ static int procmem_open(void)
 	return fd;
 }
 
+/* A client's memory (docs/multiprocess.md): its own /proc/PID/mem */
+static int procmem_open_caller(void)
+{
+	char path[64];
+	int fd;
+
+	if (!ufd_caller_is_remote())
+		return procmem_open();
+	snprintf(path, sizeof(path), "/proc/%d/mem", ufd_getpid());
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -EFAULT : fd;
+}
+
 static int procmem_copy(void *local, const void *remote, size_t len, bool write)
 {
-	int fd = procmem_open();
+	int fd = procmem_open_caller();
+	int rc = 0;
 	ssize_t n;
 
 	if (fd < 0)
@@ -53,13 +68,16 @@ static int procmem_copy(void *local, const void *remote, size_t len, bool write)
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
-			return -EFAULT;
+			rc = -EFAULT;
+			break;
 		}
 		local = (char *)local + n;
 		remote = (const char *)remote + n;
 		len -= (size_t)n;
 	}
-	return 0;
+	if (ufd_caller_is_remote())
+		close(fd);
+	return rc;
 }
 
 static int vm_copy(void *local, const void *remote, size_t len, bool write)
@@ -77,6 +95,9 @@ static int vm_copy(void *local, const void *remote, size_t len, bool write)
 	if (n == (ssize_t)len)
 		return 0;
 	if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
+		/* Denied for a client only: not a policy of this process */
+		if (ufd_caller_is_remote())
+			return procmem_copy(local, remote, len, write);
 		WRITE_ONCE(uaccess_method, UACCESS_PROCMEM);
 		return procmem_copy(local, remote, len, write);
 	}

@@ -219,10 +219,22 @@ static int proc_slot_find(pid_t pid, uint64_t start)
 	return -1;
 }
 
+/* Every identity made here, never freed: the ones of clients are looked up */
+static struct ufd_mm *all_mms;
+
+static struct ufd_mm *mm_find(pid_t pid, uint64_t start)
+{
+	for (struct ufd_mm *mm = all_mms; mm; mm = mm->next)
+		if (mm->pid == pid && mm->start_time == start)
+			return mm;
+	return NULL;
+}
+
 struct ufd_mm *ufd_mm_current(void)
 {
 	struct ufd_mm *mm = __atomic_load_n(&current_mm, __ATOMIC_ACQUIRE);
 	pid_t pid = ufd_getpid();
+	bool self = pid == ufd_selfpid();
 	uint64_t start;
 	int slot;
 
@@ -233,12 +245,16 @@ struct ufd_mm *ufd_mm_current(void)
 	mm = current_mm;
 	if (mm && mm->pid == pid)
 		goto out;
-	mm = NULL;
 	if (!acct_seg)
 		acct_seg = acct_map();
+	mm = NULL;
 	if (!acct_seg)
 		goto out;
 	start = proc_start_time(pid);
+	/* A client served by this process (docs/multiprocess.md) */
+	mm = self ? NULL : mm_find(pid, start);
+	if (mm)
+		goto out;
 	slot = proc_slot_find(pid, start);
 	if (slot < 0)
 		slot = proc_slot_claim(pid, start);
@@ -249,10 +265,20 @@ struct ufd_mm *ufd_mm_current(void)
 	mm->pid = pid;
 	mm->uid = ufd_getuid();
 	mm->slot = (unsigned int)slot;
-	__atomic_store_n(&current_mm, mm, __ATOMIC_RELEASE);
+	mm->start_time = start;
+	mm->next = all_mms;
+	all_mms = mm;
+	if (self)
+		__atomic_store_n(&current_mm, mm, __ATOMIC_RELEASE);
 out:
 	mutex_unlock(&acct_lock);
 	return mm;
+}
+
+bool ufd_mm_alive(struct ufd_mm *mm)
+{
+	return mm->pid == ufd_selfpid() ||
+	       proc_start_time(mm->pid) == mm->start_time;
 }
 
 static unsigned long memlock_limit_pages(void)
