@@ -259,9 +259,9 @@ void iommufd_file_put(struct iommufd_file *file)
 	if (file_is_others(file)) {
 		share_client_forget(file);
 		file->orphan_next = __atomic_load_n(&orphans, __ATOMIC_RELAXED);
-		while (!__atomic_compare_exchange_n(&orphans, &file->orphan_next,
-						    file, true, __ATOMIC_RELEASE,
-						    __ATOMIC_RELAXED))
+		while (!__atomic_compare_exchange_n(
+			&orphans, &file->orphan_next, file, true,
+			__ATOMIC_RELEASE, __ATOMIC_RELAXED))
 			;
 		return;
 	}

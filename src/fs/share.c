@@ -427,6 +427,15 @@ __attribute__((constructor)) static void share_init(void)
  * clients that are gone go too; a channel with a request in flight is the
  * server's to finish.
  */
+/* share_lock held */
+static bool file_busy(struct iommufd_file *file)
+{
+	for (size_t i = 0; i != nentries; i++)
+		if (entries[i].file == file && entries[i].busy)
+			return true;
+	return false;
+}
+
 void share_file_closed(struct iommufd_file *file)
 {
 	struct iommufd_file *puts[16];
@@ -435,14 +444,20 @@ void share_file_closed(struct iommufd_file *file)
 	if (!file->shared)
 		return;
 	mutex_lock(&share_lock);
+	/* The server may be reading the end-of-file of a client: its turn */
+	while (file_busy(file)) {
+		mutex_unlock(&share_lock);
+		usleep(100);
+		mutex_lock(&share_lock);
+	}
 	for (size_t i = 0; i != nentries && nputs != ARRAY_SIZE(puts); i++) {
 		struct share_entry *e = &entries[i];
 
-		if (e->file != file || e->busy)
+		if (e->file != file)
 			continue;
-		if (e->is_channel ? !channel_eof(e->fd)
-				  : !(poll(&(struct pollfd){.fd = e->fd}, 1,
-					   0) == 1))
+		if (e->is_channel
+			    ? !channel_eof(e->fd)
+			    : !(poll(&(struct pollfd){.fd = e->fd}, 1, 0) == 1))
 			continue;
 		puts[nputs++] = entry_remove(i);
 		i--;
@@ -492,8 +507,8 @@ static int client_channel(struct iommufd_file *file, int fd)
 		return -EIO;
 	}
 	close(pair[1]);
-	channels[nchannels++] = (struct share_channel){.file = file,
-						       .fd = pair[0]};
+	channels[nchannels++] =
+		(struct share_channel){.file = file, .fd = pair[0]};
 	return pair[0];
 }
 

@@ -151,12 +151,25 @@ static int mem_user_check_remote(struct iopt_pages *pages, uintptr_t addr,
 	return 0;
 }
 
+/* Pinned already (by a domain or an access): no source needed any more */
+static bool mem_user_all_pinned(struct iopt_pages *pages, unsigned long index,
+				unsigned long npages)
+{
+	unsigned long pfn = (pages->uptr >> PAGE_SHIFT) + index;
+
+	for (unsigned long i = 0; i != npages; i++)
+		if (!pin_table_count(PIN_SPACE_VA, pfn + i))
+			return false;
+	return true;
+}
+
 static int mem_user_pin(struct iopt_pages *pages, unsigned long index,
 			unsigned long npages)
 {
 	uintptr_t addr = iopt_pages_host(pages, index);
 
-	if (pages->source_mm->pid != ufd_selfpid()) {
+	if (pages->source_mm->pid != ufd_selfpid() &&
+	    !mem_user_all_pinned(pages, index, npages)) {
 		int rc = mem_user_check_remote(pages, addr, npages);
 
 		if (rc)
