@@ -31,7 +31,13 @@
 
 struct acct_proc {
 	int32_t pid; /* 0: free; claimed by compare-and-swap */
-	uint32_t reserved;
+	/*
+	 * The process charging pins to this one, when it is the owner of a
+	 * context this one used (docs/multiprocess.md): the charges outlive
+	 * this process as long as the holder lives, as a kernel pages object
+	 * keeps its source mm's counts.
+	 */
+	int32_t holder;
 	uint64_t start_time;
 	int64_t locked_vm;
 	int64_t pinned_vm;
@@ -128,9 +134,11 @@ static bool proc_slot_stale(struct acct_proc *p)
 	/* Free, or being reclaimed by another process */
 	if (pid <= 0)
 		return false;
-	if (kill(pid, 0) && errno == ESRCH)
-		return true;
-	return proc_start_time(pid) != p->start_time;
+	if (!(kill(pid, 0) && errno == ESRCH) &&
+	    proc_start_time(pid) == p->start_time)
+		return false;
+	pid = __atomic_load_n(&p->holder, __ATOMIC_ACQUIRE);
+	return pid <= 0 || (kill(pid, 0) && errno == ESRCH);
 }
 
 /*
@@ -199,6 +207,7 @@ static int proc_slot_claim(pid_t pid, uint64_t start)
 						 __ATOMIC_RELAXED))
 			continue;
 		p->start_time = start;
+		p->holder = 0;
 		p->locked_vm = 0;
 		p->pinned_vm = 0;
 		p->user_share = 0;
@@ -268,6 +277,9 @@ struct ufd_mm *ufd_mm_current(void)
 	mm->start_time = start;
 	mm->next = all_mms;
 	all_mms = mm;
+	if (!self)
+		__atomic_store_n(&acct_seg->procs[slot].holder, ufd_selfpid(),
+				 __ATOMIC_RELEASE);
 	if (self)
 		__atomic_store_n(&current_mm, mm, __ATOMIC_RELEASE);
 out:
@@ -396,6 +408,8 @@ long ufd_acct_user_locked(void)
 {
 	if (!ufd_mm_current())
 		return 0;
+	/* The dead have released their pins, as the kernel's do at exit */
+	proc_slots_sweep();
 	return (long)__atomic_load_n(&acct_seg->user_locked_vm,
 				     __ATOMIC_RELAXED);
 }

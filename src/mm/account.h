@@ -20,7 +20,7 @@
 struct ufd_mm {
 	pid_t pid;
 	uid_t uid;
-	unsigned int slot; /* index in the shared segment */
+	unsigned int slot;   /* index in the shared segment */
 	uint64_t start_time; /* with pid, names the process */
 	struct ufd_mm *next;
 };
