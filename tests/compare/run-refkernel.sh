@@ -3,6 +3,7 @@
 # check-vfio.sh compare uiommufd with:
 #   expected-linux-7.2.txt       errno_matrix (iommufd, its test module)
 #   expected-vfio-linux-7.2.txt  vfio_matrix (VFIO with two edu devices)
+#   expected-fork-linux-7.2.txt  fork_matrix (one iommufd shared by forks)
 # Both run on the kernel of vfio-refkernel.sh: Linux 7.2 with iommufd, its
 # test module, vfio-pci and the VFIO no-IOMMU mode, as distributions build
 # it (CONFIG_VFIO_NOIOMMU is what makes VFIO_CHECK_EXTENSION(NOIOMMU) 1).
@@ -36,3 +37,4 @@ record() {
 
 record errno_matrix expected-linux-7.2.txt
 record vfio_matrix expected-vfio-linux-7.2.txt
+record fork_matrix expected-fork-linux-7.2.txt
