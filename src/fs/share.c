@@ -406,7 +406,8 @@ static void share_atfork_child(void)
 	if (wake_fd >= 0)
 		close(wake_fd);
 	wake_fd = -1;
-	mutex_init(&share_lock);
+	/* This thread took it in the prepare handler: it is ours to drop */
+	mutex_unlock(&share_lock);
 	for (size_t i = 0; i != nchannels; i++)
 		close(channels[i].fd);
 	nchannels = 0;
