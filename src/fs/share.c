@@ -45,12 +45,17 @@ struct share_entry {
 	uint64_t id;
 	int fd;
 	bool is_channel;
-	bool busy; /* the server is running a request of this channel */
 	int pid;
 	unsigned int uid;
 	struct iommufd_file *file; /* a reference */
 };
 
+/*
+ * Held by the server while it handles an event, and across fork(): a
+ * child never copies engine locks the server held in the middle of a
+ * client's ioctl. Taken before share_lock.
+ */
+static struct mutex serve_lock = MUTEX_INITIALIZER(serve_lock);
 static struct mutex share_lock = MUTEX_INITIALIZER(share_lock);
 /* Shareable files of this process (not references) */
 static struct iommufd_file **files;
@@ -268,7 +273,6 @@ static void server_event(uint64_t id, short revents)
 		mutex_unlock(&share_lock);
 		return;
 	}
-	p->busy = true;
 	e = *p;
 	mutex_unlock(&share_lock);
 
@@ -281,11 +285,8 @@ static void server_event(uint64_t id, short revents)
 
 	mutex_lock(&share_lock);
 	p = entry_find(id, &i);
-	if (p) {
-		p->busy = false;
-		if (!keep)
-			put = entry_remove(i);
-	}
+	if (p && !keep)
+		put = entry_remove(i);
 	mutex_unlock(&share_lock);
 	if (put)
 		iommufd_file_put(put);
@@ -333,9 +334,11 @@ static void *server_main(void *unused)
 			continue;
 		if (pfds[0].revents)
 			eventfd_read(wake_fd, &v);
+		mutex_lock(&serve_lock);
 		for (size_t i = 1; i != n; i++)
 			if (pfds[i].revents)
 				server_event(ids[i], pfds[i].revents);
+		mutex_unlock(&serve_lock);
 	}
 	return NULL;
 }
@@ -362,10 +365,11 @@ static int server_start(void)
  * Before fork(): the child will hold every shareable file's descriptor,
  * so every one becomes shared, with a reference held by its server end.
  * share_lock stays held across the fork, so the child copies a consistent
- * table.
+ * table, and serve_lock, so the server is between two requests.
  */
 static void share_atfork_prepare(void)
 {
+	mutex_lock(&serve_lock);
 	mutex_lock(&share_lock);
 	if (!nfiles || server_start())
 		return;
@@ -389,6 +393,7 @@ static void share_atfork_prepare(void)
 static void share_atfork_parent(void)
 {
 	mutex_unlock(&share_lock);
+	mutex_unlock(&serve_lock);
 }
 
 /*
@@ -406,8 +411,9 @@ static void share_atfork_child(void)
 	if (wake_fd >= 0)
 		close(wake_fd);
 	wake_fd = -1;
-	/* This thread took it in the prepare handler: it is ours to drop */
+	/* This thread took them in the prepare handler: ours to drop */
 	mutex_unlock(&share_lock);
+	mutex_unlock(&serve_lock);
 	for (size_t i = 0; i != nchannels; i++)
 		close(channels[i].fd);
 	nchannels = 0;
@@ -425,18 +431,9 @@ __attribute__((constructor)) static void share_init(void)
  * server end has hung up already (close() releases the socket before it
  * returns): drop the server's references now, so that the context is
  * released before close() returns, as the kernel's is. Channels of
- * clients that are gone go too; a channel with a request in flight is the
- * server's to finish.
+ * clients that are gone go too. The server is kept out meanwhile: it may
+ * be about to drop the reference of a channel it saw end.
  */
-/* share_lock held */
-static bool file_busy(struct iommufd_file *file)
-{
-	for (size_t i = 0; i != nentries; i++)
-		if (entries[i].file == file && entries[i].busy)
-			return true;
-	return false;
-}
-
 void share_file_closed(struct iommufd_file *file)
 {
 	struct iommufd_file *puts[16];
@@ -444,13 +441,9 @@ void share_file_closed(struct iommufd_file *file)
 
 	if (!file->shared)
 		return;
+	/* Not while the server may be dropping a reference of its own */
+	mutex_lock(&serve_lock);
 	mutex_lock(&share_lock);
-	/* The server may be reading the end-of-file of a client: its turn */
-	while (file_busy(file)) {
-		mutex_unlock(&share_lock);
-		usleep(100);
-		mutex_lock(&share_lock);
-	}
 	for (size_t i = 0; i != nentries && nputs != ARRAY_SIZE(puts); i++) {
 		struct share_entry *e = &entries[i];
 
@@ -467,6 +460,7 @@ void share_file_closed(struct iommufd_file *file)
 	mutex_unlock(&share_lock);
 	while (nputs)
 		iommufd_file_put(puts[--nputs]);
+	mutex_unlock(&serve_lock);
 }
 
 /* Client side, client_lock held: our channel to the file's owner */
