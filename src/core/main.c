@@ -363,6 +363,14 @@ struct iommufd_ctx *iommufd_ctx_from_fd(int fd)
 		iommufd_file_put(file);
 		return ERR_PTR(-EBADFD);
 	}
+	/*
+	 * Another process' context (docs/multiprocess.md): its copy here is
+	 * not the context, and a device cannot join the owner's from here yet
+	 */
+	if (!iommufd_file_local(file)) {
+		iommufd_file_put(file);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	/* The reference taken by get is the context's */
 	return file->private_data;
 }

@@ -247,6 +247,11 @@ static bool file_is_others(struct iommufd_file *file)
 	return file->ops->shareable && file->owner_pid != ufd_selfpid();
 }
 
+bool iommufd_file_local(struct iommufd_file *file)
+{
+	return !file_is_others(file);
+}
+
 void iommufd_file_put(struct iommufd_file *file)
 {
 	if (!refcount_dec_and_test(&file->refs))

@@ -114,6 +114,8 @@ int iommufd_file_close(int fd);
 int iommufd_file_forget(int fd);
 int iommufd_file_kind(int fd);
 
+/* The file's engine is this process' (not a fork()ed copy of another's) */
+bool iommufd_file_local(struct iommufd_file *file);
 /*
  * An ioctl on descriptor fd of the file: its ioctl op, or the owner's
  * engine when the file is another process' (share.c)

@@ -4,8 +4,8 @@
  * reference kernel cannot judge (tests/compare/fork_matrix.c compares the
  * rest with it): what a client gets when the owner of the engine dies, a
  * client that crashes, a client that sends garbage, a client of another
- * user, and the documented differences (descriptor-creating ioctls and
- * private memory of a client).
+ * user, and the documented differences (descriptor-creating ioctls,
+ * private memory of a client, a client's device binding).
  *
  * Every case runs in a process of its own (the owner), so that the test
  * process' own engine is never the one that dies; each waiting step has
@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 
 #include "test_helpers.h"
+#include <uiommufd/vfio.h>
 
 #define IOVA MOCK_APERTURE_START
 
@@ -328,6 +329,44 @@ static void test_differences(void **state)
 	assert_int_equal(0, run_owner(differences));
 }
 
+/*
+ * A child's device cannot join its parent's context yet (its VFIO files
+ * are its own copies): a clean EOPNOTSUPP, where binding to the copy of
+ * the context would have made objects the owner never sees.
+ */
+static int child_binds_device(void)
+{
+	struct uiommufd_device_info info;
+	int fd = uiommufd_open(0);
+	pid_t child;
+
+	STEP(1, fd >= 0 && !uiommufd_devices_add("udma,name=0000:61:01.0"));
+	STEP(2, !uiommufd_device_info(0, &info));
+	child = fork();
+	if (!child) {
+		struct vfio_device_bind_iommufd bind = {
+			.argsz = sizeof(bind),
+			.iommufd = fd,
+		};
+		int dev = uiommufd_vfio_cdev_open((unsigned int)info.vfio_index,
+						  0);
+
+		STEP(3, dev >= 0);
+		STEP(4, uiommufd_ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD,
+				       (unsigned long)&bind) == -EOPNOTSUPP);
+		STEP(5, ioas_alloc_rc(fd) == 0);
+		_exit(0);
+	}
+	STEP(6, exit_code(child) == 0);
+	return 0;
+}
+
+static void test_child_binds_device(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(child_binds_device));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_bad_hellos),
 		cmocka_unit_test(test_other_user),
 		cmocka_unit_test(test_differences),
+		cmocka_unit_test(test_child_binds_device),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
