@@ -292,12 +292,16 @@ static void server_event(uint64_t id, short revents)
 		iommufd_file_put(put);
 }
 
+/*
+ * The server's poll set. Static, not on its stack: the thread never ends,
+ * and a process exiting under it must still see the arrays as reachable.
+ */
+static struct pollfd *pfds;
+static uint64_t *ids;
+static size_t cap;
+
 static void *server_main(void *unused)
 {
-	struct pollfd *pfds = NULL;
-	uint64_t *ids = NULL;
-	size_t cap = 0;
-
 	(void)unused;
 	for (;;) {
 		size_t n = 0;
