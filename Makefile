@@ -70,10 +70,13 @@ build-tsan/build.ninja:
 
 # errno_matrix maps its buffers at fixed addresses (for output identical to
 # the kernel run), which collide with the TSan shadow: not run under TSan.
+# A process that owns a context and forks has a server thread
+# (docs/multiprocess.md); its children may start threads of their own,
+# which TSan refuses by default (die_after_fork).
 test-tsan: deps build-tsan/build.ninja
 	meson configure build-tsan $(CHECK_OPTS)
 	ninja -C build-tsan
-	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:die_after_fork=0 \
 		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite regress --suite demo --suite flows --suite vfio --suite model-mt
 
 # The library and the tests with Debian's clang, besides gcc

@@ -46,10 +46,7 @@ UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
 
 	if (!file)
 		return -EBADF;
-	if (file->ops->ioctl)
-		rc = file->ops->ioctl(file, (unsigned int)request, arg);
-	else
-		rc = -ENOTTY;
+	rc = iommufd_file_ioctl(file, fd, (unsigned int)request, arg);
 	iommufd_file_put(file);
 	return rc;
 }

@@ -353,6 +353,7 @@ static int iommufd_fops_mmap(struct iommufd_file *file, void *addr,
 
 static const struct iommufd_file_ops iommufd_fops = {
 	.kind = UIOMMUFD_FD_IOMMUFD,
+	.shareable = true,
 	.ioctl = iommufd_fops_ioctl,
 	.mmap = iommufd_fops_mmap,
 	.release = iommufd_fops_release,
@@ -397,6 +398,14 @@ struct iommufd_ctx *iommufd_ctx_from_fd(int fd)
 	if (!iommufd_file_ctx(file)) {
 		iommufd_file_put(file);
 		return ERR_PTR(-EBADFD);
+	}
+	/*
+	 * Another process' context (docs/multiprocess.md): its copy here is
+	 * not the context, and a device cannot join the owner's from here yet
+	 */
+	if (!iommufd_file_local(file)) {
+		iommufd_file_put(file);
+		return ERR_PTR(-EOPNOTSUPP);
 	}
 	/* The reference taken by get is the context's */
 	return file->private_data;

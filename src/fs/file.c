@@ -12,12 +12,14 @@
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <uiommufd/uiommufd.h>
 
 #include "../lib/alloc.h"
 #include "file.h"
+#include "share.h"
 #include "../lib/util.h"
 
 #define FD_CHUNK_SHIFT 10
@@ -64,15 +66,40 @@ static struct mutex *fd_lock(int fd)
 }
 
 /*
- * The descriptor of a new file; for a pipe, *write_fd gets its write end.
- * A pollable file's descriptors never block: the engine only signals them.
+ * A shareable file is one end of a socket pair, the other end (kept
+ * close-on-exec in *share_fd) the engine's: see share.c
  */
-static int file_handle_create(int pollable, int open_flags, int *write_fd)
+static int file_socket_create(bool cloexec, int *share_fd)
+{
+	int pair[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
+		return -errno;
+	if (!cloexec && fcntl(pair[0], F_SETFD, 0)) {
+		int rc = -errno;
+
+		close(pair[0]);
+		close(pair[1]);
+		return rc;
+	}
+	*share_fd = pair[1];
+	return pair[0];
+}
+
+/*
+ * The descriptor of a new file; for a pipe, *write_fd gets its write end,
+ * for a shareable file *share_fd the engine's end. A pollable file's
+ * descriptors never block: the engine only signals them.
+ */
+static int file_handle_create(int pollable, int open_flags, bool shareable,
+			      int *write_fd, int *share_fd)
 {
 	int cloexec = (open_flags & O_CLOEXEC) ? 1 : 0;
 	int p[2];
 	int fd;
 
+	if (shareable)
+		return file_socket_create(cloexec, share_fd);
 	switch (pollable) {
 	case IOMMUFD_FILE_POLL_INOUT:
 		fd = eventfd(0, EFD_NONBLOCK | (cloexec ? EFD_CLOEXEC : 0));
@@ -110,12 +137,24 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	file->private_data = private_data;
 	file->event_fd = -1;
 	file->drain_fd = -1;
+	file->share_fd = -1;
+	file->owner_pid = ufd_selfpid();
 	refcount_set(&file->refs, 1);
 
-	fd = file_handle_create(pollable, open_flags, &file->event_fd);
+	/* A client's ioctl cannot give the client a descriptor (yet) */
+	if (ufd_caller_is_remote()) {
+		rc = -EOPNOTSUPP;
+		goto err_free;
+	}
+	fd = file_handle_create(pollable, open_flags, ops->shareable,
+				&file->event_fd, &file->share_fd);
 	if (fd < 0) {
 		rc = fd;
 		goto err_free;
+	}
+	if (ops->shareable && share_file_register(file)) {
+		rc = -ENOMEM;
+		goto err_close_event;
 	}
 	if (pollable) {
 		/* The engine's own handle on what the user reads */
@@ -123,7 +162,7 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 
 		if (dup_fd < 0) {
 			rc = -errno;
-			goto err_close_event;
+			goto err_unregister;
 		}
 		if (file->event_fd < 0)
 			file->event_fd = dup_fd;
@@ -133,7 +172,7 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	slot = fd_slot(fd, true);
 	if (!slot) {
 		rc = -EMFILE;
-		goto err_close_event;
+		goto err_unregister;
 	}
 	if (out_file)
 		*out_file = file;
@@ -143,12 +182,17 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	mutex_unlock(fd_lock(fd));
 	return fd;
 
+err_unregister:
+	if (ops->shareable)
+		share_file_unregister(file);
 err_close_event:
 	if (file->event_fd >= 0)
 		close(file->event_fd);
 	if (file->drain_fd >= 0)
 		close(file->drain_fd);
 	close(fd);
+	if (file->share_fd >= 0)
+		close(file->share_fd);
 err_free:
 	ufd_free(file);
 	return rc;
@@ -226,12 +270,41 @@ struct iommufd_file *iommufd_file_get(int fd)
 	return file;
 }
 
+/* Copies of other processes' files this process let go (file_put) */
+static struct iommufd_file *orphans;
+
+static bool file_is_others(struct iommufd_file *file)
+{
+	return file->ops->shareable && file->owner_pid != ufd_selfpid();
+}
+
+bool iommufd_file_local(struct iommufd_file *file)
+{
+	return !file_is_others(file);
+}
+
 void iommufd_file_put(struct iommufd_file *file)
 {
 	if (!refcount_dec_and_test(&file->refs))
 		return;
+	/*
+	 * A fork()ed child's copy of its parent's file: the objects are the
+	 * owner's, and the accounting they carry is shared with it. Nothing
+	 * of it is released here; the memory is the copy's.
+	 */
+	if (file_is_others(file)) {
+		share_client_forget(file);
+		file->orphan_next = __atomic_load_n(&orphans, __ATOMIC_RELAXED);
+		while (!__atomic_compare_exchange_n(
+			&orphans, &file->orphan_next, file, true,
+			__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			;
+		return;
+	}
 	if (file->ops->release)
 		file->ops->release(file);
+	if (file->ops->shareable)
+		share_file_unregister(file);
 	if (file->event_fd >= 0)
 		close(file->event_fd);
 	if (file->drain_fd >= 0)
@@ -291,8 +364,20 @@ int iommufd_file_close(int fd)
 
 	if (!file)
 		return -EBADF;
+	if (file->ops->shareable && !file_is_others(file))
+		share_file_closed(file);
 	iommufd_file_put(file);
 	return 0;
+}
+
+long iommufd_file_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
+			unsigned long arg)
+{
+	if (unlikely(file_is_others(file)))
+		return share_client_ioctl(file, fd, cmd, arg);
+	if (!file->ops->ioctl)
+		return -ENOTTY;
+	return file->ops->ioctl(file, cmd, arg);
 }
 
 int iommufd_file_forget(int fd)

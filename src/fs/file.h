@@ -18,6 +18,11 @@ struct iommufd_file;
 
 struct iommufd_file_ops {
 	int kind; /* enum uiommufd_fd_kind */
+	/*
+	 * Other processes holding a descriptor use the file too: its ioctls
+	 * reach this process' engine (share.c, docs/multiprocess.md)
+	 */
+	bool shareable;
 	long (*ioctl)(struct iommufd_file *file, unsigned int cmd,
 		      unsigned long arg);
 	ssize_t (*read)(struct iommufd_file *file, void *buf, size_t count);
@@ -66,6 +71,14 @@ struct iommufd_file {
 	bool readable;
 	/* Its descriptors can be used (iommufd_file_install() was called) */
 	bool installed;
+	/* A shareable file: the process whose engine holds it */
+	int owner_pid;
+	/* and the engine's end of the descriptor's socket pair */
+	int share_fd;
+	/* Another process may hold it: the server end holds a reference */
+	bool shared;
+	/* A copy of an owner's file, let go in a child (reachable here) */
+	struct iommufd_file *orphan_next;
 };
 
 /* How a file polls: not at all, or POLLIN as it has data (and POLLOUT) */
@@ -114,6 +127,15 @@ int iommufd_file_close(int fd);
 /* As close, but the descriptor stays open: the caller closes it next */
 int iommufd_file_forget(int fd);
 int iommufd_file_kind(int fd);
+
+/* The file's engine is this process' (not a fork()ed copy of another's) */
+bool iommufd_file_local(struct iommufd_file *file);
+/*
+ * An ioctl on descriptor fd of the file: its ioctl op, or the owner's
+ * engine when the file is another process' (share.c)
+ */
+long iommufd_file_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
+			unsigned long arg);
 
 /* Readiness of a pollable file: set when data can be read, clear when not */
 void iommufd_file_set_readable(struct iommufd_file *file, bool readable);

@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "pages.h"
+#include "../mm/account.h"
 #include "../mm/pin_table.h"
+#include "../mm/vma.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ  22
@@ -120,11 +122,60 @@ void iopt_mem_unlock_unpinned(struct iopt_pages *pages, uintptr_t addr,
 	}
 }
 
+/*
+ * Pages of another process (a client of a shared context) are pinned
+ * through our own mapping of the same pages: both must be shared mappings
+ * of one object at the same offsets (docs/multiprocess.md). A process that
+ * is gone has no pages to pin, as the kernel's mmget_not_zero() says.
+ */
+static int mem_user_check_remote(struct iopt_pages *pages, uintptr_t addr,
+				 unsigned long npages)
+{
+	uintptr_t end = addr + npages * PAGE_SIZE;
+	pid_t pid = pages->source_mm->pid;
+	struct ufd_vma theirs, ours;
+
+	if (!ufd_mm_alive(pages->source_mm))
+		return -EFAULT;
+	while (addr < end) {
+		if (ufd_vma_lookup_pid(pid, addr, &theirs) ||
+		    ufd_vma_lookup(addr, &ours))
+			return -EFAULT;
+		if (!theirs.shared || !theirs.ino || !theirs.readable ||
+		    (pages->writable && !theirs.writable) || !ours.shared ||
+		    ours.dev != theirs.dev || ours.ino != theirs.ino ||
+		    ours.offset - ours.start != theirs.offset - theirs.start)
+			return -EFAULT;
+		addr = min(end, min(theirs.end, ours.end));
+	}
+	return 0;
+}
+
+/* Pinned already (by a domain or an access): no source needed any more */
+static bool mem_user_all_pinned(struct iopt_pages *pages, unsigned long index,
+				unsigned long npages)
+{
+	unsigned long pfn = (pages->uptr >> PAGE_SHIFT) + index;
+
+	for (unsigned long i = 0; i != npages; i++)
+		if (!pin_table_count(PIN_SPACE_VA, pfn + i))
+			return false;
+	return true;
+}
+
 static int mem_user_pin(struct iopt_pages *pages, unsigned long index,
 			unsigned long npages)
 {
-	return iopt_mem_populate(iopt_pages_host(pages, index), npages,
-				 pages->writable);
+	uintptr_t addr = iopt_pages_host(pages, index);
+
+	if (pages->source_mm->pid != ufd_selfpid() &&
+	    !mem_user_all_pinned(pages, index, npages)) {
+		int rc = mem_user_check_remote(pages, addr, npages);
+
+		if (rc)
+			return rc;
+	}
+	return iopt_mem_populate(addr, npages, pages->writable);
 }
 
 static void mem_user_unpin(struct iopt_pages *pages, unsigned long index,

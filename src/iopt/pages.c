@@ -85,10 +85,13 @@ struct iopt_pages *iopt_alloc_file_pages(int fd, unsigned long start_byte,
 	struct iopt_pages *pages;
 	int dupfd;
 
-	/* Hold the file as the kernel's get_file() does: by our own fd */
-	dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	/*
+	 * Hold the file as the kernel's get_file() does: by a descriptor of
+	 * our own for the caller's file
+	 */
+	dupfd = ufd_caller_fd_dup(fd);
 	if (dupfd < 0)
-		return ERR_PTR(errno == EBADF ? -EBADF : -ENOMEM);
+		return ERR_PTR(dupfd == -EBADF ? -EBADF : -ENOMEM);
 
 	pages = iopt_alloc_pages(start_byte, length, writable);
 	if (IS_ERR(pages)) {

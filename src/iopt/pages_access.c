@@ -111,12 +111,13 @@ out_unlock:
 	mutex_unlock(&pages->mutex);
 }
 
-static int rw_copy(uintptr_t addr, void *data, unsigned long length,
+/* Bytes at addr of process pid: the pages' source, or the engine */
+static int rw_copy(int pid, uintptr_t addr, void *data, unsigned long length,
 		   unsigned int flags)
 {
 	if (flags & IOMMUFD_ACCESS_RW_WRITE)
-		return copy_to_user((void *)addr, data, length);
-	return copy_from_user(data, (void *)addr, length);
+		return copy_to_pid(pid, (void *)addr, data, length);
+	return copy_from_pid(pid, data, (void *)addr, length);
 }
 
 /*
@@ -139,8 +140,8 @@ static int iopt_pages_rw_slow(struct iopt_pages *pages,
 	rc = pages->mem->pin(pages, index, last - index + 1);
 	if (rc)
 		goto out_unlock;
-	rc = rw_copy(iopt_pages_host(pages, 0) + start_byte, data, length,
-		     flags);
+	rc = rw_copy(ufd_selfpid(), iopt_pages_host(pages, 0) + start_byte,
+		     data, length, flags);
 	pages->mem->unpin(pages, index, last - index + 1);
 out_unlock:
 	mutex_unlock(&pages->mutex);
@@ -163,5 +164,14 @@ int iopt_pages_rw_access(struct iopt_pages *pages, unsigned long start_byte,
 	    (flags & __IOMMUFD_ACCESS_RW_SLOW_PATH))
 		return iopt_pages_rw_slow(pages, start_byte, data, length,
 					  flags);
-	return rw_copy(pages->uptr + start_byte, data, length, flags);
+	/*
+	 * The source process' memory, as the kernel's kthread_use_mm() of
+	 * the source mm; once it is gone, only what is pinned (slow path)
+	 */
+	if (pages->source_mm->pid != ufd_selfpid() &&
+	    !ufd_mm_alive(pages->source_mm))
+		return iopt_pages_rw_slow(pages, start_byte, data, length,
+					  flags);
+	return rw_copy(pages->source_mm->pid, pages->uptr + start_byte, data,
+		       length, flags);
 }

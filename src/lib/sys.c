@@ -4,6 +4,8 @@
  * own state: the page size, the caller's pid, uid and capabilities, and the
  * report of a broken invariant (WARN_ON).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -29,6 +31,18 @@ __attribute__((constructor)) static void ufd_page_init(void)
 static int cached_pid;
 static unsigned int cached_uid;
 
+/*
+ * The process an ioctl is served for, when it is not this one: the owner
+ * of a shared context runs a client's ioctl with the client as "current"
+ * (docs/multiprocess.md). Zero pid: the calling process itself.
+ */
+struct ufd_caller {
+	int pid;
+	unsigned int uid;
+};
+static __thread struct ufd_caller caller
+	__attribute__((tls_model("initial-exec")));
+
 static void ids_refresh(void)
 {
 	WRITE_ONCE(cached_uid, (unsigned int)getuid());
@@ -45,7 +59,7 @@ __attribute__((constructor)) static void ids_init(void)
 	pthread_atfork(NULL, NULL, ids_atfork_child);
 }
 
-int ufd_getpid(void)
+int ufd_selfpid(void)
 {
 	int pid = READ_ONCE(cached_pid);
 
@@ -56,11 +70,55 @@ int ufd_getpid(void)
 	return pid;
 }
 
+int ufd_getpid(void)
+{
+	if (unlikely(caller.pid))
+		return caller.pid;
+	return ufd_selfpid();
+}
+
 unsigned int ufd_getuid(void)
 {
+	if (unlikely(caller.pid))
+		return caller.uid;
 	if (unlikely(!READ_ONCE(cached_pid)))
 		ids_refresh();
 	return READ_ONCE(cached_uid);
+}
+
+bool ufd_caller_is_remote(void)
+{
+	return caller.pid != 0;
+}
+
+void ufd_caller_set(int pid, unsigned int uid)
+{
+	caller.pid = pid;
+	caller.uid = uid;
+}
+
+void ufd_caller_clear(void)
+{
+	caller.pid = 0;
+}
+
+int ufd_caller_fd_dup(int fd)
+{
+	int pidfd, nfd;
+
+	if (!caller.pid) {
+		nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		return nfd < 0 ? -errno : nfd;
+	}
+	/* The client's descriptor: the owner takes its own reference */
+	pidfd = (int)syscall(SYS_pidfd_open, caller.pid, 0);
+	if (pidfd < 0)
+		return -EBADF;
+	nfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (nfd < 0)
+		nfd = errno == EBADF ? -EBADF : -EPERM;
+	close(pidfd);
+	return nfd;
 }
 
 void ufd_warn(const char *file, int line, const char *cond)
@@ -77,7 +135,11 @@ bool ufd_capable(int cap)
 	};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
 
-	/* capget() of pid 0 reports the calling thread, as capable() checks */
+	/*
+	 * capget() of pid 0 reports the calling thread, as capable() checks;
+	 * a client's ioctl checks the client (its main thread)
+	 */
+	hdr.pid = caller.pid;
 	if (syscall(SYS_capget, &hdr, data))
 		return false;
 	return data[cap / 32].effective & (1u << (cap % 32));

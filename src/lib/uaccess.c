@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -38,9 +39,24 @@ static int procmem_open(void)
 	return fd;
 }
 
-static int procmem_copy(void *local, const void *remote, size_t len, bool write)
+/* Another process' memory (docs/multiprocess.md): its /proc/PID/mem */
+static int procmem_open_pid(int pid)
 {
-	int fd = procmem_open();
+	char path[64];
+	int fd;
+
+	if (pid == ufd_selfpid())
+		return procmem_open();
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -EFAULT : fd;
+}
+
+static int procmem_copy(int pid, void *local, const void *remote, size_t len,
+			bool write)
+{
+	int fd = procmem_open_pid(pid);
+	int rc = 0;
 	ssize_t n;
 
 	if (fd < 0)
@@ -53,34 +69,58 @@ static int procmem_copy(void *local, const void *remote, size_t len, bool write)
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
-			return -EFAULT;
+			rc = -EFAULT;
+			break;
 		}
 		local = (char *)local + n;
 		remote = (const char *)remote + n;
 		len -= (size_t)n;
 	}
-	return 0;
+	if (pid != ufd_selfpid())
+		close(fd);
+	return rc;
 }
 
-static int vm_copy(void *local, const void *remote, size_t len, bool write)
+static int vm_copy(int pid, void *local, const void *remote, size_t len,
+		   bool write)
 {
 	struct iovec liov = {.iov_base = local, .iov_len = len};
 	struct iovec riov = {.iov_base = (void *)remote, .iov_len = len};
 	ssize_t n;
 
 	if (READ_ONCE(uaccess_method) == UACCESS_PROCMEM)
-		return procmem_copy(local, remote, len, write);
+		return procmem_copy(pid, local, remote, len, write);
 	if (write)
-		n = process_vm_writev(ufd_getpid(), &liov, 1, &riov, 1, 0);
+		n = process_vm_writev(pid, &liov, 1, &riov, 1, 0);
 	else
-		n = process_vm_readv(ufd_getpid(), &liov, 1, &riov, 1, 0);
+		n = process_vm_readv(pid, &liov, 1, &riov, 1, 0);
 	if (n == (ssize_t)len)
 		return 0;
 	if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
-		WRITE_ONCE(uaccess_method, UACCESS_PROCMEM);
-		return procmem_copy(local, remote, len, write);
+		/* Denied for another process only: not this process' policy */
+		if (pid == ufd_selfpid())
+			WRITE_ONCE(uaccess_method, UACCESS_PROCMEM);
+		return procmem_copy(pid, local, remote, len, write);
 	}
 	return -EFAULT;
+}
+
+int copy_from_pid(int pid, void *dst, const void *src, size_t len)
+{
+	if (!len)
+		return 0;
+	if (!src)
+		return -EFAULT;
+	return vm_copy(pid, dst, src, len, false);
+}
+
+int copy_to_pid(int pid, void *dst, const void *src, size_t len)
+{
+	if (!len)
+		return 0;
+	if (!dst)
+		return -EFAULT;
+	return vm_copy(pid, (void *)src, dst, len, true);
 }
 
 int copy_from_user(void *dst, const void *usrc, size_t len)
@@ -89,7 +129,7 @@ int copy_from_user(void *dst, const void *usrc, size_t len)
 		return 0;
 	if (!usrc)
 		return -EFAULT;
-	return vm_copy(dst, usrc, len, false);
+	return vm_copy(ufd_getpid(), dst, usrc, len, false);
 }
 
 int copy_to_user(void *udst, const void *src, size_t len)
@@ -98,7 +138,7 @@ int copy_to_user(void *udst, const void *src, size_t len)
 		return 0;
 	if (!udst)
 		return -EFAULT;
-	return vm_copy((void *)src, udst, len, true);
+	return vm_copy(ufd_getpid(), (void *)src, udst, len, true);
 }
 
 int clear_user(void *udst, size_t len)

@@ -13,6 +13,12 @@
 /* 0 or -EFAULT */
 int copy_from_user(void *dst, const void *usrc, size_t len);
 int copy_to_user(void *udst, const void *src, size_t len);
+/*
+ * The same on the memory of process pid (a client's, or ufd_selfpid()
+ * for the engine's own memory whatever the caller): 0 or -EFAULT
+ */
+int copy_from_pid(int pid, void *dst, const void *src, size_t len);
+int copy_to_pid(int pid, void *dst, const void *src, size_t len);
 /* Write len zero bytes: 0 or -EFAULT */
 int clear_user(void *udst, size_t len);
 /* 0 if the len bytes at usrc are all zero, -E2BIG if not, -EFAULT */

@@ -51,10 +51,23 @@ extern unsigned int ufd_page_shift;
 
 /*
  * getpid()/getuid() without a system call each time: cached per process,
- * refreshed in a fork()ed child.
+ * refreshed in a fork()ed child. They name the caller, the kernel's
+ * "current": this process, or the client whose ioctl the thread serves
+ * (ufd_caller_set()). ufd_selfpid() is always this process.
  */
 int ufd_getpid(void);
 unsigned int ufd_getuid(void);
+int ufd_selfpid(void);
+
+/* Serve the calling thread's next calls for another process */
+void ufd_caller_set(int pid, unsigned int uid);
+void ufd_caller_clear(void);
+bool ufd_caller_is_remote(void);
+/*
+ * A descriptor of ours for the caller's descriptor fd (close-on-exec):
+ * a dup of our own, or the client's taken with pidfd_getfd(). -errno.
+ */
+int ufd_caller_fd_dup(int fd);
 
 /* Capability checks of the calling thread, as the kernel's capable() */
 bool ufd_capable(int cap);

@@ -31,7 +31,13 @@
 
 struct acct_proc {
 	int32_t pid; /* 0: free; claimed by compare-and-swap */
-	uint32_t reserved;
+	/*
+	 * The process charging pins to this one, when it is the owner of a
+	 * context this one used (docs/multiprocess.md): the charges outlive
+	 * this process as long as the holder lives, as a kernel pages object
+	 * keeps its source mm's counts.
+	 */
+	int32_t holder;
 	uint64_t start_time;
 	int64_t locked_vm;
 	int64_t pinned_vm;
@@ -128,9 +134,11 @@ static bool proc_slot_stale(struct acct_proc *p)
 	/* Free, or being reclaimed by another process */
 	if (pid <= 0)
 		return false;
-	if (kill(pid, 0) && errno == ESRCH)
-		return true;
-	return proc_start_time(pid) != p->start_time;
+	if (!(kill(pid, 0) && errno == ESRCH) &&
+	    proc_start_time(pid) == p->start_time)
+		return false;
+	pid = __atomic_load_n(&p->holder, __ATOMIC_ACQUIRE);
+	return pid <= 0 || (kill(pid, 0) && errno == ESRCH);
 }
 
 /*
@@ -199,6 +207,7 @@ static int proc_slot_claim(pid_t pid, uint64_t start)
 						 __ATOMIC_RELAXED))
 			continue;
 		p->start_time = start;
+		p->holder = 0;
 		p->locked_vm = 0;
 		p->pinned_vm = 0;
 		p->user_share = 0;
@@ -219,10 +228,22 @@ static int proc_slot_find(pid_t pid, uint64_t start)
 	return -1;
 }
 
+/* Every identity made here, never freed: the ones of clients are looked up */
+static struct ufd_mm *all_mms;
+
+static struct ufd_mm *mm_find(pid_t pid, uint64_t start)
+{
+	for (struct ufd_mm *mm = all_mms; mm; mm = mm->next)
+		if (mm->pid == pid && mm->start_time == start)
+			return mm;
+	return NULL;
+}
+
 struct ufd_mm *ufd_mm_current(void)
 {
 	struct ufd_mm *mm = __atomic_load_n(&current_mm, __ATOMIC_ACQUIRE);
 	pid_t pid = ufd_getpid();
+	bool self = pid == ufd_selfpid();
 	uint64_t start;
 	int slot;
 
@@ -233,12 +254,16 @@ struct ufd_mm *ufd_mm_current(void)
 	mm = current_mm;
 	if (mm && mm->pid == pid)
 		goto out;
-	mm = NULL;
 	if (!acct_seg)
 		acct_seg = acct_map();
+	mm = NULL;
 	if (!acct_seg)
 		goto out;
 	start = proc_start_time(pid);
+	/* A client served by this process (docs/multiprocess.md) */
+	mm = self ? NULL : mm_find(pid, start);
+	if (mm)
+		goto out;
 	slot = proc_slot_find(pid, start);
 	if (slot < 0)
 		slot = proc_slot_claim(pid, start);
@@ -249,10 +274,23 @@ struct ufd_mm *ufd_mm_current(void)
 	mm->pid = pid;
 	mm->uid = ufd_getuid();
 	mm->slot = (unsigned int)slot;
-	__atomic_store_n(&current_mm, mm, __ATOMIC_RELEASE);
+	mm->start_time = start;
+	mm->next = all_mms;
+	all_mms = mm;
+	if (!self)
+		__atomic_store_n(&acct_seg->procs[slot].holder, ufd_selfpid(),
+				 __ATOMIC_RELEASE);
+	if (self)
+		__atomic_store_n(&current_mm, mm, __ATOMIC_RELEASE);
 out:
 	mutex_unlock(&acct_lock);
 	return mm;
+}
+
+bool ufd_mm_alive(struct ufd_mm *mm)
+{
+	return mm->pid == ufd_selfpid() ||
+	       proc_start_time(mm->pid) == mm->start_time;
 }
 
 static unsigned long memlock_limit_pages(void)
@@ -370,6 +408,8 @@ long ufd_acct_user_locked(void)
 {
 	if (!ufd_mm_current())
 		return 0;
+	/* The dead have released their pins, as the kernel's do at exit */
+	proc_slots_sweep();
 	return (long)__atomic_load_n(&acct_seg->user_locked_vm,
 				     __ATOMIC_RELAXED);
 }

@@ -20,11 +20,15 @@
 struct ufd_mm {
 	pid_t pid;
 	uid_t uid;
-	unsigned int slot; /* index in the shared segment */
+	unsigned int slot;   /* index in the shared segment */
+	uint64_t start_time; /* with pid, names the process */
+	struct ufd_mm *next;
 };
 
 /* The calling process; NULL only if the segment cannot be set up at all */
 struct ufd_mm *ufd_mm_current(void);
+/* Does the process still exist (a reused pid is another process)? */
+bool ufd_mm_alive(struct ufd_mm *mm);
 
 /* user->locked_vm: fails with -ENOMEM past RLIMIT_MEMLOCK of the process */
 int ufd_acct_user_charge(struct ufd_mm *mm, unsigned long npages);

@@ -6,13 +6,14 @@
 #include "pin_table.h"
 #include "vma.h"
 
-int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma)
+static int vma_lookup_path(const char *path, uintptr_t addr,
+			   struct ufd_vma *vma)
 {
 	char line[512];
 	FILE *f;
 	int rc = -EFAULT;
 
-	f = fopen("/proc/self/maps", "re");
+	f = fopen(path, "re");
 	if (!f)
 		return -EFAULT;
 	while (fgets(line, sizeof(line), f)) {
@@ -39,6 +40,19 @@ int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma)
 	}
 	fclose(f);
 	return rc;
+}
+
+int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma)
+{
+	return vma_lookup_path("/proc/self/maps", addr, vma);
+}
+
+int ufd_vma_lookup_pid(pid_t pid, uintptr_t addr, struct ufd_vma *vma)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	return vma_lookup_path(path, addr, vma);
 }
 
 int ufd_vma_lookup_cached(struct ufd_vma_cache *cache, uintptr_t addr,

@@ -22,6 +22,8 @@ struct ufd_vma {
 
 /* 0, or -EFAULT when nothing is mapped at addr */
 int ufd_vma_lookup(uintptr_t addr, struct ufd_vma *vma);
+/* The same in another process (none mapped when it has exited) */
+int ufd_vma_lookup_pid(pid_t pid, uintptr_t addr, struct ufd_vma *vma);
 
 /*
  * The last mapping a lookup found: a walk over consecutive pages reads the

@@ -4,13 +4,14 @@
 #   expected-linux-7.2.txt       errno_matrix (iommufd, its test module)
 #   expected-vfio-linux-7.2.txt  vfio_matrix (VFIO with two edu devices)
 #   expected-viommu-linux-7.2.txt viommu_matrix (the vIOMMU family, mock IOMMU)
-# The first two run on the kernel of vfio-refkernel.sh: Linux 7.2 with iommufd, its
+#   expected-fork-linux-7.2.txt  fork_matrix (one iommufd shared by forks)
+# All but viommu_matrix run on the kernel of vfio-refkernel.sh: Linux 7.2 with iommufd, its
 # test module, vfio-pci and the VFIO no-IOMMU mode, as distributions build
 # it (CONFIG_VFIO_NOIOMMU is what makes VFIO_CHECK_EXTENSION(NOIOMMU) 1);
 # viommu_matrix needs only iommufd and its test module, so it runs on the
 # plain refkernel (seconds, no VFIO build).
 #
-#   tests/compare/run-refkernel.sh [errno_matrix|vfio_matrix|viommu_matrix]...
+#   tests/compare/run-refkernel.sh [errno_matrix|vfio_matrix|viommu_matrix|fork_matrix]...
 #
 # Environment: CC (gcc), and those of vfio-refkernel.sh.
 set -euo pipefail
@@ -45,13 +46,14 @@ record() {
 	echo "wrote $here/$out ($(wc -l <"$tmp/out.txt") lines)"
 }
 
-(($#)) || set -- errno_matrix vfio_matrix viommu_matrix
+(($#)) || set -- errno_matrix vfio_matrix viommu_matrix fork_matrix
 for prog; do
 	case $prog in
 	errno_matrix) record errno_matrix expected-linux-7.2.txt vfio-refkernel "$here/errno_matrix.c" ;;
 	vfio_matrix) record vfio_matrix expected-vfio-linux-7.2.txt vfio-refkernel "$here/vfio_matrix.c" ;;
 	viommu_matrix) record viommu_matrix expected-viommu-linux-7.2.txt refkernel \
 		"$here/viommu_matrix.c" "$here/viommu_sections.c" ;;
+	fork_matrix) record fork_matrix expected-fork-linux-7.2.txt vfio-refkernel "$here/fork_matrix.c" ;;
 	*) echo "run-refkernel.sh: unknown program $prog" >&2; exit 2 ;;
 	esac
 done

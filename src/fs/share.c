@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Files shared between processes (docs/multiprocess.md).
+ *
+ * A shareable file's descriptor is one end of an AF_UNIX SOCK_SEQPACKET
+ * pair; the engine keeps the other, the server end. The kernel shares the
+ * descriptor over fork(), execve(), SCM_RIGHTS and dup(); the engine stays
+ * in the process that made the file, its owner. Another process holding
+ * the descriptor says hello on it, passing one end of a private pair, and
+ * sends its ioctls there; the owner's server thread runs them with that
+ * process as the caller. The server end hangs up when no process holds the
+ * descriptor any more: the file's last close.
+ *
+ * The server starts at the owner's first fork(): until then no other
+ * process can hold a descriptor, and the owner's own calls never come here.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "../lib/alloc.h"
+#include "file.h"
+#include "share.h"
+#include "../lib/util.h"
+
+#define SHARE_MAGIC 0x75667368u /* "ufsh" */
+
+struct share_req {
+	uint32_t magic;
+	uint32_t cmd;
+	uint64_t arg;
+};
+
+struct share_reply {
+	int64_t rc;
+};
+
+/* What the server polls: a file's server end, or a client's channel */
+struct share_entry {
+	uint64_t id;
+	int fd;
+	bool is_channel;
+	int pid;
+	unsigned int uid;
+	struct iommufd_file *file; /* a reference */
+};
+
+/*
+ * Held by the server while it handles an event, and across fork(): a
+ * child never copies engine locks the server held in the middle of a
+ * client's ioctl. Taken before share_lock.
+ */
+static struct mutex serve_lock = MUTEX_INITIALIZER(serve_lock);
+static struct mutex share_lock = MUTEX_INITIALIZER(share_lock);
+/* Shareable files of this process (not references) */
+static struct iommufd_file **files;
+static size_t nfiles, files_cap;
+static struct share_entry *entries;
+static size_t nentries, entries_cap;
+static uint64_t next_id = 1;
+static int wake_fd = -1;
+static bool server_running;
+
+/* Client side: this process' channels to other processes' files */
+struct share_channel {
+	struct iommufd_file *file;
+	int fd;
+};
+static struct mutex client_lock = MUTEX_INITIALIZER(client_lock);
+static struct share_channel *channels;
+static size_t nchannels, channels_cap;
+
+static int grow(void **array, size_t *cap, size_t need, size_t size)
+{
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	p = ufd_realloc_array(*array, need * 2, size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = need * 2;
+	return 0;
+}
+
+int share_file_register(struct iommufd_file *file)
+{
+	int rc;
+
+	mutex_lock(&share_lock);
+	/* Every file may need a server entry at fork: room for it now */
+	rc = grow((void **)&files, &files_cap, nfiles + 1, sizeof(*files));
+	if (!rc)
+		rc = grow((void **)&entries, &entries_cap,
+			  nentries + nfiles + 1, sizeof(*entries));
+	if (!rc)
+		files[nfiles++] = file;
+	mutex_unlock(&share_lock);
+	return rc;
+}
+
+void share_file_unregister(struct iommufd_file *file)
+{
+	mutex_lock(&share_lock);
+	for (size_t i = 0; i != nfiles; i++) {
+		if (files[i] == file) {
+			files[i] = files[--nfiles];
+			break;
+		}
+	}
+	mutex_unlock(&share_lock);
+	if (!file->shared && file->share_fd >= 0)
+		close(file->share_fd);
+}
+
+static void server_wake(void)
+{
+	if (wake_fd >= 0)
+		eventfd_write(wake_fd, 1);
+}
+
+/* share_lock held; takes over the entry's reference, to put unlocked */
+static struct iommufd_file *entry_remove(size_t i)
+{
+	struct iommufd_file *file = entries[i].file;
+
+	close(entries[i].fd);
+	entries[i] = entries[--nentries];
+	return file;
+}
+
+static struct share_entry *entry_find(uint64_t id, size_t *index)
+{
+	for (size_t i = 0; i != nentries; i++) {
+		if (entries[i].id == id) {
+			*index = i;
+			return &entries[i];
+		}
+	}
+	return NULL;
+}
+
+static bool channel_eof(int fd)
+{
+	char c;
+
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/*
+ * A hello: one descriptor, a SEQPACKET socket made by a process of our
+ * user (or anyone, when we may read any process' memory anyway).
+ */
+static int hello_channel(struct msghdr *msg, struct ucred *cred)
+{
+	struct cmsghdr *cm = CMSG_FIRSTHDR(msg);
+	socklen_t len = sizeof(int);
+	int fds[4], n, type = 0, chan = -1;
+
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		return -EPROTO;
+	n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	memcpy(fds, CMSG_DATA(cm), (size_t)n * sizeof(int));
+	for (int i = 0; i != n; i++) {
+		if (i)
+			close(fds[i]);
+	}
+	if (n != 1 || (msg->msg_flags & MSG_CTRUNC))
+		goto err;
+	chan = fds[0];
+	if (getsockopt(chan, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    type != SOCK_SEQPACKET)
+		goto err;
+	len = sizeof(*cred);
+	if (getsockopt(chan, SOL_SOCKET, SO_PEERCRED, cred, &len))
+		goto err;
+	if (cred->uid != getuid() && !ufd_capable(CAP_SYS_PTRACE))
+		goto err;
+	return chan;
+err:
+	if (n >= 1)
+		close(fds[0]);
+	return -EPROTO;
+}
+
+/* Hellos waiting on a server end; false when the last holder closed */
+static bool server_end_read(int fd, struct iommufd_file *file)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct ucred cred;
+	ssize_t n;
+	int chan;
+
+	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (n == 0)
+		return false;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	chan = hello_channel(&msg, &cred);
+	if (chan < 0)
+		return true;
+	mutex_lock(&share_lock);
+	if (grow((void **)&entries, &entries_cap, nentries + nfiles + 1,
+		 sizeof(*entries))) {
+		mutex_unlock(&share_lock);
+		close(chan); /* the client reads end-of-file: EIO */
+		return true;
+	}
+	refcount_inc(&file->refs);
+	entries[nentries++] = (struct share_entry){
+		.id = next_id++,
+		.fd = chan,
+		.is_channel = true,
+		.pid = cred.pid,
+		.uid = cred.uid,
+		.file = file,
+	};
+	mutex_unlock(&share_lock);
+	return true;
+}
+
+/* One request of a channel; false when the client is gone or broke it */
+static bool channel_serve(struct share_entry *e)
+{
+	struct share_reply reply = {};
+	struct share_req req;
+	ssize_t n;
+
+	n = recv(e->fd, &req, sizeof(req), MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	if (n != sizeof(req) || req.magic != SHARE_MAGIC)
+		return false;
+	ufd_caller_set(e->pid, e->uid);
+	if (e->file->ops->ioctl)
+		reply.rc = e->file->ops->ioctl(e->file, req.cmd,
+					       (unsigned long)req.arg);
+	else
+		reply.rc = -ENOTTY;
+	ufd_caller_clear();
+	return send(e->fd, &reply, sizeof(reply), MSG_NOSIGNAL) ==
+	       sizeof(reply);
+}
+
+/* Handle what poll found on the entry with this id */
+static void server_event(uint64_t id, short revents)
+{
+	struct iommufd_file *put = NULL;
+	struct share_entry e, *p;
+	bool keep;
+	size_t i;
+
+	mutex_lock(&share_lock);
+	p = entry_find(id, &i);
+	if (!p) {
+		mutex_unlock(&share_lock);
+		return;
+	}
+	e = *p;
+	mutex_unlock(&share_lock);
+
+	if (e.is_channel)
+		keep = channel_serve(&e);
+	else
+		keep = server_end_read(e.fd, e.file);
+	if (revents & (POLLERR | POLLNVAL))
+		keep = false;
+
+	mutex_lock(&share_lock);
+	p = entry_find(id, &i);
+	if (p && !keep)
+		put = entry_remove(i);
+	mutex_unlock(&share_lock);
+	if (put)
+		iommufd_file_put(put);
+}
+
+/*
+ * The server's poll set. Static, not on its stack: the thread never ends,
+ * and a process exiting under it must still see the arrays as reachable.
+ */
+static struct pollfd *pfds;
+static uint64_t *ids;
+static size_t cap;
+
+static void *server_main(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		size_t n = 0;
+		uint64_t v;
+
+		mutex_lock(&share_lock);
+		if (nentries + 1 > cap) {
+			size_t want = (nentries + 1) * 2;
+			struct pollfd *p = realloc(pfds, want * sizeof(*pfds));
+			uint64_t *q = p ? realloc(ids, want * sizeof(*ids))
+					: NULL;
+
+			if (p)
+				pfds = p;
+			if (q)
+				ids = q;
+			if (!p || !q) {
+				/* Out of memory: try again in a while */
+				mutex_unlock(&share_lock);
+				usleep(10000);
+				continue;
+			}
+			cap = want;
+		}
+		pfds[n++] = (struct pollfd){.fd = wake_fd, .events = POLLIN};
+		for (size_t i = 0; i != nentries; i++) {
+			ids[n] = entries[i].id;
+			pfds[n++] = (struct pollfd){.fd = entries[i].fd,
+						    .events = POLLIN};
+		}
+		mutex_unlock(&share_lock);
+
+		if (poll(pfds, n, -1) < 0)
+			continue;
+		if (pfds[0].revents)
+			eventfd_read(wake_fd, &v);
+		mutex_lock(&serve_lock);
+		for (size_t i = 1; i != n; i++)
+			if (pfds[i].revents)
+				server_event(ids[i], pfds[i].revents);
+		mutex_unlock(&serve_lock);
+	}
+	return NULL;
+}
+
+/* share_lock held: the server's fds and thread, on first use */
+static int server_start(void)
+{
+	pthread_t thread;
+
+	if (server_running)
+		return 0;
+	if (wake_fd < 0)
+		wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (wake_fd < 0)
+		return -errno;
+	if (pthread_create(&thread, NULL, server_main, NULL))
+		return -EAGAIN;
+	pthread_detach(thread);
+	server_running = true;
+	return 0;
+}
+
+/*
+ * Before fork(): the child will hold every shareable file's descriptor,
+ * so every one becomes shared, with a reference held by its server end.
+ * share_lock stays held across the fork, so the child copies a consistent
+ * table, and serve_lock, so the server is between two requests.
+ */
+static void share_atfork_prepare(void)
+{
+	mutex_lock(&serve_lock);
+	mutex_lock(&share_lock);
+	if (!nfiles || server_start())
+		return;
+	for (size_t i = 0; i != nfiles; i++) {
+		struct iommufd_file *file = files[i];
+
+		if (file->shared || file->owner_pid != ufd_selfpid())
+			continue;
+		file->shared = true;
+		refcount_inc(&file->refs);
+		/* Room was made at register */
+		entries[nentries++] = (struct share_entry){
+			.id = next_id++,
+			.fd = file->share_fd,
+			.file = file,
+		};
+	}
+	server_wake();
+}
+
+static void share_atfork_parent(void)
+{
+	mutex_unlock(&share_lock);
+	mutex_unlock(&serve_lock);
+}
+
+/*
+ * The child: no server thread, and the server's descriptors and our
+ * channels are the parent's, not ours. Keeping them open would keep the
+ * parent's clients waiting after the parent dies, so they go.
+ */
+static void share_atfork_child(void)
+{
+	for (size_t i = 0; i != nentries; i++)
+		close(entries[i].fd);
+	nentries = 0;
+	nfiles = 0;
+	server_running = false;
+	if (wake_fd >= 0)
+		close(wake_fd);
+	wake_fd = -1;
+	/* This thread took them in the prepare handler: ours to drop */
+	mutex_unlock(&share_lock);
+	mutex_unlock(&serve_lock);
+	for (size_t i = 0; i != nchannels; i++)
+		close(channels[i].fd);
+	nchannels = 0;
+	mutex_init(&client_lock);
+}
+
+__attribute__((constructor)) static void share_init(void)
+{
+	pthread_atfork(share_atfork_prepare, share_atfork_parent,
+		       share_atfork_child);
+}
+
+/*
+ * The owner closed a descriptor. If it was the last one anywhere, the
+ * server end has hung up already (close() releases the socket before it
+ * returns): drop the server's references now, so that the context is
+ * released before close() returns, as the kernel's is. Channels of
+ * clients that are gone go too. The server is kept out meanwhile: it may
+ * be about to drop the reference of a channel it saw end.
+ */
+void share_file_closed(struct iommufd_file *file)
+{
+	struct iommufd_file *puts[16];
+	size_t nputs = 0;
+
+	if (!file->shared)
+		return;
+	/* Not while the server may be dropping a reference of its own */
+	mutex_lock(&serve_lock);
+	mutex_lock(&share_lock);
+	for (size_t i = 0; i != nentries && nputs != ARRAY_SIZE(puts); i++) {
+		struct share_entry *e = &entries[i];
+
+		if (e->file != file)
+			continue;
+		if (e->is_channel
+			    ? !channel_eof(e->fd)
+			    : !(poll(&(struct pollfd){.fd = e->fd}, 1, 0) == 1))
+			continue;
+		puts[nputs++] = entry_remove(i);
+		i--;
+	}
+	server_wake();
+	mutex_unlock(&share_lock);
+	while (nputs)
+		iommufd_file_put(puts[--nputs]);
+	mutex_unlock(&serve_lock);
+}
+
+/* Client side, client_lock held: our channel to the file's owner */
+static int client_channel(struct iommufd_file *file, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	char byte = 0;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int pair[2];
+
+	for (size_t i = 0; i != nchannels; i++)
+		if (channels[i].file == file)
+			return channels[i].fd;
+	if (grow((void **)&channels, &channels_cap, nchannels + 1,
+		 sizeof(*channels)))
+		return -ENOMEM;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
+		return -errno;
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pair[1], sizeof(int));
+	/* The owner gone: nobody reads the server end */
+	while (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) {
+		if (errno == EINTR)
+			continue;
+		close(pair[0]);
+		close(pair[1]);
+		return -EIO;
+	}
+	close(pair[1]);
+	channels[nchannels++] =
+		(struct share_channel){.file = file, .fd = pair[0]};
+	return pair[0];
+}
+
+static void client_drop(struct iommufd_file *file)
+{
+	for (size_t i = 0; i != nchannels; i++) {
+		if (channels[i].file == file) {
+			close(channels[i].fd);
+			channels[i] = channels[--nchannels];
+			return;
+		}
+	}
+}
+
+long share_client_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
+			unsigned long arg)
+{
+	struct share_req req = {.magic = SHARE_MAGIC, .cmd = cmd, .arg = arg};
+	struct share_reply reply;
+	ssize_t n;
+	long rc;
+	int chan;
+
+	mutex_lock(&client_lock);
+	chan = client_channel(file, fd);
+	if (chan < 0) {
+		rc = chan;
+		goto out;
+	}
+	do {
+		n = send(chan, &req, sizeof(req), MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n != sizeof(req))
+		goto err_gone;
+	do {
+		n = recv(chan, &reply, sizeof(reply), 0);
+	} while (n < 0 && errno == EINTR);
+	if (n != sizeof(reply))
+		goto err_gone;
+	rc = (long)reply.rc;
+	goto out;
+
+err_gone:
+	/* The owner died or refused us: a clean error, never a hang */
+	client_drop(file);
+	rc = -EIO;
+out:
+	mutex_unlock(&client_lock);
+	return rc;
+}
+
+void share_client_forget(struct iommufd_file *file)
+{
+	mutex_lock(&client_lock);
+	client_drop(file);
+	mutex_unlock(&client_lock);
+}

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One context shared by processes (docs/multiprocess.md), the cases the
+ * reference kernel cannot judge (tests/compare/fork_matrix.c compares the
+ * rest with it): what a client gets when the owner of the engine dies, a
+ * client that crashes, a client that sends garbage, a client of another
+ * user, and the documented differences (descriptor-creating ioctls,
+ * private memory of a client, a client's device binding).
+ *
+ * Every case runs in a process of its own (the owner), so that the test
+ * process' own engine is never the one that dies; each waiting step has
+ * an alarm, so a hang fails the case instead of the suite. Processes
+ * that succeed leave with exit(), not _exit(): a coverage build writes
+ * its counters then.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "test_helpers.h"
+#include <uiommufd/vfio.h>
+
+#define IOVA MOCK_APERTURE_START
+
+/* Exit codes of the processes of a case: 0, or the failing step */
+#define STEP(n, cond)             \
+	do {                      \
+		if (!(cond))      \
+			_exit(n); \
+	} while (0)
+
+static int exit_code(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 200 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Run fn in an owner process of its own; its exit code */
+static int run_owner(int (*fn)(void))
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		alarm(20);
+		exit(fn());
+	}
+	return exit_code(pid);
+}
+
+static void *shared_buf(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	memset(p, 0x5a, len);
+	return p;
+}
+
+static long ioas_alloc_rc(int fd)
+{
+	struct iommu_ioas_alloc a = {.size = sizeof(a)};
+
+	return uiommufd_ioctl(fd, IOMMU_IOAS_ALLOC, (unsigned long)&a);
+}
+
+/*
+ * The owner dies while a child holds the context: the child's next ioctl
+ * is EIO, at once, and closing its descriptor works.
+ */
+static int owner_dies(void)
+{
+	int fd = uiommufd_open(0);
+	int go[2], done[2];
+	pid_t child, owner;
+	char c = 0;
+
+	STEP(1, fd >= 0 && !pipe(go) && !pipe(done));
+	child = fork();
+	if (!child) {
+		STEP(2, ioas_alloc_rc(fd) == 0); /* served by the owner */
+		STEP(3, write(done[1], &c, 1) == 1);
+		STEP(4, read(go[0], &c, 1) == 1); /* the owner is gone now */
+		STEP(5, ioas_alloc_rc(fd) == -EIO);
+		STEP(6, ioas_alloc_rc(fd) == -EIO);
+		STEP(7, uiommufd_close(fd) == 0);
+		exit(0);
+	}
+	STEP(8, read(done[0], &c, 1) == 1);
+	/*
+	 * A grandchild tells the child once the owner (we) is dead: it is
+	 * given another parent when our exit has closed our descriptors
+	 */
+	owner = getpid();
+	if (!fork()) {
+		while (getppid() == owner)
+			usleep(1000);
+		STEP(9, write(go[1], &c, 1) == 1);
+		exit(0);
+	}
+	exit(0);
+}
+
+static void test_owner_dies(void **state)
+{
+	(void)state;
+	/* The child outlives its parent: reap it through a subreaper */
+	pid_t pid = fork();
+
+	if (!pid) {
+		int status, rc = 0;
+
+		CHECK(!prctl(PR_SET_CHILD_SUBREAPER, 1));
+		alarm(20);
+		if (run_owner(owner_dies))
+			_exit(50);
+		while (wait(&status) > 0)
+			if (!WIFEXITED(status) || WEXITSTATUS(status))
+				rc = WIFEXITED(status) ? WEXITSTATUS(status)
+						       : 60;
+		_exit(rc);
+	}
+	assert_int_equal(0, exit_code(pid));
+}
+
+/*
+ * A client maps and is killed: its mapping stays (objects are the
+ * context's), the owner goes on, and its last close releases every pin.
+ */
+static int client_crashes(void)
+{
+	size_t len = 4 * PAGE_SZ;
+	char *buf = shared_buf(len);
+	int fd = uiommufd_open(0);
+	uint32_t ioas = ioas_alloc(fd);
+	uint64_t iova = IOVA;
+	int ready[2];
+	char c;
+	pid_t child;
+
+	mock_dev_add(fd, ioas);
+	STEP(1, !pipe(ready));
+	child = fork();
+	if (!child) {
+		STEP(2, ioas_map(fd, ioas, buf, len, &iova, FIXED) == 0);
+		STEP(3, write(ready[1], &c, 1) == 1);
+		pause();
+	}
+	STEP(4, read(ready[0], &c, 1) == 1);
+	kill(child, SIGKILL);
+	STEP(5, exit_code(child) == 200 + SIGKILL);
+	STEP(6, check_refs(fd, buf, len, 1) == 0);
+	STEP(7, ioas_map(fd, ioas, buf, PAGE_SZ, &iova, FIXED) == -EEXIST);
+	STEP(8, ioas_unmap(fd, ioas, IOVA, len, NULL) == 0);
+	STEP(9, ioas_map(fd, ioas, buf, len, &iova, FIXED) == 0);
+	STEP(10, uiommufd_close(fd) == 0);
+	fd = uiommufd_open(0);
+	STEP(11, check_refs(fd, buf, len, 0) == 0);
+	return 0;
+}
+
+static void test_client_crashes(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(client_crashes));
+}
+
+/* Raw datagrams on the descriptor, as a confused or hostile holder sends */
+static int send_garbage(int fd, int nfds, int passfd)
+{
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	int fds[2] = {passfd, passfd};
+	char byte = 0;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (nfds) {
+		struct cmsghdr *cm;
+
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/*
+ * Hellos without a descriptor, with two, with one that is not a socket:
+ * the owner drops them and serves the well-formed client after them.
+ */
+static int bad_hellos(void)
+{
+	int fd = uiommufd_open(0);
+	int pair[2];
+	pid_t child;
+
+	STEP(1, fd >= 0 && !socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+				       pair));
+	child = fork();
+	if (!child) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		STEP(2, send_garbage(fd, 0, -1) == 0);
+		STEP(3, send_garbage(fd, 2, devnull) == 0);
+		STEP(4, send_garbage(fd, 1, devnull) == 0);
+		/* A stream socket: not a channel */
+		STEP(5, send_garbage(fd, 1, pair[0]) == 0);
+		STEP(6, ioas_alloc_rc(fd) == 0);
+		exit(0);
+	}
+	STEP(7, exit_code(child) == 0);
+	STEP(8, ioas_alloc_rc(fd) == 0);
+	STEP(9, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_bad_hellos(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(bad_hellos));
+}
+
+static int drop_effective(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[cap / 32].effective &= ~(1u << (cap % 32));
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/*
+ * A client of another user, when the owner may not read every process'
+ * memory, is refused: EIO, and the owner's context is untouched.
+ */
+static int other_user(void)
+{
+	int fd = uiommufd_open(0);
+	pid_t child;
+
+	STEP(1, fd >= 0 && drop_effective(CAP_SYS_PTRACE) == 0);
+	child = fork();
+	if (!child) {
+		STEP(2, setresuid(65534, 65534, 65534) == 0);
+		STEP(3, ioas_alloc_rc(fd) == -EIO);
+		exit(0);
+	}
+	STEP(4, exit_code(child) == 0);
+	STEP(5, ioas_alloc_rc(fd) == 0);
+	return 0;
+}
+
+static void test_other_user(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(0, run_owner(other_user));
+}
+
+/*
+ * The documented differences: a client cannot be given a descriptor by
+ * the owner (EOPNOTSUPP), nor have its private memory pinned (EFAULT).
+ * A dup()ed descriptor of the client reaches the same context.
+ */
+static int differences(void)
+{
+	int fd = uiommufd_open(0);
+	uint32_t ioas = ioas_alloc(fd);
+	struct mock_dev_ids ids;
+	int go[2], ready[2];
+	char c = 0;
+	pid_t child;
+
+	STEP(1, fd >= 0 && !pipe(go) && !pipe(ready));
+	child = fork();
+	if (!child) {
+		struct iommu_test_cmd cmd = {
+			.size = sizeof(cmd),
+			.op = IOMMU_TEST_OP_CREATE_ACCESS,
+			.id = ioas,
+		};
+		void *priv = map_anon(PAGE_SZ);
+		uint64_t iova = IOVA;
+		int dfd = dup(fd);
+
+		STEP(2, uiommufd_fd_dup(fd, dfd) == 0);
+		STEP(3, uiommufd_ioctl(dfd, IOMMU_TEST_CMD,
+				       (unsigned long)&cmd) == -EOPNOTSUPP);
+		STEP(4, ioas_map(fd, ioas, priv, PAGE_SZ, &iova, FIXED) == 0);
+		STEP(5, uiommufd_close(fd) == 0);
+		STEP(6, ioas_alloc_rc(dfd) == 0);
+		STEP(7, write(ready[1], &c, 1) == 1);
+		STEP(8, read(go[0], &c, 1) == 1);
+		exit(0);
+	}
+	STEP(9, read(ready[0], &c, 1) == 1);
+	/* The kernel would pin the live child's private page */
+	STEP(10, mock_dev_add_flags(fd, ioas, 0, &ids) == -EFAULT);
+	STEP(11, write(go[1], &c, 1) == 1);
+	STEP(12, exit_code(child) == 0);
+	STEP(13, ioas_unmap(fd, ioas, IOVA, PAGE_SZ, NULL) == 0);
+	return 0;
+}
+
+static void test_differences(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(differences));
+}
+
+/*
+ * A child's device cannot join its parent's context yet (its VFIO files
+ * are its own copies): a clean EOPNOTSUPP, where binding to the copy of
+ * the context would have made objects the owner never sees.
+ */
+static int child_binds_device(void)
+{
+	struct uiommufd_device_info info;
+	int fd = uiommufd_open(0);
+	pid_t child;
+
+	STEP(1, fd >= 0 && !uiommufd_devices_add("udma,name=0000:61:01.0"));
+	STEP(2, !uiommufd_device_info(0, &info));
+	child = fork();
+	if (!child) {
+		struct vfio_device_bind_iommufd bind = {
+			.argsz = sizeof(bind),
+			.iommufd = fd,
+		};
+		int dev = uiommufd_vfio_cdev_open((unsigned int)info.vfio_index,
+						  0);
+
+		STEP(3, dev >= 0);
+		STEP(4, uiommufd_ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD,
+				       (unsigned long)&bind) == -EOPNOTSUPP);
+		STEP(5, ioas_alloc_rc(fd) == 0);
+		exit(0);
+	}
+	STEP(6, exit_code(child) == 0);
+	return 0;
+}
+
+static void test_child_binds_device(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(child_binds_device));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_owner_dies),
+		cmocka_unit_test(test_client_crashes),
+		cmocka_unit_test(test_bad_hellos),
+		cmocka_unit_test(test_other_user),
+		cmocka_unit_test(test_differences),
+		cmocka_unit_test(test_child_binds_device),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
