@@ -153,9 +153,7 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 		return -EINVAL;
 	}
 	/* Kernel files without an mmap op answer ENODEV */
-	rc = file->ops->mmap ? file->ops->mmap(file, addr, length, prot, flags,
-					       offset, out)
-			     : -ENODEV;
+	rc = iommufd_file_mmap(file, addr, length, prot, flags, offset, out);
 	iommufd_file_put(file);
 	return rc;
 }

@@ -383,6 +383,7 @@ int iommufd_fops_open(int flags, bool vfio_container)
 		iommufd_ctx_release(ictx);
 		return fd;
 	}
+	ictx->pfnmap_ok = vfio_container;
 	/* VFIO bind and accesses reach the file through the context */
 	ictx->file = file;
 	iommufd_file_install(fd);

@@ -18,6 +18,7 @@
 
 #include "../lib/alloc.h"
 #include "file.h"
+#include "../mm/vma.h"
 #include "../lib/util.h"
 
 #define FD_CHUNK_SHIFT 10
@@ -289,4 +290,22 @@ void iommufd_file_set_readable(struct iommufd_file *file, bool readable)
 	} else {
 		eventfd_read(file->event_fd, &v);
 	}
+}
+
+int iommufd_file_mmap(struct iommufd_file *file, void *addr, size_t length,
+		      int prot, int flags, off_t offset, void **out)
+{
+	unsigned long vm_flags = 0;
+	int rc;
+
+	if (!file->ops->mmap)
+		return -ENODEV;
+	rc = file->ops->mmap(file, addr, length, prot, flags, offset, out,
+			     &vm_flags);
+	if (rc || !(vm_flags & VM_PFNMAP))
+		return rc;
+	rc = ufd_vma_add_pfnmap((uintptr_t)*out, length);
+	if (rc)
+		munmap(*out, length);
+	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include "pages.h"
 #include "../mm/pin_table.h"
+#include "../mm/vma.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ  22
@@ -123,8 +124,12 @@ void iopt_mem_unlock_unpinned(struct iopt_pages *pages, uintptr_t addr,
 static int mem_user_pin(struct iopt_pages *pages, unsigned long index,
 			unsigned long npages)
 {
-	return iopt_mem_populate(iopt_pages_host(pages, index), npages,
-				 pages->writable);
+	uintptr_t addr = iopt_pages_host(pages, index);
+
+	/* check_vma_flags(): no pin of VM_IO or VM_PFNMAP memory */
+	if (!pages->pfnmap_ok && ufd_vma_range_pfnmap(addr, npages * PAGE_SIZE))
+		return -EFAULT;
+	return iopt_mem_populate(addr, npages, pages->writable);
 }
 
 static void mem_user_unpin(struct iopt_pages *pages, unsigned long index,

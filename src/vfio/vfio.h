@@ -34,7 +34,6 @@ struct iommufd_file;
 struct vfio_device;
 struct vfio_group;
 
-
 /*
  * Validate the header of VFIO_DEVICE_SET_IRQS against @num_irqs of
  * @hdr->index; *@data_size gets the size of the payload that follows.
@@ -63,7 +62,8 @@ struct vfio_device_ops {
 	ssize_t (*write)(struct vfio_device *vdev, const void *ubuf,
 			 size_t count, uint64_t *ppos);
 	int (*mmap)(struct vfio_device *vdev, void *addr, size_t length,
-		    int prot, int flags, uint64_t offset, void **out);
+		    int prot, int flags, uint64_t offset, void **out,
+		    unsigned long *vm_flags);
 	/*
 	 * Does the name given to VFIO_GROUP_GET_DEVICE_FD select this device?
 	 * 1 yes, 0 no, or -errno for a name that is wrong for it.

@@ -623,7 +623,8 @@ static ssize_t vfio_device_fops_write_at(struct iommufd_file *file,
 
 static int vfio_device_fops_mmap(struct iommufd_file *file, void *addr,
 				 size_t length, int prot, int flags,
-				 off_t offset, void **out)
+				 off_t offset, void **out,
+				 unsigned long *vm_flags)
 {
 	struct vfio_device_file *df = file->private_data;
 	struct vfio_device *vdev = df->device;
@@ -633,7 +634,7 @@ static int vfio_device_fops_mmap(struct iommufd_file *file, void *addr,
 	if (!vdev->ops->mmap)
 		return -EINVAL;
 	return vdev->ops->mmap(vdev, addr, length, prot, flags,
-			       (uint64_t)offset, out);
+			       (uint64_t)offset, out, vm_flags);
 }
 
 static void vfio_device_fops_release(struct iommufd_file *file)

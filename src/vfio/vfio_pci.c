@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../fs/file.h"
 #include "vfio_pci.h"
 
 static int vfio_pci_open_device(struct vfio_device *vdev)
@@ -342,7 +343,8 @@ static ssize_t vfio_pci_write(struct vfio_device *vdev, const void *ubuf,
 }
 
 static int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length,
-			 int prot, int flags, uint64_t offset, void **out)
+			 int prot, int flags, uint64_t offset, void **out,
+			 unsigned long *vm_flags)
 {
 	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
 	struct pci_dev *pdev = vpci->pdev;
@@ -368,6 +370,8 @@ static int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length,
 	if (p == MAP_FAILED)
 		return -errno;
 	*out = p;
+	/* A BAR is MMIO: nothing there can be pinned (vfio_pci_core_mmap) */
+	*vm_flags |= VM_IO | VM_PFNMAP;
 	return 0;
 }
 
