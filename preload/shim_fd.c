@@ -329,6 +329,14 @@ static void *shim_engine_mmap(void *addr, size_t length, int prot, int flags,
 	return out;
 }
 
+/* A MAP_FIXED mapping replaced whatever was there, BAR mappings too */
+static void *shim_mapped_over(void *p, size_t length, int flags)
+{
+	if (p != MAP_FAILED && (flags & MAP_FIXED) && !shim_tls.in_engine)
+		ENGINE_CALL((uiommufd_munmap(p, length), 0));
+	return p;
+}
+
 static void *shim_sys_mmap(void *addr, size_t length, int prot, int flags,
 			   int fd, off64_t offset)
 {
@@ -350,8 +358,10 @@ SHIM_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd,
 	if (shim_mmap_ours(flags, fd))
 		return shim_engine_mmap(addr, length, prot, flags, fd, offset);
 	fn = REAL(mmap);
-	return fn ? fn(addr, length, prot, flags, fd, offset)
-		  : shim_sys_mmap(addr, length, prot, flags, fd, offset);
+	return shim_mapped_over(fn ? fn(addr, length, prot, flags, fd, offset)
+				   : shim_sys_mmap(addr, length, prot, flags,
+						   fd, offset),
+				length, flags);
 }
 
 SHIM_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd,
@@ -362,6 +372,8 @@ SHIM_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd,
 	if (shim_mmap_ours(flags, fd))
 		return shim_engine_mmap(addr, length, prot, flags, fd, offset);
 	fn = REAL(mmap64);
-	return fn ? fn(addr, length, prot, flags, fd, offset)
-		  : shim_sys_mmap(addr, length, prot, flags, fd, offset);
+	return shim_mapped_over(fn ? fn(addr, length, prot, flags, fd, offset)
+				   : shim_sys_mmap(addr, length, prot, flags,
+						   fd, offset),
+				length, flags);
 }

@@ -158,6 +158,17 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 	return rc;
 }
 
+UFD_EXPORT void uiommufd_munmap(void *addr, size_t length)
+{
+	mmio_trap_remove((uintptr_t)addr, length);
+}
+
+UFD_EXPORT int uiommufd_sigaction(int sig, const struct sigaction *act,
+				  struct sigaction *oldact)
+{
+	return mmio_trap_sigaction(sig, act, oldact);
+}
+
 UFD_EXPORT int uiommufd_close(int fd)
 {
 	return iommufd_file_close(fd);

@@ -13,8 +13,23 @@
 #include <sys/types.h>
 
 #include "../lib/lock.h"
+#include "../mm/mmio_trap.h"
 
 struct iommufd_file;
+
+/* What a driver's mmap sets on the new mapping (the kernel's vma) */
+struct iommufd_vma {
+	unsigned long vm_flags;
+#define VM_IO	  0x00004000UL /* memory-mapped I/O: no pins, no core dump */
+#define VM_PFNMAP 0x00000400UL /* page frames without struct page */
+	/*
+	 * A mapping made PROT_NONE whose accesses the driver serves (a
+	 * register BAR): its ops, their argument, the offset of its start
+	 */
+	const struct mmio_trap_ops *trap_ops;
+	void *trap_priv;
+	uint64_t trap_offset;
+};
 
 struct iommufd_file_ops {
 	int kind; /* enum uiommufd_fd_kind */
@@ -29,14 +44,12 @@ struct iommufd_file_ops {
 	 */
 	bool any_offset;
 	/*
-	 * Map the file; *vm_flags (0 on entry) takes the flags the driver
-	 * sets on the new mapping, as a kernel driver sets vma->vm_flags
+	 * Map the file; *vma (zeroed on entry) takes what the driver sets
+	 * on the new mapping, as a kernel driver sets the vma's fields
 	 */
 	int (*mmap)(struct iommufd_file *file, void *addr, size_t length,
 		    int prot, int flags, off_t offset, void **out,
-		    unsigned long *vm_flags);
-#define VM_IO	  0x00004000UL /* memory-mapped I/O: no pins, no core dump */
-#define VM_PFNMAP 0x00000400UL /* page frames without struct page */
+		    struct iommufd_vma *vma);
 	/*
 	 * Files with a position (VFIO devices, whose offsets select regions):
 	 * read or write at *pos and advance it. read and write then go here
