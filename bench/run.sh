@@ -5,3 +5,4 @@ B=${1:-build}
 echo "== bench_map"; "$B/bench/bench_map" "${BENCH_MB:-1024}"
 echo "== bench_access"; "$B/bench/bench_access"
 echo "== bench_dma"; "$B/bench/bench_dma" "${BENCH_DMA_MB:-256}"
+echo "== bench_mmio"; "$B/bench/bench_mmio"
