@@ -188,11 +188,11 @@ static const struct sigaction trap_act = {
 
 static int mmio_trap_install(void)
 {
-	if (trap_installed)
+	if (__atomic_load_n(&trap_installed, __ATOMIC_RELAXED))
 		return 0;
 	if (sigaction(SIGSEGV, &trap_act, &chain_act[0]))
 		return -errno;
-	trap_installed = true;
+	__atomic_store_n(&trap_installed, true, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -226,6 +226,9 @@ void mmio_trap_remove(uintptr_t start, size_t length)
 {
 	static const struct mmio_trap_range free_slot;
 
+	/* Every munmap() of the program comes here: most before any trap */
+	if (!__atomic_load_n(&trap_installed, __ATOMIC_ACQUIRE))
+		return;
 	mutex_lock(&trap_lock);
 	for (unsigned int i = 0; i != MMIO_TRAP_SLOTS; i++) {
 		struct mmio_trap_range *r = &ranges[i];
@@ -241,7 +244,8 @@ bool mmio_trap_sigaction(int sig, const struct sigaction *act,
 {
 	unsigned int cur;
 
-	if (sig != SIGSEGV)
+	if (sig != SIGSEGV ||
+	    !__atomic_load_n(&trap_installed, __ATOMIC_ACQUIRE))
 		return false;
 	mutex_lock(&trap_lock);
 	if (!trap_installed) {
