@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "udma_helpers.h"
 
@@ -46,6 +47,13 @@ static void on_segv(int sig, siginfo_t *si, void *ctx)
 	(void)ctx;
 	segv_seen++;
 	fault_addr = si->si_addr;
+	siglongjmp(fault_jmp, 1);
+}
+
+static void on_segv_plain(int sig)
+{
+	(void)sig;
+	segv_seen++;
 	siglongjmp(fault_jmp, 1);
 }
 
@@ -222,6 +230,9 @@ static void test_widths(void **state)
 	/* The MSI-X table reads as ones and takes no writes */
 	W32(UDMA_MSIX_TABLE, 0);
 	assert_int_equal(0xffffffff, R32(UDMA_MSIX_TABLE));
+	/* A misaligned load: byte by byte, as a bus splits it */
+	asm volatile("movl (%1), %0" : "=r"(v32) : "r"(f.regs + 1));
+	assert_int_equal((UDMA_ID >> 8) | (UDMA_VERSION & 0xff) << 24, v32);
 	/* A self-clearing reset */
 	W32(UDMA_REG_CONTROL, UDMA_CTRL_RESET);
 	assert_int_equal(0, R32(UDMA_REG_CONTROL));
@@ -329,6 +340,51 @@ static void test_chained_faults(void **state)
 	munmap(guard, PAGE_SZ);
 }
 
+/* With no handler of the program's, its faults end it as they would */
+static void test_default_actions(void **state)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	struct sigaction plain = {.sa_handler = on_segv_plain};
+	uint16_t cmd = 0;
+	void *guard = mmap(NULL, PAGE_SZ, PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int status;
+	pid_t pid;
+
+	(void)state;
+	assert_true(guard != MAP_FAILED);
+	/* A handler without SA_SIGINFO gets the fault too */
+	sigemptyset(&plain.sa_mask);
+	assert_int_equal(1, uiommufd_sigaction(SIGSEGV, &plain, NULL));
+	segv_seen = 0;
+	if (!sigsetjmp(fault_jmp, 1))
+		*(volatile int *)guard = 0;
+	assert_int_equal(1, segv_seen);
+	pid = fork();
+	if (!pid) {
+		uiommufd_sigaction(SIGSEGV, &dfl, NULL);
+		*(volatile int *)guard = 0;
+		_exit(0);
+	}
+	assert_int_equal(pid, waitpid(pid, &status, 0));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(SIGSEGV, WTERMSIG(status));
+	pid = fork();
+	if (!pid) {
+		signal(SIGBUS, SIG_DFL);
+		if (uiommufd_pwrite(f.dev, &cmd, 2,
+				    (off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40 |
+					    4) != 2)
+			_exit(1);
+		(void)R32(UDMA_REG_ID);
+		_exit(0);
+	}
+	assert_int_equal(pid, waitpid(pid, &status, 0));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(SIGBUS, WTERMSIG(status));
+	munmap(guard, PAGE_SZ);
+}
+
 /* Memory decoding off: SIGBUS, as a vfio-pci mapping gives */
 static void test_sigbus(void **state)
 {
@@ -361,6 +417,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chained_faults, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sigbus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_actions, setup,
+						teardown),
 	};
 
 	if (uiommufd_devices_add("udma") || uiommufd_device_info(0, &udma))
