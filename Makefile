@@ -16,7 +16,8 @@
 #                   it; docs/qemu-check.md)
 #   make demo       run the demo
 #   make bench      run the benchmarks
-#   make conformance  the kernel's iommufd selftest under the shim, per fixture
+#   make conformance  the kernel's iommufd selftest under the shim, per fixture,
+#                   and its VFIO selftests under uiommufd-run (conformance/vfio-run.sh)
 #   make layers     check the include graph against src/LAYERS
 #   make fuzz       the fuzz targets (clang), FUZZ_SECONDS each (fuzz/README.md)
 #   make coverage   line coverage of src/ and preload/ by the in-tree tests,
@@ -112,6 +113,7 @@ conformance: build
 	@scripts/fetch-kernel-selftest.sh
 	conformance/run.sh --preload $(CURDIR)/$(BUILD)/preload/libuiommufd-preload.so \
 		-j $(JOBS) --must-pass conformance/must-pass.txt
+	conformance/vfio-run.sh --build $(BUILD) --must-pass conformance/vfio-must-pass.txt
 
 # The fuzz targets are built by clang in their own directory; the gcc
 # build above never needs it. FUZZ_SECONDS is per target (make fuzz),

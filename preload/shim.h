@@ -25,6 +25,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -121,6 +122,8 @@ ssize_t __pread64_chk(int fd, void *buf, size_t count, off64_t offset,
 	X(mmap, void *, (void *, size_t, int, int, int, off_t))                \
 	X(mmap64, void *, (void *, size_t, int, int, int, off64_t))            \
 	X(munmap, int, (void *, size_t))                                       \
+	X(sigaction, int, (int, const struct sigaction *, struct sigaction *)) \
+	X(signal, sighandler_t, (int, sighandler_t))                           \
 	X(stat, int, (const char *, struct stat *))                            \
 	X(stat64, int, (const char *, struct stat64 *))                        \
 	X(lstat, int, (const char *, struct stat *))                           \

@@ -342,7 +342,8 @@ static void *shim_sys_mmap(void *addr, size_t length, int prot, int flags,
 #endif
 }
 
-/* A fixed mapping replaces what was there: the engine's mappings too */
+/* A fixed mapping replaces what was there: the engine's mappings too
+ * (an iommufd region, a trapped register BAR) */
 static void *shim_mapped(void *p, size_t length, int flags)
 {
 	if (p != MAP_FAILED && (flags & MAP_FIXED) && !shim_tls.in_engine &&

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fetch-kernel-selftest.sh [CACHE_DIR]
 #
-# Provide the sources of the Linux kernel's own iommufd selftest, taken from
+# Provide the sources of the Linux kernel's own iommufd and VFIO selftests, taken from
 # Debian's newest kernel source package (linux-source-X.Y from Debian unstable),
 # in CACHE_DIR/src (default: <repo>/.cache/kernel-selftest/src), laid out as in
 # the kernel tree. Only the files the selftest needs are extracted:
@@ -9,6 +9,10 @@
 #   tools/testing/selftests/kselftest{,_harness}.h
 #   tools/include/                            (the tools headers the selftest includes)
 #   drivers/iommu/iommufd/iommufd_test.h      (the IOMMU_TEST_CMD uAPI)
+#   tools/testing/selftests/vfio/             the VFIO selftests and their libvfio
+#   drivers/dma/{ioat,idxd}/ headers          (libvfio's IOAT and DSA drivers link to them)
+#   tools/arch/x86/include/, include/linux/pci_ids.h (its <asm/io.h>, the
+#                                             target of tools' pci_ids.h link)
 # CACHE_DIR/VERSION records which package version the files come from.
 #
 # Idempotent: when the cache already holds the newest version, nothing is
@@ -37,6 +41,12 @@ PATHS=(
 	tools/testing/selftests/kselftest_harness.h
 	tools/include
 	drivers/iommu/iommufd/iommufd_test.h
+	tools/testing/selftests/vfio
+	tools/arch/x86/include
+	include/linux/pci_ids.h
+	drivers/dma/ioat/hw.h
+	drivers/dma/ioat/registers.h
+	drivers/dma/idxd/registers.h
 )
 # Files that must exist afterwards.
 REQUIRED=(
@@ -47,6 +57,10 @@ REQUIRED=(
 	tools/testing/selftests/kselftest_harness.h
 	tools/include/linux/types.h
 	drivers/iommu/iommufd/iommufd_test.h
+	tools/testing/selftests/vfio/lib/libvfio.c
+	tools/testing/selftests/vfio/vfio_pci_device_test.c
+	drivers/dma/ioat/registers.h
+	tools/arch/x86/include/asm/io.h
 )
 
 log() { echo "fetch-kernel-selftest: $*" >&2; }

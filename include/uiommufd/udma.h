@@ -7,8 +7,9 @@
  * device would: through the IOMMU domain its group is attached to, reading
  * only what is mapped readable and writing only what is mapped writable.
  *
- * BAR0 (16 KiB, registers, not mappable): the registers below; the MSI-X
- * table at UDMA_MSIX_TABLE and its pending bits at UDMA_MSIX_PBA.
+ * BAR0 (16 KiB, registers, mappable: loads and stores there are trapped
+ * to the device, on x86-64): the registers below; the MSI-X table at
+ * UDMA_MSIX_TABLE and its pending bits at UDMA_MSIX_PBA.
  * BAR2 (64 KiB, memory, mappable): scratch memory of the device, shared
  * with the driver; the engine does not DMA to it.
  *

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -34,13 +35,13 @@ extern "C" {
 
 /* What kind of engine file a descriptor refers to (uiommufd_fd_kind()). */
 enum uiommufd_fd_kind {
-	UIOMMUFD_FD_NONE = 0,	  /* not a uiommufd file */
-	UIOMMUFD_FD_IOMMUFD = 1,  /* an open /dev/iommu */
-	UIOMMUFD_FD_ACCESS = 2,	  /* IOMMU_TEST_OP_CREATE_ACCESS */
-	UIOMMUFD_FD_FAULT = 3,	  /* IOMMU_FAULT_QUEUE_ALLOC */
-	UIOMMUFD_FD_VEVENTQ = 4,  /* IOMMU_VEVENTQ_ALLOC */
-	UIOMMUFD_FD_DMABUF = 5,	  /* IOMMU_TEST_OP_DMABUF_GET */
-	UIOMMUFD_FD_VFIO = 6,	  /* /dev/vfio/vfio (a container on an IOAS) */
+	UIOMMUFD_FD_NONE = 0,	 /* not a uiommufd file */
+	UIOMMUFD_FD_IOMMUFD = 1, /* an open /dev/iommu */
+	UIOMMUFD_FD_ACCESS = 2,	 /* IOMMU_TEST_OP_CREATE_ACCESS */
+	UIOMMUFD_FD_FAULT = 3,	 /* IOMMU_FAULT_QUEUE_ALLOC */
+	UIOMMUFD_FD_VEVENTQ = 4, /* IOMMU_VEVENTQ_ALLOC */
+	UIOMMUFD_FD_DMABUF = 5,	 /* IOMMU_TEST_OP_DMABUF_GET */
+	UIOMMUFD_FD_VFIO = 6,	 /* /dev/vfio/vfio (a container on an IOAS) */
 	UIOMMUFD_FD_VFIO_GROUP = 7,
 	UIOMMUFD_FD_VFIO_DEVICE = 8,
 	UIOMMUFD_FD_FAIL_NTH = 9, /* uiommufd_fail_nth_open() */
@@ -75,7 +76,8 @@ long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg);
  */
 ssize_t uiommufd_read(int fd, void *buf, size_t count);
 
-/** uiommufd_write() - write(2) on a uiommufd file (fault responses, VFIO regions). */
+/** uiommufd_write() - write(2) on a uiommufd file (fault responses, VFIO
+ * regions). */
 ssize_t uiommufd_write(int fd, const void *buf, size_t count);
 
 /**
@@ -101,14 +103,32 @@ int uiommufd_mmap(void *addr, size_t length, int prot, int flags, int fd,
 /**
  * uiommufd_munmap() - tell the engine [@addr, @addr + @length) was unmapped
  *
- * A mapping made with uiommufd_mmap() of an iommufd region (a vIOMMU's)
- * keeps its vIOMMU and its iommufd alive, as the kernel's VMA does, until
- * it is unmapped: returns 0. Call this after every successful munmap(2) (the shim
- * does) while uiommufd_mmap_live() says such a mapping exists.
+ * Mappings the engine made hold state, as the kernel's VMAs do: a mapping
+ * made with uiommufd_mmap() of an iommufd region (a vIOMMU's) keeps its
+ * vIOMMU and its iommufd alive until it is unmapped, and a register BAR
+ * maps PROT_NONE with its accesses trapped (SIGSEGV) to the device, which
+ * must stop once the range is unmapped or mapped over. Call this after
+ * every successful munmap(2) and mmap(MAP_FIXED) while uiommufd_mmap_live()
+ * says such a mapping exists (the shim does). Returns 0.
  */
 int uiommufd_munmap(void *addr, size_t length);
-/** uiommufd_mmap_live() - does a mapping of an iommufd region exist? */
+/** uiommufd_mmap_live() - does a mapping uiommufd_munmap() tracks exist? */
 int uiommufd_mmap_live(void);
+
+/**
+ * uiommufd_sigaction() - the program's sigaction(2), when the engine has
+ * taken SIGSEGV over
+ *
+ * Once a register BAR is mapped, the engine's SIGSEGV handler serves the
+ * BAR accesses and passes every other fault to the program's action: the
+ * one in place when it was installed, or the one given here later. Returns
+ * 1 when @sig is taken over (@act recorded, @oldact filled: the real
+ * sigaction() must not be called), 0 when the caller should do the real
+ * call. With an @act, the engine's handler is also put back in place if a
+ * direct sigaction() replaced it (that action is then lost: pass it here).
+ */
+int uiommufd_sigaction(int sig, const struct sigaction *act,
+		       struct sigaction *oldact);
 
 /**
  * uiommufd_close() - close a uiommufd descriptor
@@ -140,7 +160,8 @@ int uiommufd_fd_dup(int oldfd, int newfd);
  */
 int uiommufd_fd_forget(int fd);
 
-/** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not ours) */
+/** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not
+ * ours) */
 int uiommufd_fd_kind(int fd);
 
 /**
@@ -180,12 +201,12 @@ int uiommufd_devices_add(const char *list);
 
 /* One emulated device, as sysfs shows it */
 struct uiommufd_device_info {
-	char name[32];	/* PCI address, "DDDD:BB:DD.F" */
-	char model[16]; /* "udma" ... */
-	unsigned int group;   /* IOMMU group number */
+	char name[32];		  /* PCI address, "DDDD:BB:DD.F" */
+	char model[16];		  /* "udma" ... */
+	unsigned int group;	  /* IOMMU group number */
 	unsigned int group_minor; /* minor of /dev/vfio/<group> */
-	int vfio_index;	      /* N of /dev/vfio/devices/vfioN, -1: none */
-	int noiommu;	      /* not behind an IOMMU: group "noiommu-N" */
+	int vfio_index;		  /* N of /dev/vfio/devices/vfioN, -1: none */
+	int noiommu;		  /* not behind an IOMMU: group "noiommu-N" */
 	uint16_t vendor, device;
 	uint16_t subsystem_vendor, subsystem_device;
 	uint32_t class_code;

@@ -150,9 +150,7 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 		return -EINVAL;
 	}
 	/* Kernel files without an mmap op answer ENODEV */
-	rc = file->ops->mmap ? file->ops->mmap(file, addr, length, prot, flags,
-					       offset, out)
-			     : -ENODEV;
+	rc = iommufd_file_mmap(file, addr, length, prot, flags, offset, out);
 	iommufd_file_put(file);
 	return rc;
 }
@@ -160,12 +158,19 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 UFD_EXPORT int uiommufd_munmap(void *addr, size_t length)
 {
 	iommufd_munmap((uintptr_t)addr, length);
+	mmio_trap_remove((uintptr_t)addr, length);
 	return 0;
 }
 
 UFD_EXPORT int uiommufd_mmap_live(void)
 {
-	return iommufd_has_vmas();
+	return iommufd_has_vmas() || mmio_trap_any();
+}
+
+UFD_EXPORT int uiommufd_sigaction(int sig, const struct sigaction *act,
+				  struct sigaction *oldact)
+{
+	return mmio_trap_sigaction(sig, act, oldact);
 }
 
 UFD_EXPORT int uiommufd_close(int fd)

@@ -49,6 +49,12 @@ struct iommufd_ctx {
 	struct list_head groups;
 
 	uint8_t account_mode;
+	/*
+	 * Opened as /dev/vfio/vfio: maps by address take VM_PFNMAP ranges (a
+	 * BAR's mmap) as the legacy vfio_iommu_type1 does by following the
+	 * PFNs; iommufd proper refuses them as pin_user_pages() does
+	 */
+	bool pfnmap_ok;
 	/* Compatibility with VFIO no-iommu */
 	uint8_t no_iommu_mode;
 	struct iommufd_ioas *vfio_ioas;

@@ -12,11 +12,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
 
 #include "../fs/file.h"
+#include "../mm/vma.h"
 #include "iommufd_private.h"
 
 /* clang-format off */
@@ -343,12 +345,29 @@ static void iommufd_fops_show_fdinfo(struct iommufd_file *file, int out)
 	iommufd_ctx_describe(file->private_data, out);
 }
 
+/*
+ * A vIOMMU's region is device memory (remap_pfn_range() in the kernel), so
+ * its mapping is VM_PFNMAP: an IOAS map of it by address fails, as there.
+ * Recorded here rather than through vma->vm_flags, so that a failure
+ * unwinds the mapping's hold on its vIOMMU too.
+ */
 static int iommufd_fops_mmap(struct iommufd_file *file, void *addr,
 			     size_t length, int prot, int flags, off_t offset,
-			     void **out)
+			     void **out, struct iommufd_vma *vma)
 {
-	return iommufd_ctx_mmap(file->private_data, addr, length, prot, flags,
-				offset, out);
+	int rc;
+
+	(void)vma;
+	rc = iommufd_ctx_mmap(file->private_data, addr, length, prot, flags,
+			      offset, out);
+	if (rc)
+		return rc;
+	rc = ufd_vma_add_pfnmap((uintptr_t)*out, length);
+	if (rc) {
+		munmap(*out, length);
+		iommufd_munmap((uintptr_t)*out, length);
+	}
+	return rc;
 }
 
 static const struct iommufd_file_ops iommufd_fops = {
@@ -428,6 +447,7 @@ int iommufd_fops_open(int flags, bool vfio_container)
 		iommufd_ctx_release(ictx);
 		return fd;
 	}
+	ictx->pfnmap_ok = vfio_container;
 	/* VFIO bind and accesses reach the file through the context */
 	ictx->file = file;
 	iommufd_file_install(fd);

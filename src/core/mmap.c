@@ -27,7 +27,7 @@ struct iommufd_mmap {
 };
 
 /* One piece of a user's mapping of a region */
-struct iommufd_vma {
+struct iommufd_user_map {
 	struct list_head item;
 	uintptr_t start, end;
 	struct iommufd_object *owner;
@@ -130,7 +130,7 @@ static struct iommufd_mmap *mmap_get(struct iommufd_ctx *ictx,
 	return NULL;
 }
 
-static void vma_add(struct iommufd_vma *vma)
+static void vma_add(struct iommufd_user_map *vma)
 {
 	mutex_lock(&iommufd_vmas_lock);
 	list_add_tail(&vma->item, &iommufd_vmas);
@@ -142,7 +142,7 @@ int iommufd_ctx_mmap(struct iommufd_ctx *ictx, void *addr, size_t length,
 		     int prot, int flags, off_t offset, void **out)
 {
 	struct iommufd_mmap *immap;
-	struct iommufd_vma *vma;
+	struct iommufd_user_map *vma;
 	void *p;
 	int rc;
 
@@ -162,7 +162,7 @@ int iommufd_ctx_mmap(struct iommufd_ctx *ictx, void *addr, size_t length,
 		goto err_put;
 	}
 
-	vma = ufd_new(struct iommufd_vma);
+	vma = ufd_new(struct iommufd_user_map);
 	if (!vma) {
 		rc = -ENOMEM;
 		goto err_put;
@@ -204,7 +204,7 @@ bool iommufd_has_vmas(void)
 void iommufd_munmap(uintptr_t addr, size_t length)
 {
 	uintptr_t end = addr + ALIGN_UP(length, PAGE_SIZE);
-	struct iommufd_vma *vma, *next, *split;
+	struct iommufd_user_map *vma, *next, *split;
 	LIST_HEAD(gone);
 
 	/* munmap(2) refuses an unaligned start: nothing was unmapped */

@@ -19,6 +19,7 @@
 
 #include "../lib/alloc.h"
 #include "file.h"
+#include "../mm/vma.h"
 #include "share.h"
 #include "../lib/util.h"
 
@@ -413,4 +414,38 @@ void iommufd_file_set_readable(struct iommufd_file *file, bool readable)
 	} else {
 		eventfd_read(file->event_fd, &v);
 	}
+}
+
+int iommufd_file_mmap(struct iommufd_file *file, void *addr, size_t length,
+		      int prot, int flags, off_t offset, void **out)
+{
+	struct iommufd_vma vma = {};
+	int rc;
+
+	if (!file->ops->mmap)
+		return -ENODEV;
+	rc = file->ops->mmap(file, addr, length, prot, flags, offset, out,
+			     &vma);
+	if (rc)
+		return rc;
+	if (vma.trap_ops) {
+		rc = mmio_trap_add((uintptr_t)*out, length, prot,
+				   vma.trap_offset, vma.trap_ops,
+				   vma.trap_priv);
+		if (rc)
+			goto err_unmap;
+	}
+	if (vma.vm_flags & VM_PFNMAP) {
+		rc = ufd_vma_add_pfnmap((uintptr_t)*out, length);
+		if (rc)
+			goto err_untrap;
+	}
+	return 0;
+
+err_untrap:
+	if (vma.trap_ops)
+		mmio_trap_remove((uintptr_t)*out, length);
+err_unmap:
+	munmap(*out, length);
+	return rc;
 }

@@ -13,8 +13,23 @@
 #include <sys/types.h>
 
 #include "../lib/lock.h"
+#include "../mm/mmio_trap.h"
 
 struct iommufd_file;
+
+/* What a driver's mmap sets on the new mapping (the kernel's vma) */
+struct iommufd_vma {
+	unsigned long vm_flags;
+#define VM_IO	  0x00004000UL /* memory-mapped I/O: no pins, no core dump */
+#define VM_PFNMAP 0x00000400UL /* page frames without struct page */
+	/*
+	 * A mapping made PROT_NONE whose accesses the driver serves (a
+	 * register BAR): its ops, their argument, the offset of its start
+	 */
+	const struct mmio_trap_ops *trap_ops;
+	void *trap_priv;
+	uint64_t trap_offset;
+};
 
 struct iommufd_file_ops {
 	int kind; /* enum uiommufd_fd_kind */
@@ -33,8 +48,13 @@ struct iommufd_file_ops {
 	 * offset as read and write (the fail-nth file); others answer ESPIPE
 	 */
 	bool any_offset;
+	/*
+	 * Map the file; *vma (zeroed on entry) takes what the driver sets
+	 * on the new mapping, as a kernel driver sets the vma's fields
+	 */
 	int (*mmap)(struct iommufd_file *file, void *addr, size_t length,
-		    int prot, int flags, off_t offset, void **out);
+		    int prot, int flags, off_t offset, void **out,
+		    struct iommufd_vma *vma);
 	/*
 	 * Files with a position (VFIO devices, whose offsets select regions):
 	 * read or write at *pos and advance it. read and write then go here
@@ -119,6 +139,13 @@ int iommufd_file_create(const struct iommufd_file_ops *ops, void *private_data,
 			struct iommufd_file **out_file);
 /* The file a descriptor refers to, with a reference; NULL if not ours */
 struct iommufd_file *iommufd_file_get(int fd);
+/*
+ * mmap() of a file, as the VFS does it: the driver's op, then a mapping the
+ * driver made VM_PFNMAP is recorded so that pins refuse it. -ENODEV for a
+ * file without an mmap op.
+ */
+int iommufd_file_mmap(struct iommufd_file *file, void *addr, size_t length,
+		      int prot, int flags, off_t offset, void **out);
 void iommufd_file_put(struct iommufd_file *file);
 /* Record a dup of a descriptor of ours */
 int iommufd_file_dup(int oldfd, int newfd);

@@ -414,6 +414,7 @@ static int iopt_map_common(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 	if (ictx->account_mode == IOPT_PAGES_ACCOUNT_MM &&
 	    elm.pages->account_mode == IOPT_PAGES_ACCOUNT_USER)
 		elm.pages->account_mode = IOPT_PAGES_ACCOUNT_MM;
+	elm.pages->pfnmap_ok = ictx->pfnmap_ok;
 	elm.length = length;
 	list_add(&elm.next, &pages_list);
 

@@ -168,6 +168,9 @@ static int mem_user_pin(struct iopt_pages *pages, unsigned long index,
 {
 	uintptr_t addr = iopt_pages_host(pages, index);
 
+	/* check_vma_flags(): no pin of VM_IO or VM_PFNMAP memory */
+	if (!pages->pfnmap_ok && ufd_vma_range_pfnmap(addr, npages * PAGE_SIZE))
+		return -EFAULT;
 	if (pages->source_mm->pid != ufd_selfpid() &&
 	    !mem_user_all_pinned(pages, index, npages)) {
 		int rc = mem_user_check_remote(pages, addr, npages);

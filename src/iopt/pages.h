@@ -78,6 +78,7 @@ struct iopt_pages {
 	/* Where page 0 is in the engine's address space (0: not mapped yet) */
 	uintptr_t host_base;
 	bool writable;
+	bool pfnmap_ok; /* user memory: VM_PFNMAP ranges may be "pinned" */
 	uint8_t account_mode;
 
 	/* Of struct iopt_pages_access::node */

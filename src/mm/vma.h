@@ -46,4 +46,15 @@ bool ufd_same_page(struct ufd_vma_cache *ca, uintptr_t a,
  */
 long ufd_page_pin_count(struct ufd_vma_cache *cache, uintptr_t addr);
 
+/*
+ * VM_PFNMAP mappings: what a driver's mmap maps is device memory with no
+ * struct page behind it (a BAR), which pin_user_pages() refuses. The
+ * engine's mmaps of such files are recorded here with the file behind
+ * them; a record whose range no longer maps that file (munmap, MAP_FIXED
+ * over it) is forgotten when a check meets it.
+ */
+int ufd_vma_add_pfnmap(uintptr_t start, size_t length);
+/* Does any page of [addr, addr + length) lie in a VM_PFNMAP mapping? */
+bool ufd_vma_range_pfnmap(uintptr_t addr, size_t length);
+
 #endif

@@ -26,6 +26,22 @@
 #include "../lib/alloc.h"
 #include "../lib/lock.h"
 #include "../lib/uaccess.h"
+
+struct iommufd_vma;
+
+/*
+ * A capability chain being built (the kernel's struct vfio_info_cap), in
+ * place: the few capabilities a region has fit
+ */
+struct vfio_info_cap {
+	uint8_t buf[64];
+	size_t size;
+};
+
+/* Append a capability of size bytes (its header first); 0 or -ENOMEM */
+int vfio_info_add_capability(struct vfio_info_cap *caps,
+			     const struct vfio_info_cap_header *cap,
+			     size_t size);
 #include "../lib/util.h"
 
 struct device;
@@ -33,7 +49,6 @@ struct iommufd_device;
 struct iommufd_file;
 struct vfio_device;
 struct vfio_group;
-
 
 /*
  * Validate the header of VFIO_DEVICE_SET_IRQS against @num_irqs of
@@ -54,7 +69,8 @@ struct vfio_device_ops {
 	long (*ioctl)(struct vfio_device *vdev, unsigned int cmd,
 		      unsigned long arg);
 	int (*get_region_info)(struct vfio_device *vdev,
-			       struct vfio_region_info *info);
+			       struct vfio_region_info *info,
+			       struct vfio_info_cap *caps);
 	/* VFIO_DEVICE_FEATURE numbers the core does not know */
 	int (*device_feature)(struct vfio_device *vdev, uint32_t flags,
 			      void *arg, size_t argsz);
@@ -63,7 +79,8 @@ struct vfio_device_ops {
 	ssize_t (*write)(struct vfio_device *vdev, const void *ubuf,
 			 size_t count, uint64_t *ppos);
 	int (*mmap)(struct vfio_device *vdev, void *addr, size_t length,
-		    int prot, int flags, uint64_t offset, void **out);
+		    int prot, int flags, uint64_t offset, void **out,
+		    struct iommufd_vma *vma);
 	/*
 	 * Does the name given to VFIO_GROUP_GET_DEVICE_FD select this device?
 	 * 1 yes, 0 no, or -errno for a name that is wrong for it.

@@ -538,10 +538,47 @@ static int vfio_ioctl_device_feature(struct vfio_device *vdev, void *arg)
  * mappable, is for a mappable BAR holding the MSI-X table, and every
  * emulated function keeps its table in a trapped register BAR.
  */
+int vfio_info_add_capability(struct vfio_info_cap *caps,
+			     const struct vfio_info_cap_header *cap,
+			     size_t size)
+{
+	struct vfio_info_cap_header *prev = NULL, *hdr;
+	size_t off = 0;
+
+	if (caps->size + size > sizeof(caps->buf))
+		return -ENOMEM;
+	/* The chain's offsets count from the buffer's start until shifted */
+	while (caps->size && (prev = (void *)(caps->buf + off))->next)
+		off = prev->next;
+	hdr = (void *)(caps->buf + caps->size);
+	memcpy(hdr, cap, size);
+	hdr->next = 0;
+	if (prev)
+		prev->next = (uint32_t)caps->size;
+	caps->size += size;
+	return 0;
+}
+
+/* The chain placed at offset in the user's buffer */
+static void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset)
+{
+	struct vfio_info_cap_header *hdr = (void *)caps->buf;
+
+	for (;;) {
+		uint32_t next = hdr->next;
+
+		if (!next)
+			break;
+		hdr->next = next + (uint32_t)offset;
+		hdr = (void *)(caps->buf + next);
+	}
+}
+
 static long vfio_get_region_info(struct vfio_device *vdev, void *arg)
 {
 	size_t minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_region_info info = {};
+	struct vfio_info_cap caps = {};
 	int rc;
 
 	if (!vdev->ops->get_region_info)
@@ -550,9 +587,22 @@ static long vfio_get_region_info(struct vfio_device *vdev, void *arg)
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	rc = vdev->ops->get_region_info(vdev, &info);
+	rc = vdev->ops->get_region_info(vdev, &info, &caps);
 	if (rc)
 		return rc;
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = (uint32_t)(sizeof(info) + caps.size);
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user((char *)arg + sizeof(info), caps.buf,
+					 caps.size))
+				return -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+	}
 	return copy_to_user(arg, &info, minsz);
 }
 
@@ -623,7 +673,8 @@ static ssize_t vfio_device_fops_write_at(struct iommufd_file *file,
 
 static int vfio_device_fops_mmap(struct iommufd_file *file, void *addr,
 				 size_t length, int prot, int flags,
-				 off_t offset, void **out)
+				 off_t offset, void **out,
+				 struct iommufd_vma *vma)
 {
 	struct vfio_device_file *df = file->private_data;
 	struct vfio_device *vdev = df->device;
@@ -633,7 +684,7 @@ static int vfio_device_fops_mmap(struct iommufd_file *file, void *addr,
 	if (!vdev->ops->mmap)
 		return -EINVAL;
 	return vdev->ops->mmap(vdev, addr, length, prot, flags,
-			       (uint64_t)offset, out);
+			       (uint64_t)offset, out, vma);
 }
 
 static void vfio_device_fops_release(struct iommufd_file *file)

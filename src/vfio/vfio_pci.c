@@ -129,16 +129,20 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	}
 }
 
-static bool vfio_pci_bar_mmap_supported(struct pci_dev *pdev, unsigned int bar)
+/* The BAR holding the MSI-X table may be mapped whole (msix_mmappable_cap) */
+static int vfio_pci_msix_mappable_cap(struct vfio_info_cap *caps)
 {
-	struct pci_bar *b = &pdev->bar[bar];
+	struct vfio_info_cap_header header = {
+		.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+		.version = 1,
+	};
 
-	return b->size && b->memfd >= 0 &&
-	       !(b->flags & PCI_BASE_ADDRESS_SPACE_IO);
+	return vfio_info_add_capability(caps, &header, sizeof(header));
 }
 
 static int vfio_pci_get_region_info(struct vfio_device *vdev,
-				    struct vfio_region_info *info)
+				    struct vfio_region_info *info,
+				    struct vfio_info_cap *caps)
 {
 	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
 	struct pci_dev *pdev = vpci->pdev;
@@ -160,8 +164,11 @@ static int vfio_pci_get_region_info(struct vfio_device *vdev,
 		}
 		info->flags = VFIO_REGION_INFO_FLAG_READ |
 			      VFIO_REGION_INFO_FLAG_WRITE;
-		if (vfio_pci_bar_mmap_supported(pdev, index))
-			info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		if (!vfio_pci_bar_mmap_supported(pdev, index))
+			return 0;
+		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		if (pdev->bar[index].hole_end > pdev->bar[index].hole_start)
+			return vfio_pci_msix_mappable_cap(caps);
 		return 0;
 	case VFIO_PCI_ROM_REGION_INDEX:
 		/* No option ROM */
@@ -339,36 +346,6 @@ static ssize_t vfio_pci_write(struct vfio_device *vdev, const void *ubuf,
 			      size_t count, uint64_t *ppos)
 {
 	return vfio_pci_rw(to_vfio_pci(vdev), (void *)ubuf, count, ppos, true);
-}
-
-static int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length,
-			 int prot, int flags, uint64_t offset, void **out)
-{
-	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
-	struct pci_dev *pdev = vpci->pdev;
-	uint64_t index = offset >> VFIO_PCI_OFFSET_SHIFT;
-	uint64_t start = offset & VFIO_PCI_OFFSET_MASK;
-	uint64_t bar_len;
-	void *p;
-
-	if (index >= VFIO_PCI_NUM_REGIONS)
-		return -EINVAL;
-	if ((flags & MAP_TYPE) != MAP_SHARED &&
-	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
-		return -EINVAL;
-	if (index >= VFIO_PCI_ROM_REGION_INDEX)
-		return -EINVAL;
-	if (!vfio_pci_bar_mmap_supported(pdev, (unsigned int)index))
-		return -EINVAL;
-	bar_len = ALIGN_UP(pdev->bar[index].size, PAGE_SIZE);
-	if (start + length > bar_len || start + length < start)
-		return -EINVAL;
-	p = mmap(addr, length, prot, flags, pdev->bar[index].memfd,
-		 (off_t)start);
-	if (p == MAP_FAILED)
-		return -errno;
-	*out = p;
-	return 0;
 }
 
 static int vfio_pci_low_power(struct vfio_pci_core *vpci, uint32_t flags,

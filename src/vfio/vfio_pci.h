@@ -71,6 +71,12 @@ int vfio_eventfd_get(int fd);
 long vfio_pci_ioctl_ioeventfd(struct vfio_pci_core *vpci, void *arg);
 void vfio_pci_ioeventfds_clear(struct vfio_pci_core *vpci);
 
+/* vfio_pci_mmap.c */
+bool vfio_pci_bar_mmap_supported(struct pci_dev *pdev, unsigned int bar);
+int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length, int prot,
+		  int flags, uint64_t offset, void **out,
+		  struct iommufd_vma *vma);
+
 /* BARs decode memory accesses: enabled in the command register, awake */
 static inline bool vfio_pci_memory_enabled(struct vfio_pci_core *vpci)
 {

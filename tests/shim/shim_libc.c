@@ -618,15 +618,19 @@ static void test_vfio_nodes(void **state)
 		assert_int_equal(4, pwritev(fd, iov, 2, (off_t)cfg.offset));
 		assert_int_equal(2, pread(fd, &id[1], 2, (off_t)cfg.offset));
 		assert_int_equal(id[0], id[1]);
-		/* udma's registers (BAR 0) are trapped, its memory (BAR 2) not
+		/* Both BARs map: udma's registers (BAR 0, trapped), its memory
 		 */
 		assert_int_equal(0,
 				 ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &bar));
-		assert_false(bar.flags & VFIO_REGION_INFO_FLAG_MMAP);
-		map = mmap(NULL, bar.size, PROT_READ, MAP_SHARED, fd,
+		assert_true(bar.flags & VFIO_REGION_INFO_FLAG_MMAP);
+		map = mmap(NULL, bar.size, PROT_READ, MAP_PRIVATE, fd,
 			   (off_t)bar.offset);
 		assert_true(map == MAP_FAILED);
 		assert_int_equal(EINVAL, errno);
+		map = mmap(NULL, bar.size, PROT_READ, MAP_SHARED, fd,
+			   (off_t)bar.offset);
+		assert_true(map != MAP_FAILED);
+		munmap(map, bar.size);
 		assert_int_equal(0,
 				 ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &mem));
 		assert_true(mem.flags & VFIO_REGION_INFO_FLAG_MMAP);

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The instruction forms decoded, as the Intel SDM (volume 2) lists them:
+ *   88 /r  mov r/m8, r8          8A /r  mov r8, r/m8
+ *   89 /r  mov r/m, r            8B /r  mov r, r/m
+ *   C6 /0  mov r/m8, imm8        C7 /0  mov r/m, imm16/32 (sign-extended)
+ *   0F B6/B7 movzx r, r/m8/16    0F BE/BF movsx r, r/m8/16
+ *   63 /r  movsxd r, r/m32       0F C3 /r movnti m32/64, r
+ * with the operand-size prefix (66), REX (40-4F) and the segment prefixes
+ * (whose base the fault address already includes). The memory operand
+ * must be memory (mod != 3); its address is not computed: the fault
+ * reports it.
+ */
+#include "x86_insn.h"
+
+struct x86_prefixes {
+	bool opsize;  /* 66 */
+	uint8_t rex;  /* 0 or 40-4F */
+	size_t count; /* bytes of prefixes and REX */
+};
+
+static bool x86_read_prefixes(const uint8_t *code, size_t avail,
+			      struct x86_prefixes *p)
+{
+	*p = (struct x86_prefixes){};
+	for (; p->count != avail; p->count++) {
+		uint8_t b = code[p->count];
+
+		if (b == 0x66)
+			p->opsize = true;
+		else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e ||
+			 b == 0x64 || b == 0x65)
+			continue;
+		else
+			break;
+	}
+	/* REX only counts right before the opcode */
+	if (p->count != avail && (code[p->count] & 0xf0) == 0x40)
+		p->rex = code[p->count++];
+	return p->count < avail;
+}
+
+/*
+ * Bytes of ModRM, SIB and displacement at code; 0 when the operand is a
+ * register (mod == 3) or the bytes are not all there.
+ */
+static size_t x86_modrm_len(const uint8_t *code, size_t avail)
+{
+	unsigned int mod, rm;
+	size_t len = 1;
+
+	if (!avail)
+		return 0;
+	mod = code[0] >> 6;
+	rm = code[0] & 7;
+	if (mod == 3)
+		return 0;
+	if (rm == 4) {
+		if (avail < 2)
+			return 0;
+		len++;
+		/* SIB with no base register: a disp32 follows */
+		if (mod == 0 && (code[1] & 7) == 5)
+			len += 4;
+	} else if (mod == 0 && rm == 5) {
+		len += 4; /* RIP-relative */
+	}
+	if (mod == 1)
+		len += 1;
+	else if (mod == 2)
+		len += 4;
+	return len <= avail ? len : 0;
+}
+
+static uint64_t x86_imm(const uint8_t *p, unsigned int size)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i != size; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* Operand size of the non-byte forms: 2, 4 or 8 */
+static unsigned int x86_opsize(const struct x86_prefixes *p)
+{
+	if (p->rex & 0x08)
+		return 8;
+	return p->opsize ? 2 : 4;
+}
+
+/* The register of ModRM.reg, with REX.R; byte registers with no REX */
+static void x86_set_reg(struct x86_mem_insn *insn, const struct x86_prefixes *p,
+			uint8_t modrm, unsigned int reg_size)
+{
+	insn->reg = ((modrm >> 3) & 7) | (p->rex & 0x04 ? 8 : 0);
+	insn->reg_size = reg_size;
+	insn->reg_high_byte = reg_size == 1 && !p->rex && insn->reg >= 4;
+	if (insn->reg_high_byte)
+		insn->reg -= 4;
+}
+
+/* One-byte opcodes; op points at the opcode */
+static bool x86_decode_op1(const uint8_t *op, size_t avail,
+			   const struct x86_prefixes *p,
+			   struct x86_mem_insn *insn)
+{
+	size_t mlen = x86_modrm_len(op + 1, avail - 1);
+	unsigned int imm_size;
+
+	if (!mlen)
+		return false;
+	insn->len = (unsigned int)(p->count + 1 + mlen);
+	switch (op[0]) {
+	case 0x88: /* mov r/m8, r8 */
+	case 0x8a: /* mov r8, r/m8 */
+		insn->size = 1;
+		insn->write = op[0] == 0x88;
+		x86_set_reg(insn, p, op[1], 1);
+		return true;
+	case 0x89: /* mov r/m, r */
+	case 0x8b: /* mov r, r/m */
+		insn->size = x86_opsize(p);
+		insn->write = op[0] == 0x89;
+		x86_set_reg(insn, p, op[1], insn->size);
+		return true;
+	case 0x63: /* movsxd r, r/m32 (without REX.W: a 32-bit mov) */
+		insn->size = p->rex & 0x08 ? 4 : x86_opsize(p);
+		x86_set_reg(insn, p, op[1], x86_opsize(p));
+		insn->ext = X86_EXT_SIGN;
+		return true;
+	case 0xc6: /* mov r/m8, imm8 */
+	case 0xc7: /* mov r/m, imm16/32 */
+		if ((op[1] >> 3) & 7)
+			return false;
+		insn->size = op[0] == 0xc6 ? 1 : x86_opsize(p);
+		imm_size = insn->size == 8 ? 4 : insn->size;
+		if (insn->len + imm_size > avail + p->count)
+			return false;
+		insn->imm = x86_imm(op + 1 + mlen, imm_size);
+		/* imm32 of a 64-bit store is sign-extended */
+		if (insn->size == 8 && (insn->imm & 0x80000000))
+			insn->imm |= 0xffffffff00000000ULL;
+		insn->len += imm_size;
+		insn->write = true;
+		insn->has_imm = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Two-byte opcodes 0F xx; op points at the 0F */
+static bool x86_decode_op2(const uint8_t *op, size_t avail,
+			   const struct x86_prefixes *p,
+			   struct x86_mem_insn *insn)
+{
+	size_t mlen;
+
+	if (avail < 3)
+		return false;
+	mlen = x86_modrm_len(op + 2, avail - 2);
+	if (!mlen)
+		return false;
+	insn->len = (unsigned int)(p->count + 2 + mlen);
+	switch (op[1]) {
+	case 0xb6: /* movzx r, r/m8 */
+	case 0xb7: /* movzx r, r/m16 */
+	case 0xbe: /* movsx r, r/m8 */
+	case 0xbf: /* movsx r, r/m16 */
+		insn->size = op[1] & 1 ? 2 : 1;
+		insn->ext = op[1] & 8 ? X86_EXT_SIGN : X86_EXT_ZERO;
+		x86_set_reg(insn, p, op[2], x86_opsize(p));
+		return true;
+	case 0xc3: /* movnti m32/64, r */
+		if (p->opsize)
+			return false;
+		insn->size = p->rex & 0x08 ? 8 : 4;
+		insn->write = true;
+		x86_set_reg(insn, p, op[2], insn->size);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool x86_decode_mem_insn(const uint8_t *code, size_t avail,
+			 struct x86_mem_insn *insn)
+{
+	struct x86_prefixes p;
+	const uint8_t *op;
+	bool ok;
+
+	*insn = (struct x86_mem_insn){};
+	if (avail > 15)
+		avail = 15; /* the longest x86 instruction */
+	if (!x86_read_prefixes(code, avail, &p))
+		return false;
+	op = code + p.count;
+	if (op[0] == 0x0f)
+		ok = x86_decode_op2(op, avail - p.count, &p, insn);
+	else
+		ok = x86_decode_op1(op, avail - p.count, &p, insn);
+	return ok && insn->len <= avail;
+}
+
+static uint64_t x86_mask(unsigned int size)
+{
+	return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+uint64_t x86_load_result(const struct x86_mem_insn *insn, uint64_t old,
+			 uint64_t val)
+{
+	uint64_t mask = x86_mask(insn->reg_size);
+
+	val &= x86_mask(insn->size);
+	if (insn->ext == X86_EXT_SIGN && insn->size < 8 &&
+	    (val >> (8 * insn->size - 1)) & 1)
+		val |= ~x86_mask(insn->size);
+	val &= mask;
+	if (insn->reg_high_byte)
+		return (old & ~0xff00ULL) | (val << 8);
+	/* A 32-bit destination clears bits 63:32 */
+	if (insn->reg_size == 4)
+		return val;
+	return (old & ~mask) | val;
+}
+
+uint64_t x86_store_value(const struct x86_mem_insn *insn, uint64_t reg_val)
+{
+	if (insn->has_imm)
+		return insn->imm & x86_mask(insn->size);
+	if (insn->reg_high_byte)
+		return (reg_val >> 8) & 0xff;
+	return reg_val & x86_mask(insn->size);
+}
