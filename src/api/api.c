@@ -14,29 +14,45 @@
 #include "devices.h"
 #include "../core/iommufd_private.h"
 #include "../fs/file.h"
+#include "trace.h"
 
 UFD_EXPORT int uiommufd_open(int flags)
 {
-	return iommufd_fops_open(flags, false);
+	int rc = iommufd_fops_open(flags, false);
+
+	trace_file_call("open", -1, rc, "\"/dev/iommu\", %#o", flags);
+	return rc;
 }
 
 UFD_EXPORT int uiommufd_vfio_open(int flags)
 {
-	return iommufd_fops_open(flags, true);
+	int rc = iommufd_fops_open(flags, true);
+
+	trace_file_call("open", -1, rc, "\"/dev/vfio/vfio\", %#o", flags);
+	return rc;
 }
 
 UFD_EXPORT int uiommufd_vfio_group_open(const char *name, int flags)
 {
+	int rc;
+
 	if (!name)
 		return -EINVAL;
 	emu_devices_init();
-	return vfio_group_open(name, flags);
+	rc = vfio_group_open(name, flags);
+	trace_file_call("open", -1, rc, "\"/dev/vfio/%s\", %#o", name, flags);
+	return rc;
 }
 
 UFD_EXPORT int uiommufd_vfio_cdev_open(unsigned int index, int flags)
 {
+	int rc;
+
 	emu_devices_init();
-	return vfio_device_cdev_open(index, flags);
+	rc = vfio_device_cdev_open(index, flags);
+	trace_file_call("open", -1, rc, "\"/dev/vfio/devices/vfio%u\", %#o",
+			index, flags);
+	return rc;
 }
 
 UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
@@ -46,7 +62,9 @@ UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
 
 	if (!file)
 		return -EBADF;
-	if (file->ops->ioctl)
+	if (unlikely(ufd_trace_on() || inject_on()))
+		rc = trace_ioctl_call(file, fd, (unsigned int)request, arg);
+	else if (file->ops->ioctl)
 		rc = file->ops->ioctl(file, (unsigned int)request, arg);
 	else
 		rc = -ENOTTY;
@@ -162,7 +180,10 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 
 UFD_EXPORT int uiommufd_close(int fd)
 {
-	return iommufd_file_close(fd);
+	int rc = iommufd_file_close(fd);
+
+	trace_file_call("close", fd, rc, "%s", "");
+	return rc;
 }
 
 UFD_EXPORT int uiommufd_fd_forget(int fd)
