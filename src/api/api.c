@@ -3,6 +3,7 @@
  * The public C API: descriptors in, the kernel's answers out.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -16,43 +17,49 @@
 #include "../fs/file.h"
 #include "trace.h"
 
+/* The trace's line for an open of @path */
+static __attribute__((format(printf, 3, 4))) int
+traced_open(int rc, int flags, const char *fmt, ...)
+{
+	char path[64], mode[64];
+	va_list ap;
+
+	if (!ufd_trace_on())
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	trace_file_call("open", -1, rc, "\"%s\", %s", path,
+			trace_open_flags(flags, mode, sizeof(mode)));
+	return rc;
+}
+
 UFD_EXPORT int uiommufd_open(int flags)
 {
-	int rc = iommufd_fops_open(flags, false);
-
-	trace_file_call("open", -1, rc, "\"/dev/iommu\", %#o", flags);
-	return rc;
+	return traced_open(iommufd_fops_open(flags, false), flags | O_RDWR,
+			   "/dev/iommu");
 }
 
 UFD_EXPORT int uiommufd_vfio_open(int flags)
 {
-	int rc = iommufd_fops_open(flags, true);
-
-	trace_file_call("open", -1, rc, "\"/dev/vfio/vfio\", %#o", flags);
-	return rc;
+	return traced_open(iommufd_fops_open(flags, true), flags | O_RDWR,
+			   "/dev/vfio/vfio");
 }
 
 UFD_EXPORT int uiommufd_vfio_group_open(const char *name, int flags)
 {
-	int rc;
-
 	if (!name)
 		return -EINVAL;
 	emu_devices_init();
-	rc = vfio_group_open(name, flags);
-	trace_file_call("open", -1, rc, "\"/dev/vfio/%s\", %#o", name, flags);
-	return rc;
+	return traced_open(vfio_group_open(name, flags), flags, "/dev/vfio/%s",
+			   name);
 }
 
 UFD_EXPORT int uiommufd_vfio_cdev_open(unsigned int index, int flags)
 {
-	int rc;
-
 	emu_devices_init();
-	rc = vfio_device_cdev_open(index, flags);
-	trace_file_call("open", -1, rc, "\"/dev/vfio/devices/vfio%u\", %#o",
-			index, flags);
-	return rc;
+	return traced_open(vfio_device_cdev_open(index, flags), flags,
+			   "/dev/vfio/devices/vfio%u", index);
 }
 
 UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)

@@ -7,6 +7,7 @@
 #define UIOMMUFD_API_TRACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../lib/trace.h"
 
@@ -22,6 +23,9 @@ long trace_ioctl_call(struct iommufd_file *file, int fd, unsigned int cmd,
  */
 void trace_file_call(const char *call, int fd, long rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* "O_RDWR|O_CLOEXEC": the flags of an open, by name, in @buf */
+const char *trace_open_flags(int flags, char *buf, size_t size);
 
 /* -1 before UIOMMUFD_FAIL was read, then 0 (no rule) or 1 */
 extern int inject_state;

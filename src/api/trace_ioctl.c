@@ -9,6 +9,7 @@
  * argument is read with the fault-safe user copies, so a bad pointer is
  * traced as such and answered EFAULT by the call, as without the trace.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,16 +260,18 @@ static bool trace_names_wanted_object(const struct trace_ioctl *ti,
 
 /* The argument of a call that takes none, a value, an int or a string */
 static void trace_put_plain_arg(struct trace_line *l,
-				const struct trace_ioctl *ti, unsigned long arg,
-				bool json)
+				const struct trace_ioctl *ti, unsigned int cmd,
+				unsigned long arg, bool json)
 {
 	char str[64];
 	long n;
 	int v;
 
 	if (!ti) {
-		trace_line_printf(l, json ? ",\"arg\":\"%#lx\"" : ", %#lx",
-				  arg);
+		trace_line_printf(l,
+				  json ? ",\"cmd\":\"%#x\",\"arg\":\"%#lx\""
+				       : ", %#x, %#lx",
+				  cmd, arg);
 		return;
 	}
 	switch (ti->arg) {
@@ -334,6 +337,7 @@ struct trace_call {
 	const struct trace_ioctl *ti;
 	const char *name;
 	int fd;
+	unsigned int cmd;
 	unsigned long arg;
 	struct trace_snapshot before, after;
 	long rc;
@@ -363,7 +367,7 @@ static void trace_call_emit(const struct trace_call *c)
 		trace_line_printf(&l, json ? ",\"in\":" : ", ");
 		trace_put_struct(&l, c->ti, &c->before, NULL, json);
 	} else {
-		trace_put_plain_arg(&l, c->ti, c->arg, json);
+		trace_put_plain_arg(&l, c->ti, c->cmd, c->arg, json);
 	}
 	if (!json)
 		trace_line_printf(&l, ")");
@@ -380,7 +384,7 @@ static void trace_call_emit(const struct trace_call *c)
 long trace_ioctl_call(struct iommufd_file *file, int fd, unsigned int cmd,
 		      unsigned long arg)
 {
-	struct trace_call c = {.fd = fd, .arg = arg};
+	struct trace_call c = {.fd = fd, .cmd = cmd, .arg = arg};
 	bool tracing = ufd_trace_on();
 	struct timespec t0;
 	int err;
@@ -444,4 +448,19 @@ void trace_file_call(const char *call, int fd, long rc, const char *fmt, ...)
 	trace_line_emit(&l);
 	if (args.buf != args.inline_buf)
 		free(args.buf);
+}
+
+const char *trace_open_flags(int flags, char *buf, size_t size)
+{
+	int rest = flags & ~(O_ACCMODE | O_CLOEXEC | O_NONBLOCK);
+	const char *mode = (flags & O_ACCMODE) == O_RDONLY   ? "O_RDONLY"
+			   : (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY"
+							     : "O_RDWR";
+
+	snprintf(buf, size, "%s%s%s", mode,
+		 flags & O_CLOEXEC ? "|O_CLOEXEC" : "",
+		 flags & O_NONBLOCK ? "|O_NONBLOCK" : "");
+	if (rest)
+		snprintf(buf + strlen(buf), size - strlen(buf), "|%#o", rest);
+	return buf;
 }
