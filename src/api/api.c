@@ -12,6 +12,7 @@
 #include <uiommufd/uiommufd.h>
 
 #include "../vfio/vfio.h"
+#include "ctl_server.h"
 #include "devices.h"
 #include "../core/iommufd_private.h"
 #include "../fs/file.h"
@@ -34,16 +35,24 @@ traced_open(int rc, int flags, const char *fmt, ...)
 	return rc;
 }
 
+/* A context opened: uiommufdctl can look at it (with UIOMMUFD_CTL=1) */
+static int context_opened(int rc)
+{
+	if (rc >= 0)
+		ctl_server_start();
+	return rc;
+}
+
 UFD_EXPORT int uiommufd_open(int flags)
 {
-	return traced_open(iommufd_fops_open(flags, false), flags | O_RDWR,
-			   "/dev/iommu");
+	return traced_open(context_opened(iommufd_fops_open(flags, false)),
+			   flags | O_RDWR, "/dev/iommu");
 }
 
 UFD_EXPORT int uiommufd_vfio_open(int flags)
 {
-	return traced_open(iommufd_fops_open(flags, true), flags | O_RDWR,
-			   "/dev/vfio/vfio");
+	return traced_open(context_opened(iommufd_fops_open(flags, true)),
+			   flags | O_RDWR, "/dev/vfio/vfio");
 }
 
 UFD_EXPORT int uiommufd_vfio_group_open(const char *name, int flags)
