@@ -74,7 +74,7 @@ test-tsan: deps build-tsan/build.ninja
 	meson configure build-tsan $(CHECK_OPTS)
 	ninja -C build-tsan
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite regress --suite demo --suite flows --suite vfio --suite model-mt
+		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite regress --suite demo --suite flows --suite vfio --suite model-mt --suite tools
 
 # The library and the tests with Debian's clang, besides gcc
 build-clang/build.ninja:

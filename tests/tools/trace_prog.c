@@ -7,6 +7,9 @@
  *   trace_prog            the sequence (every result checked)
  *   trace_prog fail N     expects the Nth IOMMU_IOAS_MAP to fail, ENOMEM
  *   trace_prog fail-nth   expects an engine failure (ENOMEM) somewhere
+ *   trace_prog serve      a small VMM: an IOAS with a map, the first VFIO
+ *                         device attached to it; "ready" on stdout, then
+ *                         it waits for the end of stdin (uiommufdctl's test)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include <uiommufd/iommufd.h>
+#include <uiommufd/vfio.h>
 
 #define BUF_SIZE 0x10000UL
 #define IOVA	 0x100000UL
@@ -109,6 +113,40 @@ static void injected_map(int fd, void *buf, int nth)
 	}
 }
 
+/* Bind /dev/vfio/devices/vfio0 to @fd and attach it to @ioas */
+static int attach_device(int fd, unsigned int ioas)
+{
+	struct vfio_device_bind_iommufd bind = {.argsz = sizeof(bind),
+						.iommufd = fd};
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+		.pt_id = ioas,
+	};
+	int dev = open("/dev/vfio/devices/vfio0", O_RDWR | O_CLOEXEC);
+
+	expect("open vfio0", dev, 0);
+	expect("bind", ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD, &bind), 0);
+	expect("attach", ioctl(dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach), 0);
+	return dev;
+}
+
+static int serve(int fd, void *buf)
+{
+	unsigned int ioas = ioas_alloc(fd);
+	int dev = attach_device(fd, ioas);
+	char c;
+
+	expect("map", map_fixed(fd, ioas, buf, IOVA), 0);
+	if (failures)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	while (read(STDIN_FILENO, &c, 1) > 0)
+		;
+	close(dev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	void *buf = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
@@ -131,6 +169,8 @@ int main(int argc, char **argv)
 		perror("/dev/iommu");
 		return 2;
 	}
+	if (argc > 1 && !strcmp(argv[1], "serve"))
+		return serve(fd, buf);
 	if (argc > 2 && !strcmp(argv[1], "fail"))
 		injected_map(fd, buf, atoi(argv[2]));
 	else
