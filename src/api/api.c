@@ -108,6 +108,20 @@ static ssize_t file_rw_at_fd_pos(struct iommufd_file *file, int fd, void *buf,
 	return rc;
 }
 
+/* The trace's line for a read or write: count, and offset if given */
+static void trace_rw(int fd, size_t count, const off_t *offset, bool write,
+		     ssize_t rc)
+{
+	const char *call = offset ? (write ? "pwrite" : "pread")
+				  : (write ? "write" : "read");
+
+	if (offset)
+		trace_file_call(call, fd, rc, "%zu, %#llx", count,
+				(unsigned long long)*offset);
+	else
+		trace_file_call(call, fd, rc, "%zu", count);
+}
+
 static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 		       bool write)
 {
@@ -137,6 +151,8 @@ static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 				     : -EINVAL;
 	}
 	iommufd_file_put(file);
+	if (unlikely(ufd_trace_on()))
+		trace_rw(fd, count, offset, write, rc);
 	return rc;
 }
 
@@ -191,6 +207,8 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 					       offset, out)
 			     : -ENODEV;
 	iommufd_file_put(file);
+	trace_file_call("mmap", fd, rc, "%#zx, prot %#x, flags %#x, %#llx",
+			length, prot, flags, (unsigned long long)offset);
 	return rc;
 }
 
