@@ -102,13 +102,14 @@ static void inject_read_env(void)
 				tok);
 	}
 	free(copy);
-	WRITE_ONCE(inject_state, inject_nr_rules ? 1 : 0);
+	__atomic_store_n(&inject_state, inject_nr_rules ? 1 : 0,
+			 __ATOMIC_RELEASE);
 }
 
 bool inject_setup(void)
 {
 	pthread_once(&inject_once, inject_read_env);
-	return READ_ONCE(inject_state) > 0;
+	return __atomic_load_n(&inject_state, __ATOMIC_ACQUIRE) > 0;
 }
 
 /* splitmix64 of the seed and the draw number: one sequence per seed */

@@ -33,7 +33,8 @@ bool inject_setup(void);
 
 static inline bool inject_on(void)
 {
-	int state = READ_ONCE(inject_state);
+	/* Acquire: the settings were written before the state */
+	int state = __atomic_load_n(&inject_state, __ATOMIC_ACQUIRE);
 
 	if (likely(state == 0))
 		return false;

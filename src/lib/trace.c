@@ -94,13 +94,14 @@ static void trace_read_env(void)
 	trace_cfg.json = format && !strcmp(format, "json");
 	trace_parse_calls(getenv("UIOMMUFD_TRACE_CALLS"));
 	trace_parse_objects(getenv("UIOMMUFD_TRACE_OBJECTS"));
-	WRITE_ONCE(ufd_trace_state, trace_cfg.fd >= 0 ? 1 : 0);
+	__atomic_store_n(&ufd_trace_state, trace_cfg.fd >= 0 ? 1 : 0,
+			 __ATOMIC_RELEASE);
 }
 
 bool ufd_trace_setup(void)
 {
 	pthread_once(&trace_once, trace_read_env);
-	return READ_ONCE(ufd_trace_state) > 0;
+	return __atomic_load_n(&ufd_trace_state, __ATOMIC_ACQUIRE) > 0;
 }
 
 bool ufd_trace_json(void)

@@ -26,7 +26,8 @@ bool ufd_trace_setup(void);
 
 static inline bool ufd_trace_on(void)
 {
-	int state = READ_ONCE(ufd_trace_state);
+	/* Acquire: the settings were written before the state */
+	int state = __atomic_load_n(&ufd_trace_state, __ATOMIC_ACQUIRE);
 
 	if (likely(state == 0))
 		return false;
