@@ -61,6 +61,25 @@ grep -q 'o3 -> o1 \[label="ioas"\];' "$tmp/graph.dot"
 grep -q '<svg' "$tmp/graph.svg"
 grep -q 'hwpt_paging' "$tmp/graph.svg"
 
+# What the socket answers to requests uiommufdctl does not make
+python3 - "$XDG_RUNTIME_DIR/uiommufd/$pid.sock" <<'PY'
+import socket, sys
+def ask(req):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(req)
+    out = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            return out.decode()
+        out += chunk
+assert ask(b"bogus\n") == "error: unknown request\n"
+assert ask(b"dump 0\n") == "error: descriptor 0 is not a context\n"
+assert ask(b"list\r\n").startswith("fd ")
+PY
+test "$(stat -c %a "$XDG_RUNTIME_DIR/uiommufd")" = 700
+
 # No such process, no such context, bad usage
 ! "$ctl" show 999999999 2>/dev/null
 ! "$ctl" graph "$pid" 999 -o "$tmp/none.svg" 2>/dev/null

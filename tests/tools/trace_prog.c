@@ -93,6 +93,11 @@ static void sequence(int fd, void *buf)
 	unmap.ioas_id = ioas;
 	expect("unmap all", ioctl(fd, IOMMU_IOAS_UNMAP, &unmap), 0);
 	expect("unknown ioctl", ioctl(fd, _IO(IOMMUFD_TYPE, 0x7f), 0), ENOTTY);
+	/* A struct the trace cannot read, and one shorter than the kernel's */
+	expect("bad pointer", ioctl(fd, IOMMU_IOAS_ALLOC, 8UL), EFAULT);
+	destroy.size = 4;
+	expect("short struct", ioctl(fd, IOMMU_DESTROY, &destroy), EINVAL);
+	destroy.size = sizeof(destroy);
 	destroy.id = ioas;
 	expect("destroy", ioctl(fd, IOMMU_DESTROY, &destroy), 0);
 	expect("destroy again", ioctl(fd, IOMMU_DESTROY, &destroy), ENOENT);
