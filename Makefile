@@ -22,6 +22,10 @@
 #   make fuzz       the fuzz targets (clang), FUZZ_SECONDS each (fuzz/README.md)
 #   make coverage   line coverage of src/ and preload/ by the in-tree tests,
 #                   per folder; fails below tests/coverage-threshold.txt
+#   make deb        Debian packages (library, -dev, tools) into build-deb/
+#   make deb-check  make deb, then the packages installed and used in a
+#                   clean debootstrap root of this release (root;
+#                   UIOMMUFD_SKIP_DEB=1 skips it)
 #
 # CONTRIBUTING.md says which of these to run for which change.
 
@@ -33,7 +37,7 @@ CHECK_OPTS = -Dwerror=true
 
 .PHONY: all deps build check check-build test test-asan test-tsan test-clang \
 	install-test layers conformance demo bench clean format fuzz fuzz-build \
-	fuzz-check coverage qemu-check
+	fuzz-check coverage qemu-check deb deb-check
 
 all: build
 
@@ -78,7 +82,7 @@ test-tsan: deps build-tsan/build.ninja
 	meson configure build-tsan $(CHECK_OPTS)
 	ninja -C build-tsan
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:die_after_fork=0 \
-		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite regress --suite demo --suite flows --suite vfio --suite model-mt
+		meson test -C build-tsan --print-errorlogs --num-processes $(JOBS) --suite stress --suite ioctl --suite regress --suite demo --suite flows --suite vfio --suite model-mt --suite tools
 
 # The library and the tests with Debian's clang, besides gcc
 build-clang/build.ninja:
@@ -145,7 +149,16 @@ fuzz-check: fuzz-build
 check: check-build
 	$(MAKE) test test-asan test-tsan test-clang install-test fuzz-check \
 		coverage conformance
+	$(MAKE) deb-check
 	$(MAKE) qemu-check
+
+# Debian's own tooling (debian/), from a copy of the tree
+deb:
+	scripts/make-deb.sh $(CURDIR)/build-deb
+
+deb-check:
+	@if [ -n "$$UIOMMUFD_SKIP_DEB" ]; then echo "deb-check: skipped"; \
+	else $(MAKE) deb && scripts/deb-test.sh $(CURDIR)/build-deb; fi
 
 # Builds uiommufd itself inside its Debian sid chroot, so it needs no build here
 qemu-check:

@@ -9,6 +9,7 @@
  * from this launcher's place in an installed tree.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,20 +27,36 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: uiommufd-run [--lib PATH] [--device SPEC]... [--] "
-		"PROGRAM [ARGS...]\n"
+		"Usage: uiommufd-run [OPTION]... [--] PROGRAM [ARGS...]\n"
 		"Run PROGRAM with /dev/iommu served by the user-space "
 		"iommufd.\n"
 		"\n"
-		"  --lib PATH     the preload library to use (default: "
+		"  --lib PATH          the preload library to use (default: "
 		"$UIOMMUFD_PRELOAD,\n"
-		"                 else the installed " SHIM_NAME ")\n"
-		"  --device SPEC  an emulated device, served through VFIO:\n"
-		"                 "
+		"                      else the installed " SHIM_NAME ")\n"
+		"  --device SPEC       an emulated device, served through "
+		"VFIO:\n"
+		"                      "
 		"udma[,group=N][,name=DDDD:BB:DD.F][,noiommu]\n"
-		"                 (repeat for more; added to "
+		"                      (repeat for more; added to "
 		"$UIOMMUFD_DEVICES)\n"
-		"  --help         show this help\n"
+		"  --trace[=FILE]      print every iommufd and VFIO call, "
+		"decoded, and the\n"
+		"                      devices' events (stderr, or FILE)\n"
+		"  --trace-json        the trace as JSON lines\n"
+		"  --trace-calls=LIST  only these calls and events (A,B*,...)\n"
+		"  --trace-objects=LIST  only calls naming these object IDs\n"
+		"  --fail CALL:ERRNO[:N|:N+|:P%%]\n"
+		"                      make the Nth (every, from the Nth, P "
+		"percent) such\n"
+		"                      call fail with ERRNO (repeat for more)\n"
+		"  --fail-seed N       the seed of the P%% choices\n"
+		"  --fail-nth N        the Nth failable point of the engine "
+		"fails\n"
+		"  --fail-dma ADDR[+LEN][:read|:write]\n"
+		"                      device DMA touching the range faults\n"
+		"  --ctl               serve uiommufdctl(1) from the program\n"
+		"  --help              show this help\n"
 		"\n"
 		"UIOMMUFD_DISABLE=1 in the environment turns the shim off.\n");
 }
@@ -155,22 +172,18 @@ static int set_preload(const char *lib)
 	return 0;
 }
 
-/* Append @spec to the device list UIOMMUFD_DEVICES gives the engine */
-static int add_device(const char *spec)
+/* Append @value to the list in the environment variable @name */
+static int append_env(const char *name, const char *value)
 {
-	const char *old = getenv("UIOMMUFD_DEVICES");
+	const char *old = getenv(name);
 	char *val;
 	int rc;
 
-	if (!spec[0] || strpbrk(spec, "; \t\n")) {
-		fprintf(stderr, "uiommufd-run: bad device '%s'\n", spec);
-		return -1;
-	}
 	if (old && old[0])
-		rc = asprintf(&val, "%s;%s", old, spec);
+		rc = asprintf(&val, "%s;%s", old, value);
 	else
-		rc = asprintf(&val, "%s", spec);
-	if (rc < 0 || setenv("UIOMMUFD_DEVICES", val, 1)) {
+		rc = asprintf(&val, "%s", value);
+	if (rc < 0 || setenv(name, val, 1)) {
 		perror("uiommufd-run");
 		return -1;
 	}
@@ -178,11 +191,100 @@ static int add_device(const char *spec)
 	return 0;
 }
 
+/* Append @spec to the device list UIOMMUFD_DEVICES gives the engine */
+static int add_device(const char *spec)
+{
+	if (!spec[0] || strpbrk(spec, "; \t\n")) {
+		fprintf(stderr, "uiommufd-run: bad device '%s'\n", spec);
+		return -1;
+	}
+	return append_env("UIOMMUFD_DEVICES", spec);
+}
+
+/*
+ * The trace goes to @file, emptied first; the engine appends to it, so
+ * the programs PROGRAM runs add their lines. The path is made absolute:
+ * the program may change its directory.
+ */
+static int set_trace(const char *file)
+{
+	char abs[PATH_MAX];
+	int fd;
+
+	if (!file)
+		return setenv("UIOMMUFD_TRACE", "-", 1);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || !realpath(file, abs)) {
+		fprintf(stderr, "uiommufd-run: %s: %s\n", file,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return setenv("UIOMMUFD_TRACE", abs, 1);
+}
+
+/* Options that set an environment variable of the engine */
+struct env_option {
+	const char *name;
+	const char *env;
+	int (*set)(const char *env, const char *value); /* NULL: setenv */
+};
+
+static int set_plain(const char *env, const char *value)
+{
+	return setenv(env, value, 1);
+}
+
+static const struct env_option env_options[] = {
+	{"--trace-calls", "UIOMMUFD_TRACE_CALLS", set_plain},
+	{"--trace-objects", "UIOMMUFD_TRACE_OBJECTS", set_plain},
+	{"--fail", "UIOMMUFD_FAIL", append_env},
+	{"--fail-seed", "UIOMMUFD_FAIL_SEED", set_plain},
+	{"--fail-nth", "UIOMMUFD_FAIL_NTH", set_plain},
+	{"--fail-dma", "UIOMMUFD_FAIL_DMA", append_env},
+};
+
+/*
+ * "--name VALUE" or "--name=VALUE" of the table: 1 if handled (*i moved
+ * past the value), 0 if not such an option, -1 on error
+ */
+static int env_option(int argc, char **argv, int *i)
+{
+	for (size_t k = 0; k != sizeof(env_options) / sizeof(env_options[0]);
+	     k++) {
+		const struct env_option *o = &env_options[k];
+		size_t len = strlen(o->name);
+		const char *value;
+
+		if (strncmp(argv[*i], o->name, len))
+			continue;
+		if (argv[*i][len] == '=') {
+			value = argv[*i] + len + 1;
+		} else if (!argv[*i][len] && *i + 1 < argc) {
+			value = argv[++*i];
+		} else if (!argv[*i][len]) {
+			fprintf(stderr, "uiommufd-run: %s needs a value\n",
+				o->name);
+			return -1;
+		} else {
+			continue;
+		}
+		if (o->set(o->env, value)) {
+			perror("uiommufd-run");
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *opt_lib = NULL;
 	char buf[PATH_MAX];
-	int i;
+	int i, rc;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -211,6 +313,17 @@ int main(int argc, char **argv)
 				return 2;
 		} else if (!strncmp(argv[i], "--device=", 9)) {
 			if (add_device(argv[i] + 9))
+				return 2;
+		} else if (!strcmp(argv[i], "--trace") ||
+			   !strncmp(argv[i], "--trace=", 8)) {
+			if (set_trace(argv[i][7] ? argv[i] + 8 : NULL))
+				return 2;
+		} else if (!strcmp(argv[i], "--trace-json")) {
+			setenv("UIOMMUFD_TRACE_FORMAT", "json", 1);
+		} else if (!strcmp(argv[i], "--ctl")) {
+			setenv("UIOMMUFD_CTL", "1", 1);
+		} else if ((rc = env_option(argc, argv, &i))) {
+			if (rc < 0)
 				return 2;
 		} else {
 			fprintf(stderr, "uiommufd-run: bad option '%s'\n",

@@ -3,7 +3,7 @@
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
-pkgs=(meson ninja-build pkg-config libcmocka-dev libcap-dev xz-utils)
+pkgs=(meson ninja-build pkg-config libcmocka-dev libcap-dev xz-utils graphviz)
 [ $# -gt 0 ] && pkgs+=("$@")
 
 missing=()

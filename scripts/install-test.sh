@@ -38,4 +38,20 @@ for h in uiommufd.h iommufd.h iommufd_test.h vfio.h udma.h; do
 	[ -f "$includedir/uiommufd/$h" ] ||
 		{ echo "install-test: header $h not installed" >&2; exit 1; }
 done
-echo "install-test: installed library, headers and pkg-config file work"
+# The version pkg-config gives is the project's; the tools and every
+# man page are installed
+version=$(meson introspect --projectinfo "$build" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+[ "$(pkg-config --modversion uiommufd)" = "$version" ] ||
+	{ echo "install-test: pkg-config gives another version than $version" >&2; exit 1; }
+pkg-config --exists "uiommufd >= $version" ||
+	{ echo "install-test: pkg-config version comparison fails" >&2; exit 1; }
+for tool in uiommufd-run uiommufdctl; do
+	[ -x "$(find "$dest" -path "*/bin/$tool" | head -n 1)" ] ||
+		{ echo "install-test: $tool not installed" >&2; exit 1; }
+done
+for page in man1/uiommufd-run.1 man1/uiommufdctl.1 $(cd "$here/man" && ls man3/*.3); do
+	[ -n "$(find "$dest" -path "*/man/$page" | head -n 1)" ] ||
+		{ echo "install-test: man page $page not installed" >&2; exit 1; }
+done
+echo "install-test: installed library, headers, pkg-config file, tools and man pages work"

@@ -3,6 +3,7 @@
  * The public C API: descriptors in, the kernel's answers out.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -11,18 +12,47 @@
 #include <uiommufd/uiommufd.h>
 
 #include "../vfio/vfio.h"
+#include "ctl_server.h"
 #include "devices.h"
 #include "../core/iommufd_private.h"
 #include "../fs/file.h"
+#include "trace.h"
+
+/* The trace's line for an open of @path */
+static __attribute__((format(printf, 3, 4))) int
+traced_open(int rc, int flags, const char *fmt, ...)
+{
+	char path[64], mode[64];
+	va_list ap;
+
+	if (!ufd_trace_on())
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	trace_file_call("open", -1, rc, "\"%s\", %s", path,
+			trace_open_flags(flags, mode, sizeof(mode)));
+	return rc;
+}
+
+/* A context opened: uiommufdctl can look at it (with UIOMMUFD_CTL=1) */
+static int context_opened(int rc)
+{
+	if (rc >= 0)
+		ctl_server_start();
+	return rc;
+}
 
 UFD_EXPORT int uiommufd_open(int flags)
 {
-	return iommufd_fops_open(flags, false);
+	return traced_open(context_opened(iommufd_fops_open(flags, false)),
+			   flags | O_RDWR, "/dev/iommu");
 }
 
 UFD_EXPORT int uiommufd_vfio_open(int flags)
 {
-	return iommufd_fops_open(flags, true);
+	return traced_open(context_opened(iommufd_fops_open(flags, true)),
+			   flags | O_RDWR, "/dev/vfio/vfio");
 }
 
 UFD_EXPORT int uiommufd_vfio_group_open(const char *name, int flags)
@@ -30,13 +60,15 @@ UFD_EXPORT int uiommufd_vfio_group_open(const char *name, int flags)
 	if (!name)
 		return -EINVAL;
 	emu_devices_init();
-	return vfio_group_open(name, flags);
+	return traced_open(vfio_group_open(name, flags), flags, "/dev/vfio/%s",
+			   name);
 }
 
 UFD_EXPORT int uiommufd_vfio_cdev_open(unsigned int index, int flags)
 {
 	emu_devices_init();
-	return vfio_device_cdev_open(index, flags);
+	return traced_open(vfio_device_cdev_open(index, flags), flags,
+			   "/dev/vfio/devices/vfio%u", index);
 }
 
 UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
@@ -46,7 +78,10 @@ UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
 
 	if (!file)
 		return -EBADF;
-	rc = iommufd_file_ioctl(file, fd, (unsigned int)request, arg);
+	if (unlikely(ufd_trace_on() || inject_on()))
+		rc = trace_ioctl_call(file, fd, (unsigned int)request, arg);
+	else
+		rc = iommufd_file_ioctl(file, fd, (unsigned int)request, arg);
 	iommufd_file_put(file);
 	return rc;
 }
@@ -69,6 +104,20 @@ static ssize_t file_rw_at_fd_pos(struct iommufd_file *file, int fd, void *buf,
 	if (rc > 0 && lseek(fd, (off_t)pos, SEEK_SET) < 0)
 		return -errno;
 	return rc;
+}
+
+/* The trace's line for a read or write: count, and offset if given */
+static void trace_rw(int fd, size_t count, const off_t *offset, bool write,
+		     ssize_t rc)
+{
+	const char *call = offset ? (write ? "pwrite" : "pread")
+				  : (write ? "write" : "read");
+
+	if (offset)
+		trace_file_call(call, fd, rc, "%zu, %#llx", count,
+				(unsigned long long)*offset);
+	else
+		trace_file_call(call, fd, rc, "%zu", count);
 }
 
 static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
@@ -100,6 +149,8 @@ static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 				     : -EINVAL;
 	}
 	iommufd_file_put(file);
+	if (unlikely(ufd_trace_on()))
+		trace_rw(fd, count, offset, write, rc);
 	return rc;
 }
 
@@ -152,6 +203,8 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 	/* Kernel files without an mmap op answer ENODEV */
 	rc = iommufd_file_mmap(file, addr, length, prot, flags, offset, out);
 	iommufd_file_put(file);
+	trace_file_call("mmap", fd, rc, "%#zx, prot %#x, flags %#x, %#llx",
+			length, prot, flags, (unsigned long long)offset);
 	return rc;
 }
 
@@ -175,7 +228,10 @@ UFD_EXPORT int uiommufd_sigaction(int sig, const struct sigaction *act,
 
 UFD_EXPORT int uiommufd_close(int fd)
 {
-	return iommufd_file_close(fd);
+	int rc = iommufd_file_close(fd);
+
+	trace_file_call("close", fd, rc, "%s", "");
+	return rc;
 }
 
 UFD_EXPORT int uiommufd_fd_forget(int fd)

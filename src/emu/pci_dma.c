@@ -6,6 +6,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../lib/trace.h"
+#include "dma_inject.h"
 #include "pci_dma.h"
 
 /* Bounce size of the no-IOMMU path */
@@ -34,8 +36,8 @@ static bool raw_rw(uint64_t addr, void *buf, size_t len, bool write,
 			    addr + (n > 0 ? (uint64_t)n : 0), write);
 }
 
-bool pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf, size_t len,
-		  struct sw_dma_fault_info *fault)
+static bool do_pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf,
+			    size_t len, struct sw_dma_fault_info *fault)
 {
 	if (!pci_bus_master(pdev))
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, addr, false);
@@ -44,8 +46,9 @@ bool pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf, size_t len,
 	return sw_dma_read(&pdev->sdev, addr, buf, len, fault);
 }
 
-bool pci_dma_write(struct pci_dev *pdev, uint64_t addr, const void *buf,
-		   size_t len, struct sw_dma_fault_info *fault)
+static bool do_pci_dma_write(struct pci_dev *pdev, uint64_t addr,
+			     const void *buf, size_t len,
+			     struct sw_dma_fault_info *fault)
 {
 	if (!pci_bus_master(pdev))
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, addr, true);
@@ -107,8 +110,8 @@ static bool iommu_copy(struct sw_iommu_dev *sdev, uint64_t dst, uint64_t src,
 	return ok;
 }
 
-bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
-		  struct sw_dma_fault_info *fault)
+static bool do_pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src,
+			    size_t len, struct sw_dma_fault_info *fault)
 {
 	if (!pci_bus_master(pdev))
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, src, false);
@@ -130,8 +133,9 @@ static void fill_pattern(void *dst, uint64_t pattern, uint64_t phase,
 	memcpy(d, pat, len);
 }
 
-bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
-		  size_t len, struct sw_dma_fault_info *fault)
+static bool do_pci_dma_fill(struct pci_dev *pdev, uint64_t dst,
+			    uint64_t pattern, size_t len,
+			    struct sw_dma_fault_info *fault)
 {
 	struct sw_iommu_dev *sdev = &pdev->sdev;
 	uint64_t start = dst;
@@ -167,4 +171,91 @@ bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
 	}
 	sw_dma_end(sdev);
 	return ok;
+}
+
+static const char *const dma_fault_reason[] = {
+	[SW_DMA_OK] = "ok",
+	[SW_DMA_NOT_MAPPED] = "not_mapped",
+	[SW_DMA_NO_READ] = "no_read",
+	[SW_DMA_NO_WRITE] = "no_write",
+};
+
+/*
+ * What every transfer goes through: the faults a user injected
+ * (UIOMMUFD_FAIL_DMA) come first, as the IOMMU would report an unmapped
+ * IOVA; a fault, injected or not, is a trace event.
+ */
+static bool dma_injected(struct pci_dev *pdev, uint64_t addr, size_t len,
+			 bool write, struct sw_dma_fault_info *fault)
+{
+	uint64_t at;
+
+	if (!dma_inject_hits(addr, len, write, &at))
+		return false;
+	sw_dma_fault(fault, SW_DMA_NOT_MAPPED, at, write);
+	ufd_trace_event("dma_fault",
+			"dev=%s iova=%#llx write=%d reason=injected",
+			pdev->sdev.dev.name, (unsigned long long)at, write);
+	return true;
+}
+
+static bool dma_done(struct pci_dev *pdev, bool ok,
+		     const struct sw_dma_fault_info *fault)
+{
+	if (!ok && ufd_trace_on())
+		ufd_trace_event("dma_fault",
+				"dev=%s iova=%#llx write=%d reason=%s",
+				pdev->sdev.dev.name,
+				(unsigned long long)fault->iova, fault->write,
+				dma_fault_reason[fault->reason]);
+	return ok;
+}
+
+bool pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf, size_t len,
+		  struct sw_dma_fault_info *fault)
+{
+	struct sw_dma_fault_info local;
+
+	fault = fault ? fault : &local;
+	if (dma_injected(pdev, addr, len, false, fault))
+		return false;
+	return dma_done(pdev, do_pci_dma_read(pdev, addr, buf, len, fault),
+			fault);
+}
+
+bool pci_dma_write(struct pci_dev *pdev, uint64_t addr, const void *buf,
+		   size_t len, struct sw_dma_fault_info *fault)
+{
+	struct sw_dma_fault_info local;
+
+	fault = fault ? fault : &local;
+	if (dma_injected(pdev, addr, len, true, fault))
+		return false;
+	return dma_done(pdev, do_pci_dma_write(pdev, addr, buf, len, fault),
+			fault);
+}
+
+bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
+		  struct sw_dma_fault_info *fault)
+{
+	struct sw_dma_fault_info local;
+
+	fault = fault ? fault : &local;
+	if (dma_injected(pdev, src, len, false, fault) ||
+	    dma_injected(pdev, dst, len, true, fault))
+		return false;
+	return dma_done(pdev, do_pci_dma_copy(pdev, dst, src, len, fault),
+			fault);
+}
+
+bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
+		  size_t len, struct sw_dma_fault_info *fault)
+{
+	struct sw_dma_fault_info local;
+
+	fault = fault ? fault : &local;
+	if (dma_injected(pdev, dst, len, true, fault))
+		return false;
+	return dma_done(pdev, do_pci_dma_fill(pdev, dst, pattern, len, fault),
+			fault);
 }

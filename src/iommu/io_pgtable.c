@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "../lib/alloc.h"
+#include "../lib/trace.h"
 #include "../lib/util.h"
 #include "io_pgtable.h"
 
@@ -260,8 +261,12 @@ static void op_end(struct pt_op *op)
 	struct io_pgtable_table *last;
 	bool trim;
 
-	if ((op->retired || op->removed_leaves) && pt->cfg.iotlb_sync)
+	if ((op->retired || op->removed_leaves) && pt->cfg.iotlb_sync) {
+		ufd_trace_event("iotlb_sync",
+				"leaves_removed=%d tables_freed=%d",
+				op->removed_leaves, op->retired != NULL);
 		pt->cfg.iotlb_sync(pt->cfg.cookie);
+	}
 	mutex_lock(&pt->free_lock);
 	if (op->retired) {
 		for (last = op->retired; last->next; last = last->next)

@@ -7,6 +7,7 @@
 #include <uiommufd/uiommufd.h>
 
 #include "alloc.h"
+#include "trace.h"
 #include "util.h"
 
 /*
@@ -17,8 +18,42 @@ static __thread unsigned int fail_nth;
 /* Since the last uiommufd_fail_nth_set(): the failure fired, was absorbed */
 static __thread bool fail_fired, fail_absorbed;
 
+/*
+ * The process-wide countdown of UIOMMUFD_FAIL_NTH (uiommufd-run
+ * --fail-nth): the Nth failable point any thread reaches fails, so that a
+ * program's handling of the engine's failures can be swept from outside
+ * it. 0: off; read at load time.
+ */
+static unsigned long fail_nth_process;
+
+__attribute__((constructor)) static void fail_nth_process_init(void)
+{
+	const char *env = getenv("UIOMMUFD_FAIL_NTH");
+
+	if (env && *env)
+		fail_nth_process = strtoul(env, NULL, 0);
+}
+
+static bool fail_nth_process_fires(void)
+{
+	unsigned long left = READ_ONCE(fail_nth_process);
+
+	/* Only the thread that takes it from 1 to 0 fails */
+	while (left) {
+		if (__atomic_compare_exchange_n(
+			    &fail_nth_process, &left, left - 1, false,
+			    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return left == 1;
+	}
+	return false;
+}
+
 bool ufd_should_fail(void)
 {
+	if (unlikely(READ_ONCE(fail_nth_process)) && fail_nth_process_fires()) {
+		ufd_trace_event("injected", "point=fail-nth");
+		return true;
+	}
 	if (likely(!fail_nth))
 		return false;
 	if (--fail_nth)

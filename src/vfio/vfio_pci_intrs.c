@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../fs/file.h"
+#include "../lib/trace.h"
 #include "vfio_pci.h"
 
 static struct vfio_pci_core *pdev_to_vpci(struct pci_dev *pdev)
@@ -119,11 +120,30 @@ static void intx_fire_locked(struct vfio_pci_core *vpci)
 	signal_eventfd(vpci->intx_trigger);
 }
 
+/* For the trace: the kind of interrupt the device raises */
+static const char *irq_type_name(unsigned int index)
+{
+	switch (index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		return "intx";
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		return "msi";
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		return "msix";
+	default:
+		return "none";
+	}
+}
+
 static void vfio_pci_host_notify(struct pci_dev *pdev, unsigned int vector)
 {
 	struct vfio_pci_core *vpci = pdev_to_vpci(pdev);
 
 	mutex_lock(&vpci->irqlock);
+	if (ufd_trace_on())
+		ufd_trace_event("irq", "dev=%s type=%s vector=%u",
+				pdev->sdev.dev.name,
+				irq_type_name(vpci->irq_type), vector);
 	switch (vpci->irq_type) {
 	case VFIO_PCI_MSI_IRQ_INDEX:
 		/* Multiple-message MSI: a source beyond the count aliases */

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The decoded trace of the calls a program makes, and the failures a user
+ * injects into them (uiommufd-run --trace, --fail).
+ *
+ * Every ioctl is decoded from the tables generated from the uAPI headers:
+ * the struct as the caller passed it, the fields the engine changed or
+ * returned, the result with its errno by name, and the time it took. The
+ * argument is read with the fault-safe user copies, so a bad pointer is
+ * traced as such and answered EFAULT by the call, as without the trace.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uiommufd/uiommufd.h>
+
+#include "../fs/file.h"
+#include "../lib/trace.h"
+#include "../lib/uaccess.h"
+#include "trace.h"
+#include "trace_tables.h"
+
+/* Bigger than every struct of the tables (checked when decoding) */
+#define TRACE_SNAPSHOT 256
+
+/* A struct argument as read from the caller, before or after the call */
+struct trace_snapshot {
+	unsigned char data[TRACE_SNAPSHOT];
+	size_t len; /* bytes read: the caller's size, at most the struct's */
+	bool fault; /* the pointer could not be read */
+};
+
+static bool trace_class_matches(enum trace_file_class on, int kind)
+{
+	switch (on) {
+	case TRACE_ON_IOMMUFD:
+		return kind == UIOMMUFD_FD_IOMMUFD || kind == UIOMMUFD_FD_VFIO;
+	case TRACE_ON_GROUP:
+		return kind == UIOMMUFD_FD_VFIO_GROUP;
+	case TRACE_ON_DEVICE:
+		return kind == UIOMMUFD_FD_VFIO_DEVICE;
+	}
+	return false;
+}
+
+static const struct trace_ioctl *trace_ioctl_find(int kind, unsigned long cmd)
+{
+	for (unsigned int i = 0; i != trace_nr_ioctls; i++)
+		if (trace_ioctls[i].cmd == cmd &&
+		    trace_class_matches(trace_ioctls[i].on, kind))
+			return &trace_ioctls[i];
+	return NULL;
+}
+
+static uint64_t trace_load(const unsigned char *p, size_t size)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64 = 0;
+
+	switch (size) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	default:
+		memcpy(&u64, p, sizeof(u64));
+		return u64;
+	}
+}
+
+static int64_t trace_sign(uint64_t v, size_t size)
+{
+	if (size < 8 && (v & (1ULL << (size * 8 - 1))))
+		return (int64_t)(v | ~((1ULL << (size * 8)) - 1));
+	return (int64_t)v;
+}
+
+static void trace_snapshot_read(struct trace_snapshot *s,
+				const struct trace_ioctl *ti, unsigned long arg)
+{
+	uint32_t usize;
+
+	s->len = 0;
+	s->fault = false;
+	if (ti->struct_size > TRACE_SNAPSHOT ||
+	    copy_from_user(&usize, (void *)arg, sizeof(usize))) {
+		s->fault = true;
+		return;
+	}
+	s->len = min((size_t)usize, ti->struct_size);
+	if (s->len < sizeof(usize))
+		s->len = sizeof(usize);
+	if (copy_from_user(s->data, (void *)arg, s->len)) {
+		s->len = sizeof(usize);
+		memcpy(s->data, &usize, sizeof(usize));
+	}
+}
+
+/* The value of a flags or enum field by its names */
+static void trace_put_names(struct trace_line *l, const struct trace_field *f,
+			    uint64_t v)
+{
+	bool any = false;
+
+	if (f->kind == TF_ENUM) {
+		for (const struct trace_name *n = f->names; n->name; n++)
+			if (n->value == v) {
+				trace_line_printf(l, "%s", n->name);
+				return;
+			}
+		trace_line_printf(l, "%llu", (unsigned long long)v);
+		return;
+	}
+	for (const struct trace_name *n = f->names; n->name && v; n++) {
+		if (!n->value || (v & n->value) != n->value)
+			continue;
+		trace_line_printf(l, "%s%s", any ? "|" : "", n->name);
+		v &= ~n->value;
+		any = true;
+	}
+	if (v || !any)
+		trace_line_printf(l, "%s%#llx", any ? "|" : "",
+				  (unsigned long long)v);
+}
+
+static void trace_put_value(struct trace_line *l, const struct trace_field *f,
+			    uint64_t v, bool json)
+{
+	bool quoted = json && (f->kind == TF_HEX || f->kind == TF_FLAGS ||
+			       f->kind == TF_ENUM);
+
+	if (quoted)
+		trace_line_printf(l, "\"");
+	switch (f->kind) {
+	case TF_SDEC:
+		trace_line_printf(l, "%lld", (long long)trace_sign(v, f->size));
+		break;
+	case TF_HEX:
+		trace_line_printf(l, "%#llx", (unsigned long long)v);
+		break;
+	case TF_FLAGS:
+	case TF_ENUM:
+		trace_put_names(l, f, v);
+		break;
+	default:
+		trace_line_printf(l, "%llu", (unsigned long long)v);
+	}
+	if (quoted)
+		trace_line_printf(l, "\"");
+}
+
+static void trace_put_field(struct trace_line *l, const struct trace_field *f,
+			    const unsigned char *data, bool json)
+{
+	if (json)
+		trace_line_printf(l, "\"%s\":", f->name);
+	else
+		trace_line_printf(l, "%s=", f->name);
+	if (f->nelem > 1)
+		trace_line_printf(l, "[");
+	for (unsigned int i = 0; i != f->nelem; i++) {
+		if (i)
+			trace_line_printf(l, ",");
+		trace_put_value(l, f,
+				trace_load(data + f->offset + i * f->size,
+					   f->size),
+				json);
+	}
+	if (f->nelem > 1)
+		trace_line_printf(l, "]");
+}
+
+static bool trace_field_in(const struct trace_field *f, size_t len)
+{
+	return f->offset + f->size * f->nelem <= len;
+}
+
+static bool trace_field_changed(const struct trace_field *f,
+				const struct trace_snapshot *before,
+				const struct trace_snapshot *after)
+{
+	if (!strncmp(f->name, "out_", 4))
+		return true;
+	return memcmp(before->data + f->offset, after->data + f->offset,
+		      f->size * f->nelem) != 0;
+}
+
+static bool trace_struct_changed(const struct trace_ioctl *ti,
+				 const struct trace_snapshot *before,
+				 const struct trace_snapshot *after)
+{
+	for (unsigned int i = 0; i != ti->nr_fields; i++)
+		if (trace_field_in(&ti->fields[i], after->len) &&
+		    trace_field_changed(&ti->fields[i], before, after))
+			return true;
+	return false;
+}
+
+/*
+ * The struct's fields, all of them (@before NULL) or those the call
+ * changed or returns
+ */
+static void trace_put_struct(struct trace_line *l, const struct trace_ioctl *ti,
+			     const struct trace_snapshot *s,
+			     const struct trace_snapshot *before, bool json)
+{
+	bool first = true;
+
+	trace_line_printf(l, "{");
+	for (unsigned int i = 0; i != ti->nr_fields; i++) {
+		const struct trace_field *f = &ti->fields[i];
+
+		if (!trace_field_in(f, s->len) ||
+		    (before && !trace_field_changed(f, before, s)))
+			continue;
+		if (!first)
+			trace_line_printf(l, json ? "," : ", ");
+		trace_put_field(l, f, s->data, json);
+		first = false;
+	}
+	trace_line_printf(l, "}");
+}
+
+/* The object filter: a call is shown if one of its ID fields is wanted */
+static bool trace_names_wanted_object(const struct trace_ioctl *ti,
+				      const struct trace_snapshot *before,
+				      const struct trace_snapshot *after)
+{
+	if (!ufd_trace_object_filtered())
+		return true;
+	if (!ti || ti->arg != TRACE_ARG_STRUCT)
+		return false;
+	for (unsigned int i = 0; i != ti->nr_fields; i++) {
+		const struct trace_field *f = &ti->fields[i];
+
+		if (f->kind != TF_ID)
+			continue;
+		if ((trace_field_in(f, before->len) &&
+		     ufd_trace_object_wanted((uint32_t)trace_load(
+			     before->data + f->offset, f->size))) ||
+		    (trace_field_in(f, after->len) &&
+		     ufd_trace_object_wanted((uint32_t)trace_load(
+			     after->data + f->offset, f->size))))
+			return true;
+	}
+	return false;
+}
+
+/* The argument of a call that takes none, a value, an int or a string */
+static void trace_put_plain_arg(struct trace_line *l,
+				const struct trace_ioctl *ti, unsigned int cmd,
+				unsigned long arg, bool json)
+{
+	char str[64];
+	long n;
+	int v;
+
+	if (!ti) {
+		trace_line_printf(l,
+				  json ? ",\"cmd\":\"%#x\",\"arg\":\"%#lx\""
+				       : ", %#x, %#lx",
+				  cmd, arg);
+		return;
+	}
+	switch (ti->arg) {
+	case TRACE_ARG_VALUE:
+		trace_line_printf(l, json ? ",\"arg\":%lu" : ", %lu", arg);
+		break;
+	case TRACE_ARG_INTPTR:
+		if (copy_from_user(&v, (void *)arg, sizeof(v)))
+			trace_line_printf(
+				l, json ? ",\"arg\":\"%#lx\"" : ", %#lx", arg);
+		else
+			trace_line_printf(l, json ? ",\"arg\":%d" : ", [%d]",
+					  v);
+		break;
+	case TRACE_ARG_STRING:
+		n = strncpy_from_user(str, (void *)arg, sizeof(str));
+		if (n < 0) {
+			trace_line_printf(
+				l, json ? ",\"arg\":\"%#lx\"" : ", %#lx", arg);
+			break;
+		}
+		str[sizeof(str) - 1] = '\0';
+		trace_line_printf(l, json ? ",\"arg\":\"" : ", \"");
+		trace_line_json_str(l, str);
+		trace_line_printf(l, "\"");
+		break;
+	default:
+		break;
+	}
+}
+
+static double trace_elapsed_us(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e6 +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e3;
+}
+
+/* "= 0", "= -1 ENOMEM (Cannot allocate memory)" and the JSON forms */
+static void trace_put_result(struct trace_line *l, long rc, bool injected,
+			     bool json)
+{
+	char buf[16];
+	const char *name;
+
+	if (rc >= 0) {
+		trace_line_printf(l, json ? ",\"ret\":%ld" : " = %ld", rc);
+		return;
+	}
+	name = ufd_errno_name((int)-rc, buf, sizeof(buf));
+	if (json)
+		trace_line_printf(l, ",\"ret\":-1,\"errno\":\"%s\"%s", name,
+				  injected ? ",\"injected\":true" : "");
+	else
+		trace_line_printf(l, " = -1 %s (%s)%s", name,
+				  strerror((int)-rc),
+				  injected ? " [injected]" : "");
+}
+
+struct trace_call {
+	const struct trace_ioctl *ti;
+	const char *name;
+	int fd;
+	unsigned int cmd;
+	unsigned long arg;
+	struct trace_snapshot before, after;
+	long rc;
+	bool injected;
+	double us;
+};
+
+static void trace_call_emit(const struct trace_call *c)
+{
+	bool json = ufd_trace_json();
+	bool is_struct = c->ti && c->ti->arg == TRACE_ARG_STRUCT;
+	struct trace_line l;
+
+	trace_line_init(&l);
+	if (json)
+		trace_line_printf(&l,
+				  "{\"pid\":%d,\"tid\":%ld,\"call\":\"%s\","
+				  "\"fd\":%d",
+				  ufd_getpid(), (long)syscall(SYS_gettid),
+				  c->name, c->fd);
+	else
+		trace_line_printf(&l, "%s(%d", c->name, c->fd);
+	if (is_struct && c->before.fault) {
+		trace_line_printf(&l, json ? ",\"in\":\"%#lx\"" : ", %#lx",
+				  c->arg);
+	} else if (is_struct) {
+		trace_line_printf(&l, json ? ",\"in\":" : ", ");
+		trace_put_struct(&l, c->ti, &c->before, NULL, json);
+	} else {
+		trace_put_plain_arg(&l, c->ti, c->cmd, c->arg, json);
+	}
+	if (!json)
+		trace_line_printf(&l, ")");
+	trace_put_result(&l, c->rc, c->injected, json);
+	if (is_struct && !c->before.fault && c->rc >= 0 &&
+	    (json || trace_struct_changed(c->ti, &c->before, &c->after))) {
+		trace_line_printf(&l, json ? ",\"out\":" : " ");
+		trace_put_struct(&l, c->ti, &c->after, &c->before, json);
+	}
+	trace_line_printf(&l, json ? ",\"us\":%.1f}" : " <%.1fus>", c->us);
+	trace_line_emit(&l);
+}
+
+long trace_ioctl_call(struct iommufd_file *file, int fd, unsigned int cmd,
+		      unsigned long arg)
+{
+	struct trace_call c = {.fd = fd, .cmd = cmd, .arg = arg};
+	bool tracing = ufd_trace_on();
+	struct timespec t0;
+	int err;
+
+	c.ti = trace_ioctl_find(file->ops->kind, cmd);
+	c.name = c.ti ? c.ti->name : "ioctl";
+	tracing = tracing && ufd_trace_wants(c.name);
+	if (tracing && c.ti && c.ti->arg == TRACE_ARG_STRUCT)
+		trace_snapshot_read(&c.before, c.ti, arg);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = inject_call_error(c.name);
+	if (err) {
+		c.rc = -err;
+		c.injected = true;
+	} else {
+		c.rc = iommufd_file_ioctl(file, fd, cmd, arg);
+	}
+	if (!tracing)
+		return c.rc;
+	c.us = trace_elapsed_us(&t0);
+	if (c.ti && c.ti->arg == TRACE_ARG_STRUCT)
+		trace_snapshot_read(&c.after, c.ti, arg);
+	if (trace_names_wanted_object(c.ti, &c.before, &c.after))
+		trace_call_emit(&c);
+	return c.rc;
+}
+
+void trace_file_call(const char *call, int fd, long rc, const char *fmt, ...)
+{
+	struct trace_line l, args;
+	bool json;
+	va_list ap;
+
+	if (!ufd_trace_on() || !ufd_trace_wants(call) ||
+	    ufd_trace_object_filtered())
+		return;
+	json = ufd_trace_json();
+	trace_line_init(&args);
+	va_start(ap, fmt);
+	trace_line_vprintf(&args, fmt, ap);
+	va_end(ap);
+	trace_line_init(&l);
+	if (json) {
+		trace_line_printf(&l,
+				  "{\"pid\":%d,\"tid\":%ld,\"call\":\"%s\","
+				  "\"fd\":%d,\"args\":\"",
+				  ufd_getpid(), (long)syscall(SYS_gettid), call,
+				  fd);
+		trace_line_json_str(&l, args.buf);
+		trace_line_printf(&l, "\"");
+	} else {
+		trace_line_printf(&l, "%s(", call);
+		if (fd >= 0)
+			trace_line_printf(&l, "%d%s", fd, args.len ? ", " : "");
+		trace_line_printf(&l, "%s)", args.buf);
+	}
+	trace_put_result(&l, rc, false, json);
+	if (json)
+		trace_line_printf(&l, "}");
+	trace_line_emit(&l);
+	if (args.buf != args.inline_buf)
+		free(args.buf);
+}
+
+const char *trace_open_flags(int flags, char *buf, size_t size)
+{
+	int rest = flags & ~(O_ACCMODE | O_CLOEXEC | O_NONBLOCK);
+	const char *mode = (flags & O_ACCMODE) == O_RDONLY   ? "O_RDONLY"
+			   : (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY"
+							     : "O_RDWR";
+
+	snprintf(buf, size, "%s%s%s", mode,
+		 flags & O_CLOEXEC ? "|O_CLOEXEC" : "",
+		 flags & O_NONBLOCK ? "|O_NONBLOCK" : "");
+	if (rest)
+		snprintf(buf + strlen(buf), size - strlen(buf), "|%#o", rest);
+	return buf;
+}

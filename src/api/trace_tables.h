@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ioctls the trace decodes, and the fields of their structs: tables
+ * generated from the uAPI headers by scripts/gen-trace-tables.py.
+ */
+#ifndef UIOMMUFD_API_TRACE_TABLES_H
+#define UIOMMUFD_API_TRACE_TABLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uiommufd/iommufd.h>
+#include <uiommufd/iommufd_test.h>
+#include <uiommufd/vfio.h>
+
+/* How a field is printed */
+enum trace_field_kind {
+	TF_DEC,	  /* unsigned decimal */
+	TF_SDEC,  /* signed decimal (descriptors) */
+	TF_HEX,	  /* addresses, lengths, masks */
+	TF_ID,	  /* an object ID: decimal, and seen by the object filter */
+	TF_FLAGS, /* a bit set, by the names of its bits */
+	TF_ENUM,  /* one value of an enum, by name */
+};
+
+struct trace_name {
+	const char *name;
+	uint64_t value;
+};
+
+struct trace_field {
+	const char *name;
+	size_t offset;
+	size_t size;	    /* of one element: 1, 2, 4 or 8 */
+	unsigned int nelem; /* 1, or the length of an array */
+	enum trace_field_kind kind;
+	const struct trace_name *names; /* TF_FLAGS, TF_ENUM */
+};
+
+/* Which files an ioctl number means this call on */
+enum trace_file_class {
+	TRACE_ON_IOMMUFD, /* an iommufd or a VFIO container */
+	TRACE_ON_GROUP,
+	TRACE_ON_DEVICE,
+};
+
+enum trace_arg_kind {
+	TRACE_ARG_STRUCT, /* a struct starting with its size (size, argsz) */
+	TRACE_ARG_NONE,
+	TRACE_ARG_VALUE,  /* an integer passed by value */
+	TRACE_ARG_INTPTR, /* a pointer to an int */
+	TRACE_ARG_STRING, /* a pointer to a NUL-terminated string */
+};
+
+struct trace_ioctl {
+	const char *name;
+	unsigned long cmd;
+	enum trace_file_class on;
+	enum trace_arg_kind arg;
+	size_t struct_size;
+	const struct trace_field *fields;
+	unsigned int nr_fields;
+};
+
+extern const struct trace_ioctl trace_ioctls[];
+extern const unsigned int trace_nr_ioctls;
+
+#endif
