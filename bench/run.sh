@@ -18,6 +18,7 @@ run() {
 	"$B/bench/$@" | tee -a "$LOG" | grep -v '^@'
 }
 run bench_ioctl
+run bench_pgtable
 run bench_map "${BENCH_MB:-1024}" "${BENCH_AREAS:-100000}"
 run bench_access
 run bench_dma "${BENCH_DMA_MB:-256}"
@@ -32,7 +33,7 @@ run bench_dma "${BENCH_DMA_MB:-256}"
 		printf '%-44s %12s %-8s %-16s %12s %7sx  %s\n' "$what" "$v" "$unit" \
 			"$base" "$bv" "$ratio" "$goal"
 	done
-	for row in "software IOMMU translation, IOTLB hit" \
+	for row in "software IOMMU translation, IOTLB hit (no IOTLB)" \
 		"metadata per mapped 4 KiB page" \
 		"10^6 areas; 1 TiB sparse; 2 threads vs 1"; do
 		printf '%-44s %12s\n' "$row" "not measured"
