@@ -251,6 +251,11 @@ static void bench_map_unmap(size_t len)
  * already faulted in: the curve of the plot, and the single-page figure
  * against a null system call.
  */
+static unsigned long max_ul(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
 static void bench_map_sizes(size_t len)
 {
 	void *buf = fresh(len);
@@ -264,7 +269,8 @@ static void bench_map_sizes(size_t len)
 	mock_domain(fd, ioas);
 	printf("map+unmap, 1 mock domain, against the size of one call\n");
 	for (size_t sz = PG; sz <= len; sz *= 4) {
-		unsigned long calls = sz < (1UL << 20) ? 2000 : 4;
+		unsigned long calls =
+			sz < (1UL << 20) ? 2000 : max_ul(4, (256UL << 20) / sz);
 		double t = now_ns();
 
 		for (unsigned long i = 0; i != calls; i++)
