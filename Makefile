@@ -168,6 +168,7 @@ demo: build
 	$(BUILD)/examples/demo
 
 bench: build
+	@scripts/install-deps.sh gnuplot-nox
 	bench/run.sh $(BUILD)
 
 format:

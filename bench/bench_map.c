@@ -21,12 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <uiommufd/iommufd.h>
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
+
+#include "bench_row.h"
 
 #define PG 4096UL
 
@@ -227,6 +230,10 @@ static void bench_map_unmap(size_t len)
 		snprintf(what, sizeof(what), "%d domain%s, memory faulted in",
 			 ndom, ndom > 1 ? "s" : "");
 		report(what, t, len, t_mlock, "mlock+munlock");
+		if (ndom == 1)
+			bench_row("map+unmap pinned, 1 domain, faulted in",
+				  t / (len / PG), "ns/page", "mlock+munlock",
+				  t_mlock / (len / PG), "<= 0.05, <= 20 ns");
 
 		cold = fresh(len);
 		t = map_unmap_once(fd, ioas, cold, len);
@@ -240,10 +247,65 @@ static void bench_map_unmap(size_t len)
 }
 
 /*
+ * map+unmap with one mock domain against the size of the call, on memory
+ * already faulted in: the curve of the plot, and the single-page figure
+ * against a null system call.
+ */
+static unsigned long max_ul(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
+static void bench_map_sizes(size_t len)
+{
+	void *buf = fresh(len);
+	uint32_t ioas;
+	int fd;
+
+	touch(buf, len);
+	fd = uiommufd_open(0);
+	check(fd, "open");
+	ioas = ioas_alloc(fd);
+	mock_domain(fd, ioas);
+	printf("map+unmap, 1 mock domain, against the size of one call\n");
+	for (size_t sz = PG; sz <= len; sz *= 4) {
+		unsigned long calls =
+			sz < (1UL << 20) ? 2000 : max_ul(4, (256UL << 20) / sz);
+		double t = now_ns();
+
+		for (unsigned long i = 0; i != calls; i++)
+			map_unmap_once(fd, ioas, buf, sz);
+		t = (now_ns() - t) / calls;
+		printf("  %10zu KiB   %9.2f ns/page\n", sz >> 10,
+		       t / (sz / PG));
+		bench_point("map+unmap, 1 domain (ns/page)", (double)sz,
+			    t / (sz / PG));
+		if (sz == PG) {
+			double t_null = now_ns();
+
+			for (unsigned long i = 0; i != calls; i++)
+				syscall(SYS_getppid);
+			t_null = (now_ns() - t_null) / calls;
+			bench_row("map+unmap of one 4 KiB page, 1 domain", t,
+				  "ns", "null syscall", t_null, "(report)");
+		}
+	}
+	uiommufd_close(fd);
+	munmap(buf, len);
+}
+
+/*
  * IOVA allocation with many live areas. The user VA never changes, so the
  * allocator is asked for the same alignment every time and must skip every
  * area already there; a fixed-IOVA map of the same size is the baseline.
  */
+static bool is_decade(unsigned long n)
+{
+	while (n >= 10 && n % 10 == 0)
+		n /= 10;
+	return n == 1;
+}
+
 static void bench_iova_alloc(unsigned long nareas)
 {
 	unsigned long sample = nareas / 10;
@@ -282,11 +344,21 @@ static void bench_iova_alloc(unsigned long nareas)
 
 		destroy_ioas(fd, ioas);
 		ioas = ioas_alloc(fd);
+		t = now_ns();
 		for (unsigned long i = 0; i != nareas - sample; i++) {
 			iova = PG + i * PG;
 			check(map(fd, ioas, buf, PG, &iova,
 				  IOMMU_IOAS_MAP_FIXED_IOVA),
 			      "map fixed");
+			/* The curve: cost of the last 1000 maps, every decade
+			 */
+			if (i + 1 >= 1000 && is_decade(i + 1)) {
+				bench_point("fixed-IOVA map (ns/map)",
+					    (double)(i + 1),
+					    (now_ns() - t) / 1000);
+			}
+			if (is_decade(i + 1001))
+				t = now_ns();
 		}
 		t = now_ns();
 		for (unsigned long i = nareas - sample; i != nareas; i++) {
@@ -296,6 +368,13 @@ static void bench_iova_alloc(unsigned long nareas)
 			      "map fixed");
 		}
 		t_fixed = (now_ns() - t) / sample;
+		bench_point("fixed-IOVA map (ns/map)", (double)nareas, t_fixed);
+		char row[64];
+
+		snprintf(row, sizeof(row), "IOVA allocated map, %lu areas",
+			 nareas);
+		bench_row(row, t_auto, "ns/map", "fixed-IOVA map", t_fixed,
+			  "O(log n): ~1");
 		printf("  %-46s %9.0f ns/map   (%.2fx fixed-IOVA map)\n",
 		       "allocated IOVA, dense", t_auto, t_auto / t_fixed);
 		printf("  %-46s %9.0f ns/map   (%.2fx fixed-IOVA map)\n",
@@ -313,6 +392,7 @@ int main(int argc, char **argv)
 	size_t mb = argc > 1 ? strtoul(argv[1], NULL, 0) : 1024;
 
 	bench_map_unmap(mb << 20);
-	bench_iova_alloc(100000);
+	bench_map_sizes(mb << 20);
+	bench_iova_alloc(argc > 2 ? strtoul(argv[2], NULL, 0) : 100000);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "devices.h"
 #include "../core/iommufd_private.h"
 #include "../fs/file.h"
+#include "../lib/uaccess.h"
 #include "trace.h"
 
 /* The trace's line for an open of @path */
@@ -71,18 +72,27 @@ UFD_EXPORT int uiommufd_vfio_cdev_open(unsigned int index, int flags)
 			   "/dev/vfio/devices/vfio%u", index);
 }
 
+/*
+ * Every entry taking user pointers tells uaccess where its caller's frames
+ * start: arguments there are copied without a system call.
+ */
 UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
 {
+	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
 	struct iommufd_file *file = iommufd_file_get(fd);
 	long rc;
 
-	if (!file)
-		return -EBADF;
+	if (!file) {
+		rc = -EBADF;
+		goto out;
+	}
 	if (unlikely(ufd_trace_on() || inject_on()))
 		rc = trace_ioctl_call(file, fd, (unsigned int)request, arg);
 	else
 		rc = iommufd_file_ioctl(file, fd, (unsigned int)request, arg);
 	iommufd_file_put(file);
+out:
+	uaccess_leave(outer);
 	return rc;
 }
 
@@ -156,23 +166,39 @@ static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 
 UFD_EXPORT ssize_t uiommufd_read(int fd, void *buf, size_t count)
 {
-	return file_rw(fd, buf, count, NULL, false);
+	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	ssize_t rc = file_rw(fd, buf, count, NULL, false);
+
+	uaccess_leave(outer);
+	return rc;
 }
 
 UFD_EXPORT ssize_t uiommufd_write(int fd, const void *buf, size_t count)
 {
-	return file_rw(fd, (void *)buf, count, NULL, true);
+	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	ssize_t rc = file_rw(fd, (void *)buf, count, NULL, true);
+
+	uaccess_leave(outer);
+	return rc;
 }
 
 UFD_EXPORT ssize_t uiommufd_pread(int fd, void *buf, size_t count, off_t offset)
 {
-	return file_rw(fd, buf, count, &offset, false);
+	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	ssize_t rc = file_rw(fd, buf, count, &offset, false);
+
+	uaccess_leave(outer);
+	return rc;
 }
 
 UFD_EXPORT ssize_t uiommufd_pwrite(int fd, const void *buf, size_t count,
 				   off_t offset)
 {
-	return file_rw(fd, (void *)buf, count, &offset, true);
+	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	ssize_t rc = file_rw(fd, (void *)buf, count, &offset, true);
+
+	uaccess_leave(outer);
+	return rc;
 }
 
 UFD_EXPORT int uiommufd_fd_devnode(int fd, char *buf, size_t size)

@@ -33,6 +33,13 @@
  * A table with no entries has only zero PTEs: a PTE is counted before it
  * is set and uncounted after it is cleared, and bits are only ever added to
  * a present PTE. So a table is reused as it is, without clearing.
+ *
+ * For the same reason the tables a page table gives back are kept, up to
+ * TABLE_POOL_MAX, in a pool of the process (the kernel's page allocator
+ * keeps its per-CPU lists the same way): a map and unmap of one page would
+ * otherwise allocate, clear and free a table per level each time. A table
+ * leaves the page table when it enters the pool, so a page table's
+ * "allocated" count is not changed by it.
  */
 #include <sched.h>
 #include <stdlib.h>
@@ -176,6 +183,49 @@ static void table_put(struct pt_op *op, struct io_pgtable_table *t,
 	}
 }
 
+/* Empty tables given back by every page table of the process */
+#define TABLE_POOL_MAX 64
+static struct {
+	struct mutex lock;
+	struct io_pgtable_table *tables;
+	unsigned int count;
+} table_pool = {.lock = MUTEX_INITIALIZER(table_pool.lock)};
+
+static struct io_pgtable_table *table_pool_get(void)
+{
+	struct io_pgtable_table *t;
+
+	mutex_lock(&table_pool.lock);
+	t = table_pool.tables;
+	if (t) {
+		table_pool.tables = t->next;
+		table_pool.count--;
+	}
+	mutex_unlock(&table_pool.lock);
+	return t;
+}
+
+/* Give back a list of empty tables: to the pool while it has room */
+static void table_free_list(struct io_pgtable_table *t)
+{
+	mutex_lock(&table_pool.lock);
+	while (t && table_pool.count < TABLE_POOL_MAX) {
+		struct io_pgtable_table *next = t->next;
+
+		t->next = table_pool.tables;
+		table_pool.tables = t;
+		table_pool.count++;
+		t = next;
+	}
+	mutex_unlock(&table_pool.lock);
+	while (t) {
+		struct io_pgtable_table *next = t->next;
+
+		free(t);
+		t = next;
+	}
+}
+
 /*
  * A table for the slot at index of parent, pinned by the caller: from the
  * free list (all zero, see the top of the file), or new.
@@ -194,12 +244,16 @@ static struct io_pgtable_table *table_alloc(struct pt_op *op,
 		pt->free_tables = t->next;
 	mutex_unlock(&pt->free_lock);
 	if (!t) {
+		/* A failable point whether the pool has a table or not */
 		if (ufd_should_fail())
 			return NULL;
-		if (posix_memalign(&mem, __alignof__(*t), sizeof(*t)))
-			return NULL;
-		t = mem;
-		memset(t->ptes, 0, sizeof(t->ptes));
+		t = table_pool_get();
+		if (!t) {
+			if (posix_memalign(&mem, __alignof__(*t), sizeof(*t)))
+				return NULL;
+			t = mem;
+			memset(t->ptes, 0, sizeof(t->ptes));
+		}
 		__atomic_add_fetch(&pt->allocated, 1, __ATOMIC_RELAXED);
 	}
 	__atomic_store_n(&t->parent, parent, __ATOMIC_RELAXED);
@@ -213,16 +267,6 @@ static void table_discard(struct pt_op *op, struct io_pgtable_table *t)
 {
 	__atomic_store_n(&t->parent, NULL, __ATOMIC_RELAXED);
 	table_put(op, t, STATE_PIN);
-}
-
-static void table_free_list(struct io_pgtable_table *t)
-{
-	while (t) {
-		struct io_pgtable_table *next = t->next;
-
-		free(t);
-		t = next;
-	}
 }
 
 /* No structural walker inside: give the free tables back */

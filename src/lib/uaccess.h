@@ -10,6 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The engine serves a call of its caller: addresses in the caller's live
+ * stack frames, from caller_sp up, are copied without a system call. Pass
+ * UACCESS_CALLER_SP from the function the caller called; uaccess_leave()
+ * with the value returned restores the outer call's (calls may nest).
+ */
+uintptr_t uaccess_enter(uintptr_t caller_sp);
+void uaccess_leave(uintptr_t prev);
+/* The caller's stack pointer before it called the current function */
+#define UACCESS_CALLER_SP ((uintptr_t)__builtin_dwarf_cfa())
+
 /* 0 or -EFAULT */
 int copy_from_user(void *dst, const void *usrc, size_t len);
 int copy_to_user(void *udst, const void *src, size_t len);

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One row of the table make bench prints: a figure, the baseline measured
+ * in the same run, their ratio and the goal. Each row is printed for people
+ * and, prefixed with "@row", for bench/run.sh, which collects the table.
+ */
+#ifndef UIOMMUFD_BENCH_ROW_H
+#define UIOMMUFD_BENCH_ROW_H
+
+#include <stdio.h>
+
+static inline void bench_row(const char *what, double value, const char *unit,
+			     const char *baseline, double base_value,
+			     const char *goal)
+{
+	double ratio = base_value > 0 ? value / base_value : 0;
+
+	printf("  %-46s %10.2f %-8s %-22s %10.2f  %6.3fx  goal %s\n", what,
+	       value, unit, baseline, base_value, ratio, goal);
+	printf("@row|%s|%.2f|%s|%s|%.2f|%.3f|%s\n", what, value, unit, baseline,
+	       base_value, ratio, goal);
+}
+
+/* A point of a curve for the plot: series, x, y */
+static inline void bench_point(const char *series, double x, double y)
+{
+	printf("@point|%s|%g|%g\n", series, x, y);
+}
+
+#endif
