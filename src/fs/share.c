@@ -14,8 +14,10 @@
  * The server starts at the owner's first fork(): until then no other
  * process can hold a descriptor, and the owner's own calls never come here.
  */
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -300,9 +302,10 @@ static struct pollfd *pfds;
 static uint64_t *ids;
 static size_t cap;
 
-static void *server_main(void *unused)
+static void *server_main(void *started)
 {
-	(void)unused;
+	/* Past the thread's start-up: see server_start() */
+	sem_post(started);
 	for (;;) {
 		size_t n = 0;
 		uint64_t v;
@@ -351,6 +354,7 @@ static void *server_main(void *unused)
 static int server_start(void)
 {
 	pthread_t thread;
+	sem_t started;
 
 	if (server_running)
 		return 0;
@@ -358,8 +362,19 @@ static int server_start(void)
 		wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (wake_fd < 0)
 		return -errno;
-	if (pthread_create(&thread, NULL, server_main, NULL))
+	sem_init(&started, 0, 0);
+	if (pthread_create(&thread, NULL, server_main, &started)) {
+		sem_destroy(&started);
 		return -EAGAIN;
+	}
+	/*
+	 * The fork this is called for must not copy a thread half-way
+	 * through its start-up: the runtime may hold locks there (the
+	 * sanitizers' allocator does), which the child would inherit held.
+	 */
+	while (sem_wait(&started) && errno == EINTR)
+		;
+	sem_destroy(&started);
 	pthread_detach(thread);
 	server_running = true;
 	return 0;
