@@ -59,6 +59,27 @@ static void unmap_range(void *p, size_t len)
 	assert_int_equal(0, uiommufd_munmap(p, len));
 }
 
+/*
+ * The region is device memory in the kernel (remap_pfn_range(): VM_PFNMAP),
+ * which no pin takes: an IOAS map of it by address is EFAULT.
+ */
+static void test_region_not_pinnable(void **state)
+{
+	uint64_t iova = 0;
+	struct viommu_env e;
+	char *p;
+
+	(void)state;
+	viommu_env_init(&e);
+	p = map_region(&e, NULL, 0);
+	assert_int_equal(-EFAULT, ioas_map(e.fd, e.ioas, p, PAGE_SZ, &iova,
+					   IOMMU_IOAS_MAP_READABLE));
+	unmap_range(p, e.data.out_mmap_length);
+	assert_int_equal(0, ioas_map(e.fd, e.ioas, map_anon(PAGE_SZ), PAGE_SZ,
+				     &iova, IOMMU_IOAS_MAP_READABLE));
+	assert_int_equal(0, uiommufd_close(e.fd));
+}
+
 /* Each piece of a mapping holds the vIOMMU until the last one goes */
 static void test_mapping_pieces(void **state)
 {
@@ -200,6 +221,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mapping_pieces),
+		cmocka_unit_test(test_region_not_pinnable),
 		cmocka_unit_test(test_mapping_outlives_close),
 		cmocka_unit_test(test_region_offsets),
 		cmocka_unit_test(test_dump),
