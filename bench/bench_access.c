@@ -21,14 +21,6 @@
 #define PG  4096UL
 #define BUF (64UL << 20)
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static long cmd(int fd, struct iommu_test_cmd *c)
 {
 	long rc = uiommufd_ioctl(fd, IOMMU_TEST_CMD, (unsigned long)c);

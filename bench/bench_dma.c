@@ -52,15 +52,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void check(long rc, const char *what)
-{
-	if (rc < 0) {
-		fprintf(stderr, "bench_dma: %s: %s\n", what,
-			strerror((int)-rc));
-		exit(1);
-	}
-}
-
 static void *alloc_aligned(size_t len, bool huge)
 {
 	char *p = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE,

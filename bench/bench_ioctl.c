@@ -24,23 +24,6 @@
 
 #define ROUNDS 3
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void check(long rc, const char *what)
-{
-	if (rc < 0) {
-		fprintf(stderr, "bench_ioctl: %s: %s\n", what,
-			strerror((int)-rc));
-		exit(1);
-	}
-}
-
 static double null_syscall(unsigned long n)
 {
 	double t = now_ns();

@@ -33,23 +33,6 @@
 
 #define PG 4096UL
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void check(long rc, const char *what)
-{
-	if (rc < 0) {
-		fprintf(stderr, "bench_map: %s: %s\n", what,
-			strerror((int)-rc));
-		exit(1);
-	}
-}
-
 static uint32_t ioas_alloc(int fd)
 {
 	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};

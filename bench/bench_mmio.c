@@ -26,27 +26,12 @@
 #include <uiommufd/uiommufd.h>
 #include <uiommufd/vfio.h>
 
+#include "bench_row.h"
+
 #define N	  200000
 #define RING	  64
 #define IOVA_RING 0x100000UL
 #define IOVA_BUF  0x200000UL
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void check(long rc, const char *what)
-{
-	if (rc < 0) {
-		fprintf(stderr, "bench_mmio: %s: %s\n", what,
-			strerror((int)-rc));
-		exit(1);
-	}
-}
 
 static int dev, ctx;
 static volatile uint32_t *regs;

@@ -1,13 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One row of the table make bench prints: a figure, the baseline measured
- * in the same run, their ratio and the goal. Each row is printed for people
+ * What every benchmark uses: the clock, the exit on a failed call, and one
+ * row of the table make bench prints: a figure, the baseline measured in
+ * the same run, their ratio and the goal. Each row is printed for people
  * and, prefixed with "@row", for bench/run.sh, which collects the table.
  */
 #ifndef UIOMMUFD_BENCH_ROW_H
 #define UIOMMUFD_BENCH_ROW_H
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static inline double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* A call that fails (a negative errno) ends the benchmark */
+static inline void check(long rc, const char *what)
+{
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+			what, strerror((int)-rc));
+		exit(1);
+	}
+}
 
 static inline void bench_row(const char *what, double value, const char *unit,
 			     const char *baseline, double base_value,

@@ -23,19 +23,13 @@
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
 
+#include "bench_row.h"
+
 #define MAP_LEN (64UL << 10)
 
 static int ctx;
 static uint32_t ioas;
 static void *buf;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void must(long rc, const char *what)
 {

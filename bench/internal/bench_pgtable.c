@@ -23,22 +23,6 @@
 #define PG   4096UL
 #define SPAN (1UL << 30)
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void check(long rc, const char *what)
-{
-	if (rc < 0) {
-		fprintf(stderr, "bench_pgtable: %s failed (%ld)\n", what, rc);
-		exit(1);
-	}
-}
-
 static double map_unmap(struct io_pgtable *pt, unsigned long iova,
 			unsigned long n)
 {
