@@ -5,7 +5,8 @@
 # ratio) and plot the curves (cost against size and areas) with gnuplot.
 #
 # Outputs in $B/bench-results/: log.txt, table.txt, curves.dat, plot.png.
-# BENCH_MB (map sizes), BENCH_AREAS (live areas), BENCH_DMA_MB scale the runs.
+# BENCH_MB (map sizes), BENCH_AREAS (live areas), BENCH_DMA_MB, BENCH_SCALE_MB
+# scale the runs.
 set -euo pipefail
 B=${1:-build}
 OUT=$B/bench-results
@@ -19,11 +20,12 @@ run() {
 }
 run bench_ioctl
 run bench_pgtable
-run bench_map "${BENCH_MB:-1024}" "${BENCH_AREAS:-100000}"
+run bench_map "${BENCH_MB:-1024}" "${BENCH_AREAS:-1000000}"
 run bench_access
 run bench_dma "${BENCH_DMA_MB:-256}"
 run bench_share
 run bench_mmio
+run bench_scale "${BENCH_SCALE_MB:-256}"
 
 {
 	echo "uiommufd benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
@@ -35,9 +37,7 @@ run bench_mmio
 		printf '%-44s %12s %-8s %-16s %12s %7sx  %s\n' "$what" "$v" "$unit" \
 			"$base" "$bv" "$ratio" "$goal"
 	done
-	for row in "software IOMMU translation, IOTLB hit (no IOTLB)" \
-		"metadata per mapped 4 KiB page" \
-		"10^6 areas; 1 TiB sparse; 2 threads vs 1"; do
+	for row in "software IOMMU translation, IOTLB hit (no IOTLB)"; do
 		printf '%-44s %12s\n' "$row" "not measured"
 	done
 } | tee "$OUT/table.txt"
