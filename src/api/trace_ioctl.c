@@ -27,6 +27,8 @@
 
 /* Bigger than every struct of the tables (checked when decoding) */
 #define TRACE_SNAPSHOT 256
+/* The elements of an array shown at most */
+#define TRACE_MAX_ELEMS 8
 
 /* A struct argument as read from the caller, before or after the call */
 struct trace_snapshot {
@@ -187,6 +189,117 @@ static bool trace_field_in(const struct trace_field *f, size_t len)
 	return f->offset + f->size * f->nelem <= len;
 }
 
+static bool trace_member_in(const struct trace_snapshot *s, size_t offset,
+			    size_t size)
+{
+	return size && offset + size <= s->len;
+}
+
+static uint64_t trace_member(const struct trace_snapshot *s, size_t offset,
+			     size_t size)
+{
+	return trace_member_in(s, offset, size)
+		       ? trace_load(s->data + offset, size)
+		       : 0;
+}
+
+/*
+ * How many elements of @ti's array to show: those the caller passes for
+ * an array the call reads; for one it fills, those both the caller's
+ * count and the count the call returned cover (@before, @after)
+ */
+static uint64_t trace_array_count(const struct trace_array *a,
+				  const struct trace_snapshot *before,
+				  const struct trace_snapshot *after)
+{
+	uint64_t n;
+
+	if (!trace_member_in(before, a->count_offset, a->count_size) ||
+	    !trace_member_in(before, a->ptr_offset, a->ptr_size))
+		return 0;
+	n = trace_member(before, a->count_offset, a->count_size);
+	if (after)
+		n = min(n, trace_member(after, a->count_offset, a->count_size));
+	return n;
+}
+
+static const struct trace_elem_type *
+trace_elem_type(const struct trace_array *a, const struct trace_snapshot *s)
+{
+	uint64_t selector = 0;
+
+	if (a->selector_size) {
+		if (!trace_member_in(s, a->selector_offset, a->selector_size))
+			return NULL;
+		selector =
+			trace_member(s, a->selector_offset, a->selector_size);
+	}
+	for (unsigned int i = 0; i != a->nr_types; i++)
+		if (a->types[i].selector == selector)
+			return &a->types[i];
+	return NULL;
+}
+
+static void trace_put_fields(struct trace_line *l,
+			     const struct trace_field *fields,
+			     unsigned int nr_fields, const unsigned char *data,
+			     size_t len, bool json)
+{
+	bool first = true;
+
+	trace_line_printf(l, "{");
+	for (unsigned int i = 0; i != nr_fields; i++) {
+		if (!trace_field_in(&fields[i], len))
+			continue;
+		if (!first)
+			trace_line_printf(l, json ? "," : ", ");
+		trace_put_field(l, &fields[i], data, json);
+		first = false;
+	}
+	trace_line_printf(l, "}");
+}
+
+/*
+ * The first elements of the array @s points to, "[{...}, {...}]". Each is
+ * read with the fault-safe copies: one that cannot be read ends the list
+ * with "?", as the call would answer EFAULT.
+ */
+static void trace_put_elems(struct trace_line *l, const struct trace_array *a,
+			    const struct trace_snapshot *s, uint64_t count,
+			    bool json)
+{
+	const struct trace_elem_type *type = trace_elem_type(a, s);
+	unsigned char elem[TRACE_SNAPSHOT];
+	uintptr_t ptr, stride;
+	size_t len;
+	uint64_t i;
+
+	if (!type || type->size > TRACE_SNAPSHOT)
+		return;
+	stride = a->stride_size
+			 ? trace_member(s, a->stride_offset, a->stride_size)
+			 : type->size;
+	if (!stride)
+		return;
+	ptr = (uintptr_t)trace_member(s, a->ptr_offset, a->ptr_size);
+	len = min((size_t)stride, type->size);
+	trace_line_printf(l, json ? ",\"%s[]\":[" : "[", a->ptr_name);
+	for (i = 0; i != count && i != TRACE_MAX_ELEMS; i++) {
+		if (i)
+			trace_line_printf(l, json ? "," : ", ");
+		memset(elem, 0, sizeof(elem));
+		if (copy_from_user(elem, (void *)(ptr + i * stride), len)) {
+			trace_line_printf(l, json ? "\"?\"" : "?");
+			break;
+		}
+		trace_put_fields(l, type->fields, type->nr_fields, elem, len,
+				 json);
+	}
+	if (i == TRACE_MAX_ELEMS && count > TRACE_MAX_ELEMS)
+		trace_line_printf(l, json ? ",\"...\"" : ", ...");
+	trace_line_printf(l, "]");
+}
+
 static bool trace_field_changed(const struct trace_field *f,
 				const struct trace_snapshot *before,
 				const struct trace_snapshot *after)
@@ -197,38 +310,62 @@ static bool trace_field_changed(const struct trace_field *f,
 		      f->size * f->nelem) != 0;
 }
 
+/* @f is the pointer to an array the call filled, with elements to show */
+static bool trace_out_array_field(const struct trace_ioctl *ti,
+				  const struct trace_field *f,
+				  const struct trace_snapshot *before,
+				  const struct trace_snapshot *after)
+{
+	const struct trace_array *a = ti->array;
+
+	return a && a->out && f->offset == a->ptr_offset &&
+	       trace_array_count(a, before, after);
+}
+
 static bool trace_struct_changed(const struct trace_ioctl *ti,
 				 const struct trace_snapshot *before,
 				 const struct trace_snapshot *after)
 {
 	for (unsigned int i = 0; i != ti->nr_fields; i++)
 		if (trace_field_in(&ti->fields[i], after->len) &&
-		    trace_field_changed(&ti->fields[i], before, after))
+		    (trace_field_changed(&ti->fields[i], before, after) ||
+		     trace_out_array_field(ti, &ti->fields[i], before, after)))
 			return true;
 	return false;
 }
 
 /*
  * The struct's fields, all of them (@before NULL) or those the call
- * changed or returns
+ * changed or returns; the elements of the array it points to after the
+ * pointer, those the call reads in the first form, those it filled in the
+ * second
  */
 static void trace_put_struct(struct trace_line *l, const struct trace_ioctl *ti,
 			     const struct trace_snapshot *s,
 			     const struct trace_snapshot *before, bool json)
 {
+	const struct trace_array *a = ti->array;
 	bool first = true;
 
 	trace_line_printf(l, "{");
 	for (unsigned int i = 0; i != ti->nr_fields; i++) {
 		const struct trace_field *f = &ti->fields[i];
+		bool elems = a && f->offset == a->ptr_offset &&
+			     a->out == (before != NULL);
 
 		if (!trace_field_in(f, s->len) ||
-		    (before && !trace_field_changed(f, before, s)))
+		    (before && !trace_field_changed(f, before, s) &&
+		     !trace_out_array_field(ti, f, before, s)))
 			continue;
 		if (!first)
 			trace_line_printf(l, json ? "," : ", ");
 		trace_put_field(l, f, s->data, json);
 		first = false;
+		if (elems)
+			trace_put_elems(l, a, s,
+					before ? trace_array_count(a, before, s)
+					       : trace_array_count(a, s, NULL),
+					json);
 	}
 	trace_line_printf(l, "}");
 }

@@ -6,6 +6,7 @@
 #ifndef UIOMMUFD_API_TRACE_TABLES_H
 #define UIOMMUFD_API_TRACE_TABLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,30 @@ enum trace_arg_kind {
 	TRACE_ARG_STRING, /* a pointer to a NUL-terminated string */
 };
 
+/* One element format of an array a struct points to */
+struct trace_elem_type {
+	uint64_t selector; /* the selector field's value for this format */
+	size_t size;
+	const struct trace_field *fields;
+	unsigned int nr_fields;
+};
+
+/*
+ * An array a struct points to (IOMMU_IOAS_IOVA_RANGES's allowed_iovas):
+ * where the pointer, the element count and, when present, the element
+ * size (the stride) and the field choosing the element format are
+ */
+struct trace_array {
+	const char *ptr_name;
+	size_t ptr_offset, ptr_size;
+	size_t count_offset, count_size;
+	size_t stride_offset, stride_size;     /* size 0: elements packed */
+	size_t selector_offset, selector_size; /* size 0: one format */
+	bool out; /* filled by the call, else read by it */
+	const struct trace_elem_type *types;
+	unsigned int nr_types;
+};
+
 struct trace_ioctl {
 	const char *name;
 	unsigned long cmd;
@@ -60,6 +85,7 @@ struct trace_ioctl {
 	size_t struct_size;
 	const struct trace_field *fields;
 	unsigned int nr_fields;
+	const struct trace_array *array; /* NULL: points to none */
 };
 
 extern const struct trace_ioctl trace_ioctls[];

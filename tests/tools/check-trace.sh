@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Durations, and the addresses of the program's buffers
 normalise() {
 	sed -E -e 's/<[0-9.]+us>/<T>/' \
-		-e 's/(user_va|allowed_iovas)=0x[0-9a-f]+/\1=ADDR/g' "$1"
+		-e 's/(user_va|allowed_iovas|data_uptr)=0x[0-9a-f]+/\1=ADDR/g' "$1"
 }
 
 case $mode in
@@ -49,6 +49,15 @@ assert m[1]["errno"] == "EEXIST", m[1]
 bad = [l for l in lines if l.get("call") == "IOMMU_IOAS_ALLOC" and
        l.get("errno") == "EFAULT"]
 assert bad and bad[0]["in"] == "0x8", bad
+# Arrays: elements in their own key, read before or filled by the call
+ranges = [l for l in lines if l.get("call") == "IOMMU_IOAS_IOVA_RANGES"]
+assert ranges[1]["out"]["allowed_iovas[]"][0]["start"] == "0", ranges
+allow = [l for l in lines if l.get("call") == "IOMMU_IOAS_ALLOW_IOVAS"]
+assert allow[0]["in"]["allowed_iovas[]"][1]["last"] == "0x4ffffff", allow
+assert allow[1]["in"]["allowed_iovas[]"][-1] == "...", allow
+assert allow[2]["in"]["allowed_iovas[]"] == ["?"], allow
+inv = [l for l in lines if l.get("call") == "IOMMU_HWPT_INVALIDATE"]
+assert inv[0]["in"]["data_uptr[]"][0]["npages"] == "0x10", inv
 unknown = [l for l in lines if l.get("call") == "ioctl"]
 assert unknown[0]["cmd"] == "0x3b7f", unknown
 vfio = [json.loads(l) for l in open(sys.argv[2])]

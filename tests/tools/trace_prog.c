@@ -64,6 +64,59 @@ static unsigned int ioas_alloc(int fd)
 	return alloc.out_ioas_id;
 }
 
+/*
+ * Calls pointing to arrays, whose elements the trace decodes: a list the
+ * call fills, one it reads, and entries of a format chosen by a field
+ * (the HWPT does not exist: the trace still shows what was passed)
+ */
+static void arrays(int fd, unsigned int ioas)
+{
+	struct iommu_iova_range ranges[2] = {{0x1000000, 0x1ffffff},
+					     {0x4000000, 0x4ffffff}};
+	struct iommu_ioas_allow_iovas allow = {
+		.size = sizeof(allow),
+		.ioas_id = ioas,
+		.num_iovas = 2,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	struct iommu_ioas_iova_ranges get = {
+		.size = sizeof(get),
+		.ioas_id = ioas,
+		.num_iovas = 2,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	struct iommu_hwpt_vtd_s1_invalidate inv[2] = {
+		{.addr = 0x200000,
+		 .npages = 16,
+		 .flags = IOMMU_VTD_INV_FLAGS_LEAF},
+		{.addr = 0x400000, .npages = 1},
+	};
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = 77,
+		.data_uptr = (uintptr_t)inv,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		.entry_len = sizeof(inv[0]),
+		.entry_num = 2,
+	};
+
+	struct iommu_iova_range many[10];
+
+	for (unsigned int i = 0; i != 10; i++)
+		many[i] = (struct iommu_iova_range){
+			0x1000000 * (i + 1), 0x1000000 * (i + 1) + 0xfff};
+	expect("allow iovas", ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &allow), 0);
+	/* More elements than the trace shows, and an array it cannot read */
+	allow.num_iovas = 10;
+	allow.allowed_iovas = (uintptr_t)many;
+	expect("allow many", ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &allow), 0);
+	allow.allowed_iovas = 8;
+	expect("allow fault", ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &allow),
+	       EFAULT);
+	expect("iova ranges", ioctl(fd, IOMMU_IOAS_IOVA_RANGES, &get), 0);
+	expect("invalidate", ioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd), ENOENT);
+}
+
 /* The known sequence: successes, kernel errors, an unknown ioctl */
 static void sequence(int fd, void *buf)
 {
@@ -88,6 +141,7 @@ static void sequence(int fd, void *buf)
 	get.ioas_id = ioas;
 	expect("iova ranges", ioctl(fd, IOMMU_IOAS_IOVA_RANGES, &get),
 	       EMSGSIZE);
+	arrays(fd, ioas);
 	opt.object_id = ioas;
 	expect("option", ioctl(fd, IOMMU_OPTION, &opt), 0);
 	unmap.ioas_id = ioas;
