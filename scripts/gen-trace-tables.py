@@ -63,6 +63,32 @@ ARRAYS = {
         }),
 }
 
+# Capability chains in the buffer after an INFO struct: ioctl -> (the
+# offset field, {cap id: (cap struct, flexible array, its count, element
+# struct) or (cap struct,)}). Cap IDs are a name space per ioctl.
+CAPS = {
+    'VFIO_DEVICE_GET_REGION_INFO': ('cap_offset', {
+        'VFIO_REGION_INFO_CAP_SPARSE_MMAP': (
+            'vfio_region_info_cap_sparse_mmap', 'areas', 'nr_areas',
+            'vfio_region_sparse_mmap_area'),
+        'VFIO_REGION_INFO_CAP_TYPE': ('vfio_region_info_cap_type',),
+        'VFIO_REGION_INFO_CAP_MSIX_MAPPABLE': ('vfio_info_cap_header',),
+    }),
+    'VFIO_IOMMU_GET_INFO': ('cap_offset', {
+        'VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE': (
+            'vfio_iommu_type1_info_cap_iova_range', 'iova_ranges',
+            'nr_iovas', 'vfio_iova_range'),
+        'VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION': (
+            'vfio_iommu_type1_info_cap_migration',),
+        'VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL': (
+            'vfio_iommu_type1_info_dma_avail',),
+    }),
+    'VFIO_DEVICE_GET_INFO': ('cap_offset', {
+        'VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP': (
+            'vfio_device_info_cap_pci_atomic_comp',),
+    }),
+}
+
 # Fields whose kernel-doc names no enum or prefix: (struct, field) -> spec
 HINTS = {
     ('iommu_test_cmd', 'op'): 'prefix:IOMMU_TEST_OP_',
@@ -300,6 +326,45 @@ class Tables:
         return '&array_' + base
 
 
+    def caps(self, ioctl, struct, structs):
+        """the capability chain descriptor of an INFO ioctl, by CAPS"""
+        offset_field, types = CAPS[ioctl]
+        base = ioctl.lower()
+        rows = []
+        for i, (cap_id, spec) in enumerate(types.items()):
+            cap = spec[0]
+            cfields, cdoc = structs[cap]
+            ctab, n = 'NULL', 0
+            if cfields and cap != 'vfio_info_cap_header':
+                ctab = 'cap_%s_%d' % (base, i)
+                n = self.fields(ctab, cap, cfields, cdoc)
+            elems = 'NULL, 0, 0, 0, 0, NULL, 0'
+            if len(spec) > 1:
+                _, flex, count, elem = spec
+                efields, edoc = structs[elem]
+                etab = 'capelem_%s_%d' % (base, i)
+                en = self.fields(etab, elem, efields, edoc)
+                elems = ('"%s", offsetof(struct %s, %s), '
+                         'offsetof(struct %s, %s), '
+                         'sizeof(((struct %s *)0)->%s), sizeof(struct %s), '
+                         '%s, %d' % (flex, cap, flex, cap, count, cap, count,
+                                     elem, etab, en))
+            rows.append('\t{ %s, "%s", sizeof(struct %s), %s, %d, %s },' %
+                        (cap_id, cap_id, cap, ctab, n, elems))
+        self.lines.append('static const struct trace_cap_type '
+                          'captypes_%s[] = {' % base)
+        self.lines += rows
+        self.lines.append('};')
+        self.lines.append('static const struct trace_caps caps_%s = {' %
+                          base)
+        self.lines.append('\toffsetof(struct %s, %s), '
+                          'sizeof(((struct %s *)0)->%s), captypes_%s, %d,' %
+                          (struct, offset_field, struct, offset_field, base,
+                           len(rows)))
+        self.lines.append('};')
+        return '&caps_' + base
+
+
 def main():
     output, headers = sys.argv[1], sys.argv[2:]
     texts = [open(h).read() for h in headers]
@@ -325,7 +390,9 @@ def main():
             n = tables.fields(ftab, struct, fields, doc)
             array = (tables.array(ioctl, struct, structs)
                      if ioctl in ARRAYS else 'NULL')
-            entries.append((ioctl, 'struct', struct, ftab, n, array))
+            caps = (tables.caps(ioctl, struct, structs)
+                    if ioctl in CAPS else 'NULL')
+            entries.append((ioctl, 'struct', struct, ftab, n, array, caps))
     lines = tables.lines
     lines.append('')
     lines.append('const struct trace_ioctl trace_ioctls[] = {')
@@ -334,11 +401,11 @@ def main():
         cls = file_class(ioctl)
         if arg == 'struct':
             lines.append('\t{ "%s", %s, %s, TRACE_ARG_STRUCT, '
-                         'sizeof(struct %s), %s, %d, %s },' %
-                         (ioctl, ioctl, cls, e[2], e[3], e[4], e[5]))
+                         'sizeof(struct %s), %s, %d, %s, %s },' %
+                         (ioctl, ioctl, cls, e[2], e[3], e[4], e[5], e[6]))
         else:
             lines.append('\t{ "%s", %s, %s, TRACE_ARG_%s, 0, NULL, 0, '
-                         'NULL },' % (ioctl, ioctl, cls, arg.upper()))
+                         'NULL, NULL },' % (ioctl, ioctl, cls, arg.upper()))
     lines.append('};')
     lines.append('const unsigned int trace_nr_ioctls = '
                  'sizeof(trace_ioctls) / sizeof(trace_ioctls[0]);')

@@ -29,12 +29,15 @@
 #define TRACE_SNAPSHOT 256
 /* The elements of an array shown at most */
 #define TRACE_MAX_ELEMS 8
+/* The capabilities of a chain shown at most */
+#define TRACE_MAX_CAPS 16
 
 /* A struct argument as read from the caller, before or after the call */
 struct trace_snapshot {
 	unsigned char data[TRACE_SNAPSHOT];
 	size_t len; /* bytes read: the caller's size, at most the struct's */
 	bool fault; /* the pointer could not be read */
+	uintptr_t uaddr; /* where it was read from */
 };
 
 static bool trace_class_matches(enum trace_file_class on, int kind)
@@ -96,6 +99,7 @@ static void trace_snapshot_read(struct trace_snapshot *s,
 
 	s->len = 0;
 	s->fault = false;
+	s->uaddr = arg;
 	if (ti->struct_size > TRACE_SNAPSHOT ||
 	    copy_from_user(&usize, (void *)arg, sizeof(usize))) {
 		s->fault = true;
@@ -240,21 +244,35 @@ trace_elem_type(const struct trace_array *a, const struct trace_snapshot *s)
 	return NULL;
 }
 
+/* The fields of @data in @len bytes, each after a separator */
+static void trace_put_more_fields(struct trace_line *l,
+				  const struct trace_field *fields,
+				  unsigned int nr_fields,
+				  const unsigned char *data, size_t len,
+				  bool json)
+{
+	for (unsigned int i = 0; i != nr_fields; i++) {
+		if (!trace_field_in(&fields[i], len))
+			continue;
+		trace_line_printf(l, json ? "," : ", ");
+		trace_put_field(l, &fields[i], data, json);
+	}
+}
+
 static void trace_put_fields(struct trace_line *l,
 			     const struct trace_field *fields,
 			     unsigned int nr_fields, const unsigned char *data,
 			     size_t len, bool json)
 {
-	bool first = true;
+	unsigned int i = 0;
 
 	trace_line_printf(l, "{");
-	for (unsigned int i = 0; i != nr_fields; i++) {
-		if (!trace_field_in(&fields[i], len))
-			continue;
-		if (!first)
-			trace_line_printf(l, json ? "," : ", ");
+	while (i != nr_fields && !trace_field_in(&fields[i], len))
+		i++;
+	if (i != nr_fields) {
 		trace_put_field(l, &fields[i], data, json);
-		first = false;
+		trace_put_more_fields(l, fields + i + 1, nr_fields - i - 1,
+				      data, len, json);
 	}
 	trace_line_printf(l, "}");
 }
@@ -300,6 +318,123 @@ static void trace_put_elems(struct trace_line *l, const struct trace_array *a,
 	trace_line_printf(l, "]");
 }
 
+static const struct trace_cap_type *trace_cap_type(const struct trace_caps *c,
+						   uint16_t id)
+{
+	for (unsigned int i = 0; i != c->nr_types; i++)
+		if (c->types[i].id == id)
+			return &c->types[i];
+	return NULL;
+}
+
+/*
+ * The flexible array at the end of a capability at @cap (the user address)
+ * in @room bytes, its count in @data
+ */
+static void trace_put_cap_elems(struct trace_line *l,
+				const struct trace_cap_type *t, uintptr_t cap,
+				const unsigned char *data, size_t room,
+				bool json)
+{
+	unsigned char elem[TRACE_SNAPSHOT];
+	uint64_t count, i;
+
+	if (!t->elems_name || t->elem_size > TRACE_SNAPSHOT ||
+	    t->count_offset + t->count_size > t->size)
+		return;
+	count = trace_load(data + t->count_offset, t->count_size);
+	trace_line_printf(l, json ? ",\"%s\":[" : ", %s=[", t->elems_name);
+	for (i = 0; i != count && i != TRACE_MAX_ELEMS; i++) {
+		size_t at = t->elems_offset + i * t->elem_size;
+
+		if (i)
+			trace_line_printf(l, json ? "," : ", ");
+		if (at + t->elem_size > room ||
+		    copy_from_user(elem, (void *)(cap + at), t->elem_size)) {
+			trace_line_printf(l, json ? "\"?\"" : "?");
+			break;
+		}
+		trace_put_fields(l, t->elem_fields, t->nr_elem_fields, elem,
+				 t->elem_size, json);
+	}
+	if (i == TRACE_MAX_ELEMS && count > TRACE_MAX_ELEMS)
+		trace_line_printf(l, json ? ",\"...\"" : ", ...");
+	trace_line_printf(l, "]");
+}
+
+/*
+ * One capability at @off of the caller's buffer of @bufsz bytes at @base;
+ * returns the offset of the next one, 0 at the end of the chain or where
+ * the chain cannot be followed
+ */
+static uint32_t trace_put_cap(struct trace_line *l, const struct trace_caps *c,
+			      uintptr_t base, uint32_t off, uint32_t bufsz,
+			      bool json)
+{
+	struct vfio_info_cap_header hdr;
+	unsigned char data[TRACE_SNAPSHOT] = {0};
+	const struct trace_cap_type *t;
+	size_t room = off < bufsz ? bufsz - off : 0;
+
+	if (room < sizeof(hdr) ||
+	    copy_from_user(&hdr, (void *)(base + off), sizeof(hdr))) {
+		trace_line_printf(l, json ? "\"?\"" : "?");
+		return 0;
+	}
+	t = trace_cap_type(c, hdr.id);
+	if (t)
+		trace_line_printf(l, json ? "{\"id\":\"%s\"" : "{id=%s",
+				  t->name);
+	else
+		trace_line_printf(l, json ? "{\"id\":%u" : "{id=%u", hdr.id);
+	trace_line_printf(l,
+			  json ? ",\"version\":%u,\"next\":%u"
+			       : ", version=%u, next=%u",
+			  hdr.version, hdr.next);
+	if (t && t->size <= TRACE_SNAPSHOT &&
+	    !copy_from_user(data, (void *)(base + off), min(room, t->size))) {
+		trace_put_more_fields(l, t->fields, t->nr_fields, data,
+				      min(room, t->size), json);
+		if (room >= t->size)
+			trace_put_cap_elems(l, t, base + off, data, room, json);
+	}
+	trace_line_printf(l, "}");
+	/* A chain only goes forward: anything else would loop */
+	return hdr.next > off && hdr.next < bufsz ? hdr.next : 0;
+}
+
+/*
+ * The capability chain an INFO call wrote after its struct, inside the
+ * buffer the caller gave (its argsz before the call)
+ */
+static void trace_put_caps(struct trace_line *l, const struct trace_caps *c,
+			   const struct trace_snapshot *before,
+			   const struct trace_snapshot *after, bool json)
+{
+	uint32_t bufsz = (uint32_t)trace_load(before->data, sizeof(uint32_t));
+	uint32_t off =
+		(uint32_t)trace_member(after, c->offset_offset, c->offset_size);
+
+	trace_line_printf(l, json ? ",\"cap_offset[]\":[" : "[");
+	for (unsigned int n = 0; off && n != TRACE_MAX_CAPS; n++) {
+		if (n)
+			trace_line_printf(l, json ? "," : ", ");
+		off = trace_put_cap(l, c, after->uaddr, off, bufsz, json);
+	}
+	trace_line_printf(l, "]");
+}
+
+/* @f is the offset of a capability chain the call wrote */
+static bool trace_caps_field(const struct trace_ioctl *ti,
+			     const struct trace_field *f,
+			     const struct trace_snapshot *s)
+{
+	const struct trace_caps *c = ti->caps;
+
+	return c && f->offset == c->offset_offset &&
+	       trace_member(s, c->offset_offset, c->offset_size);
+}
+
 static bool trace_field_changed(const struct trace_field *f,
 				const struct trace_snapshot *before,
 				const struct trace_snapshot *after)
@@ -329,7 +464,8 @@ static bool trace_struct_changed(const struct trace_ioctl *ti,
 	for (unsigned int i = 0; i != ti->nr_fields; i++)
 		if (trace_field_in(&ti->fields[i], after->len) &&
 		    (trace_field_changed(&ti->fields[i], before, after) ||
-		     trace_out_array_field(ti, &ti->fields[i], before, after)))
+		     trace_out_array_field(ti, &ti->fields[i], before, after) ||
+		     trace_caps_field(ti, &ti->fields[i], after)))
 			return true;
 	return false;
 }
@@ -355,7 +491,8 @@ static void trace_put_struct(struct trace_line *l, const struct trace_ioctl *ti,
 
 		if (!trace_field_in(f, s->len) ||
 		    (before && !trace_field_changed(f, before, s) &&
-		     !trace_out_array_field(ti, f, before, s)))
+		     !trace_out_array_field(ti, f, before, s) &&
+		     !trace_caps_field(ti, f, s)))
 			continue;
 		if (!first)
 			trace_line_printf(l, json ? "," : ", ");
@@ -366,6 +503,8 @@ static void trace_put_struct(struct trace_line *l, const struct trace_ioctl *ti,
 					before ? trace_array_count(a, before, s)
 					       : trace_array_count(a, s, NULL),
 					json);
+		if (before && trace_caps_field(ti, f, s))
+			trace_put_caps(l, ti->caps, before, s, json);
 	}
 	trace_line_printf(l, "}");
 }

@@ -77,6 +77,31 @@ struct trace_array {
 	unsigned int nr_types;
 };
 
+/*
+ * One capability of an INFO call's chain: its struct (header included),
+ * and the flexible array at its end, if any, with the field counting it
+ */
+struct trace_cap_type {
+	uint16_t id;
+	const char *name;
+	size_t size;
+	const struct trace_field *fields; /* after the header */
+	unsigned int nr_fields;
+	const char *elems_name; /* NULL: no array */
+	size_t elems_offset;
+	size_t count_offset, count_size;
+	size_t elem_size;
+	const struct trace_field *elem_fields;
+	unsigned int nr_elem_fields;
+};
+
+/* The chain of an INFO call, from the offset field of its struct */
+struct trace_caps {
+	size_t offset_offset, offset_size;
+	const struct trace_cap_type *types;
+	unsigned int nr_types;
+};
+
 struct trace_ioctl {
 	const char *name;
 	unsigned long cmd;
@@ -86,6 +111,7 @@ struct trace_ioctl {
 	const struct trace_field *fields;
 	unsigned int nr_fields;
 	const struct trace_array *array; /* NULL: points to none */
+	const struct trace_caps *caps;	 /* NULL: has no chain */
 };
 
 extern const struct trace_ioctl trace_ioctls[];

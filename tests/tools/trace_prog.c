@@ -7,6 +7,9 @@
  *   trace_prog            the sequence (every result checked)
  *   trace_prog fail N     expects the Nth IOMMU_IOAS_MAP to fail, ENOMEM
  *   trace_prog fail-nth   expects an engine failure (ENOMEM) somewhere
+ *   trace_prog caps       the INFO calls of the first VFIO device and of
+ *                         the VFIO compatibility, whose capability
+ *                         chains the trace decodes
  *   trace_prog serve      a small VMM: an IOAS with a map, the first VFIO
  *                         device attached to it; "ready" on stdout, then
  *                         it waits for the end of stdin (uiommufdctl's test)
@@ -189,6 +192,44 @@ static int attach_device(int fd, unsigned int ioas)
 	return dev;
 }
 
+/* Every INFO call with room for its capability chain */
+static int caps(int fd)
+{
+	unsigned int ioas = ioas_alloc(fd);
+	int dev = attach_device(fd, ioas);
+	union {
+		struct vfio_device_info dev;
+		struct vfio_region_info region;
+		struct vfio_iommu_type1_info iommu;
+		unsigned char room[512];
+	} info;
+	struct iommu_vfio_ioas compat = {.size = sizeof(compat),
+					 .ioas_id = ioas,
+					 .op = IOMMU_VFIO_IOAS_SET};
+	unsigned int nr_regions;
+
+	memset(&info, 0, sizeof(info));
+	info.dev.argsz = sizeof(info);
+	expect("device info", ioctl(dev, VFIO_DEVICE_GET_INFO, &info), 0);
+	nr_regions = info.dev.num_regions;
+	/* The udma device has no VGA region: EINVAL there, as the kernel */
+	for (unsigned int i = 0; i != nr_regions; i++) {
+		if (i == VFIO_PCI_VGA_REGION_INDEX)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.region.argsz = sizeof(info);
+		info.region.index = i;
+		expect("region info",
+		       ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &info), 0);
+	}
+	expect("compat ioas", ioctl(fd, IOMMU_VFIO_IOAS, &compat), 0);
+	memset(&info, 0, sizeof(info));
+	info.iommu.argsz = sizeof(info);
+	expect("iommu info", ioctl(fd, VFIO_IOMMU_GET_INFO, &info), 0);
+	close(dev);
+	return failures ? 1 : 0;
+}
+
 static int serve(int fd, void *buf)
 {
 	unsigned int ioas = ioas_alloc(fd);
@@ -230,6 +271,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "serve"))
 		return serve(fd, buf);
+	if (argc > 1 && !strcmp(argv[1], "caps"))
+		return caps(fd);
 	if (argc > 2 && !strcmp(argv[1], "fail"))
 		injected_map(fd, buf, atoi(argv[2]));
 	else
