@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <uiommufd/experimental.h>
 #include <uiommufd/iommufd.h>
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/vfio.h>
