@@ -92,6 +92,16 @@ const struct shim_route shim_routes[] = {
 		.open = shim_vfio_cdev_open,
 		.stat = shim_vfio_cdev_stat,
 	},
+	/* A no-IOMMU device's cdev: UIOMMUFD_EXPERIMENTAL=noiommu only */
+	{
+		.pattern = "/dev/vfio/devices/noiommu-vfio#",
+		.mode = S_IFCHR | 0600,
+		.rdev_major = VFIO_DEV_MAJOR,
+		.fd_kind = UIOMMUFD_FD_VFIO_DEVICE,
+		.match = shim_vfio_cdev_match,
+		.open = shim_vfio_cdev_open,
+		.stat = shim_vfio_cdev_stat,
+	},
 	{
 		.pattern = "/dev/char/#:#",
 		.mode = S_IFCHR | 0600,

@@ -121,9 +121,12 @@ int shim_vfio_group_stat(const struct shim_match *m, struct statx *stx)
 	return 0;
 }
 
+/* /dev/vfio/devices/vfioN, or noiommu-vfioN for a no-IOMMU device */
 bool shim_vfio_cdev_match(const struct shim_match *m)
 {
-	return shim_vfio_by_index(m->args[0]);
+	const struct uiommufd_device_info *d = shim_vfio_by_index(m->args[0]);
+
+	return d && !d->noiommu == !strstr(shim_last(m), "noiommu-");
 }
 
 int shim_vfio_cdev_open(const struct shim_match *m, int flags, mode_t mode)
@@ -289,7 +292,7 @@ static void shim_pci_root(const char *name, char *buf, size_t size)
 static void tree_device(struct shim_tree *t,
 			const struct uiommufd_device_info *d)
 {
-	char dir[PATH_MAX], root[16], text[512], *p;
+	char dir[PATH_MAX], root[16], text[512], cdev[32], *p;
 	unsigned int i;
 
 	shim_pci_root(d->name, root, sizeof(root));
@@ -383,23 +386,25 @@ static void tree_device(struct shim_tree *t,
 		  d->group_minor);
 	if (d->vfio_index < 0)
 		return;
+	/* A no-IOMMU device's cdev (after 7.2) is "noiommu-vfioN" */
+	snprintf(cdev, sizeof(cdev), "%svfio%d", d->noiommu ? "noiommu-" : "",
+		 d->vfio_index);
 	snprintf(text, sizeof(text), "%u:%d\n", VFIO_DEV_MAJOR, d->vfio_index);
-	tree_file(t, text, "%s/vfio-dev/vfio%d/dev", dir, d->vfio_index);
+	tree_file(t, text, "%s/vfio-dev/%s/dev", dir, cdev);
 	snprintf(text, sizeof(text),
-		 "MAJOR=%u\nMINOR=%d\nDEVNAME=vfio/devices/vfio%d\n",
-		 VFIO_DEV_MAJOR, d->vfio_index, d->vfio_index);
-	tree_file(t, text, "%s/vfio-dev/vfio%d/uevent", dir, d->vfio_index);
+		 "MAJOR=%u\nMINOR=%d\nDEVNAME=vfio/devices/%s\n",
+		 VFIO_DEV_MAJOR, d->vfio_index, cdev);
+	tree_file(t, text, "%s/vfio-dev/%s/uevent", dir, cdev);
 	snprintf(text, sizeof(text), "../../../%s", d->name);
-	tree_link(t, text, "%s/vfio-dev/vfio%d/device", dir, d->vfio_index);
+	tree_link(t, text, "%s/vfio-dev/%s/device", dir, cdev);
 	tree_link(t, "../../../../../class/vfio-dev",
-		  "%s/vfio-dev/vfio%d/subsystem", dir, d->vfio_index);
-	snprintf(text, sizeof(text), "../../devices/%s/%s/vfio-dev/vfio%d",
-		 root, d->name, d->vfio_index);
-	tree_link(t, text, "sys/class/vfio-dev/vfio%d", d->vfio_index);
+		  "%s/vfio-dev/%s/subsystem", dir, cdev);
+	snprintf(text, sizeof(text), "../../devices/%s/%s/vfio-dev/%s", root,
+		 d->name, cdev);
+	tree_link(t, text, "sys/class/vfio-dev/%s", cdev);
 	tree_link(t, text, "sys/dev/char/%u:%d", VFIO_DEV_MAJOR, d->vfio_index);
 	/* A name in the /dev/vfio/devices listing */
-	snprintf(text, sizeof(text), "vfio%d", d->vfio_index);
-	tree_file(t, "", "dev/vfio/devices/%s", text);
+	tree_file(t, "", "dev/vfio/devices/%s", cdev);
 }
 
 static void tree_build(struct shim_tree *t)

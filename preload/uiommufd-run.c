@@ -56,6 +56,11 @@ static void usage(FILE *out)
 		"  --fail-dma ADDR[+LEN][:read|:write]\n"
 		"                      device DMA touching the range faults\n"
 		"  --ctl               serve uiommufdctl(1) from the program\n"
+		"  --experimental=noiommu\n"
+		"                      uAPI after Linux 7.2, not stable: "
+		"no-IOMMU devices\n"
+		"                      bound to an iommufd, "
+		"IOMMU_IOAS_NOIOMMU_GET_PA\n"
 		"  --help              show this help\n"
 		"\n"
 		"UIOMMUFD_DISABLE=1 in the environment turns the shim off.\n");
@@ -244,6 +249,7 @@ static const struct env_option env_options[] = {
 	{"--fail-seed", "UIOMMUFD_FAIL_SEED", set_plain},
 	{"--fail-nth", "UIOMMUFD_FAIL_NTH", set_plain},
 	{"--fail-dma", "UIOMMUFD_FAIL_DMA", append_env},
+	{"--experimental", "UIOMMUFD_EXPERIMENTAL", append_env},
 };
 
 /*

@@ -205,8 +205,12 @@ struct uiommufd_device_info {
 	char model[16];		  /* "udma" ... */
 	unsigned int group;	  /* IOMMU group number */
 	unsigned int group_minor; /* minor of /dev/vfio/<group> */
-	int vfio_index;		  /* N of /dev/vfio/devices/vfioN, -1: none */
-	int noiommu;		  /* not behind an IOMMU: group "noiommu-N" */
+	/*
+	 * N of /dev/vfio/devices/vfioN, -1: none (a no-IOMMU device has one,
+	 * noiommu-vfioN, only with UIOMMUFD_EXPERIMENTAL=noiommu)
+	 */
+	int vfio_index;
+	int noiommu; /* not behind an IOMMU: group "noiommu-N" */
 	uint16_t vendor, device;
 	uint16_t subsystem_vendor, subsystem_device;
 	uint32_t class_code;

@@ -23,6 +23,7 @@
 #include <uiommufd/uiommufd.h>
 
 #include "../emu/emu_devices.h"
+#include "../iommu/noiommu.h"
 #include "../vfio/vfio_pci.h"
 #include "devices.h"
 
@@ -185,7 +186,11 @@ static int emu_create(struct emu_spec *spec, const struct emu_spec *list,
 		rc = -ENOMEM;
 		goto err_release;
 	}
-	if (spec->noiommu) {
+	if (spec->noiommu && ufd_experimental(UFD_EXP_NOIOMMU)) {
+		/* After 7.2: a page table iommufd can give its IOAS */
+		rc = noiommu_dev_add(&edev->pdev->sdev.dev, group);
+		iommu_group_put(group);
+	} else if (spec->noiommu) {
 		/* No IOMMU driver: the group exists for VFIO alone */
 		edev->pdev->sdev.dev.group = group;
 		rc = 0;
@@ -202,7 +207,9 @@ static int emu_create(struct emu_spec *spec, const struct emu_spec *list,
 	return 0;
 
 err_remove:
-	if (spec->noiommu)
+	if (spec->noiommu && edev->pdev->sdev.dev.iommu_ops)
+		iommu_device_remove(&edev->pdev->sdev.dev);
+	else if (spec->noiommu)
 		iommu_group_put(group);
 	else
 		sw_iommu_dev_remove(&edev->pdev->sdev);
@@ -294,7 +301,10 @@ UFD_EXPORT int uiommufd_device_info(unsigned int n,
 	snprintf(group_name, sizeof(group_name), "%s%u",
 		 pdev->noiommu ? "noiommu-" : "", info->group);
 	info->group_minor = (unsigned int)vfio_group_minor(group_name);
-	info->vfio_index = pdev->noiommu ? -1 : (int)edev->vpci.vdev.index;
+	/* A no-IOMMU device has a cdev only with the experimental mode */
+	info->vfio_index = pdev->noiommu && !pdev->sdev.dev.iommu_ops
+				   ? -1
+				   : (int)edev->vpci.vdev.index;
 	info->vendor = pdev->id.vendor;
 	info->device = pdev->id.device;
 	info->subsystem_vendor = pdev->id.subsystem_vendor;

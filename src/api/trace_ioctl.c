@@ -27,12 +27,17 @@
 
 /* Bigger than every struct of the tables (checked when decoding) */
 #define TRACE_SNAPSHOT 256
+/* The elements of an array shown at most */
+#define TRACE_MAX_ELEMS 8
+/* The capabilities of a chain shown at most */
+#define TRACE_MAX_CAPS 16
 
 /* A struct argument as read from the caller, before or after the call */
 struct trace_snapshot {
 	unsigned char data[TRACE_SNAPSHOT];
 	size_t len; /* bytes read: the caller's size, at most the struct's */
 	bool fault; /* the pointer could not be read */
+	uintptr_t uaddr; /* where it was read from */
 };
 
 static bool trace_class_matches(enum trace_file_class on, int kind)
@@ -94,6 +99,7 @@ static void trace_snapshot_read(struct trace_snapshot *s,
 
 	s->len = 0;
 	s->fault = false;
+	s->uaddr = arg;
 	if (ti->struct_size > TRACE_SNAPSHOT ||
 	    copy_from_user(&usize, (void *)arg, sizeof(usize))) {
 		s->fault = true;
@@ -187,6 +193,248 @@ static bool trace_field_in(const struct trace_field *f, size_t len)
 	return f->offset + f->size * f->nelem <= len;
 }
 
+static bool trace_member_in(const struct trace_snapshot *s, size_t offset,
+			    size_t size)
+{
+	return size && offset + size <= s->len;
+}
+
+static uint64_t trace_member(const struct trace_snapshot *s, size_t offset,
+			     size_t size)
+{
+	return trace_member_in(s, offset, size)
+		       ? trace_load(s->data + offset, size)
+		       : 0;
+}
+
+/*
+ * How many elements of @ti's array to show: those the caller passes for
+ * an array the call reads; for one it fills, those both the caller's
+ * count and the count the call returned cover (@before, @after)
+ */
+static uint64_t trace_array_count(const struct trace_array *a,
+				  const struct trace_snapshot *before,
+				  const struct trace_snapshot *after)
+{
+	uint64_t n;
+
+	if (!trace_member_in(before, a->count_offset, a->count_size) ||
+	    !trace_member_in(before, a->ptr_offset, a->ptr_size))
+		return 0;
+	n = trace_member(before, a->count_offset, a->count_size);
+	if (after)
+		n = min(n, trace_member(after, a->count_offset, a->count_size));
+	return n;
+}
+
+static const struct trace_elem_type *
+trace_elem_type(const struct trace_array *a, const struct trace_snapshot *s)
+{
+	uint64_t selector = 0;
+
+	if (a->selector_size) {
+		if (!trace_member_in(s, a->selector_offset, a->selector_size))
+			return NULL;
+		selector =
+			trace_member(s, a->selector_offset, a->selector_size);
+	}
+	for (unsigned int i = 0; i != a->nr_types; i++)
+		if (a->types[i].selector == selector)
+			return &a->types[i];
+	return NULL;
+}
+
+/* The fields of @data in @len bytes, each after a separator */
+static void trace_put_more_fields(struct trace_line *l,
+				  const struct trace_field *fields,
+				  unsigned int nr_fields,
+				  const unsigned char *data, size_t len,
+				  bool json)
+{
+	for (unsigned int i = 0; i != nr_fields; i++) {
+		if (!trace_field_in(&fields[i], len))
+			continue;
+		trace_line_printf(l, json ? "," : ", ");
+		trace_put_field(l, &fields[i], data, json);
+	}
+}
+
+static void trace_put_fields(struct trace_line *l,
+			     const struct trace_field *fields,
+			     unsigned int nr_fields, const unsigned char *data,
+			     size_t len, bool json)
+{
+	unsigned int i = 0;
+
+	trace_line_printf(l, "{");
+	while (i != nr_fields && !trace_field_in(&fields[i], len))
+		i++;
+	if (i != nr_fields) {
+		trace_put_field(l, &fields[i], data, json);
+		trace_put_more_fields(l, fields + i + 1, nr_fields - i - 1,
+				      data, len, json);
+	}
+	trace_line_printf(l, "}");
+}
+
+/*
+ * The first elements of the array @s points to, "[{...}, {...}]". Each is
+ * read with the fault-safe copies: one that cannot be read ends the list
+ * with "?", as the call would answer EFAULT.
+ */
+static void trace_put_elems(struct trace_line *l, const struct trace_array *a,
+			    const struct trace_snapshot *s, uint64_t count,
+			    bool json)
+{
+	const struct trace_elem_type *type = trace_elem_type(a, s);
+	unsigned char elem[TRACE_SNAPSHOT];
+	uintptr_t ptr, stride;
+	size_t len;
+	uint64_t i;
+
+	if (!type || type->size > TRACE_SNAPSHOT)
+		return;
+	stride = a->stride_size
+			 ? trace_member(s, a->stride_offset, a->stride_size)
+			 : type->size;
+	if (!stride)
+		return;
+	ptr = (uintptr_t)trace_member(s, a->ptr_offset, a->ptr_size);
+	len = min((size_t)stride, type->size);
+	trace_line_printf(l, json ? ",\"%s[]\":[" : "[", a->ptr_name);
+	for (i = 0; i != count && i != TRACE_MAX_ELEMS; i++) {
+		if (i)
+			trace_line_printf(l, json ? "," : ", ");
+		memset(elem, 0, sizeof(elem));
+		if (copy_from_user(elem, (void *)(ptr + i * stride), len)) {
+			trace_line_printf(l, json ? "\"?\"" : "?");
+			break;
+		}
+		trace_put_fields(l, type->fields, type->nr_fields, elem, len,
+				 json);
+	}
+	if (i == TRACE_MAX_ELEMS && count > TRACE_MAX_ELEMS)
+		trace_line_printf(l, json ? ",\"...\"" : ", ...");
+	trace_line_printf(l, "]");
+}
+
+static const struct trace_cap_type *trace_cap_type(const struct trace_caps *c,
+						   uint16_t id)
+{
+	for (unsigned int i = 0; i != c->nr_types; i++)
+		if (c->types[i].id == id)
+			return &c->types[i];
+	return NULL;
+}
+
+/*
+ * The flexible array at the end of a capability at @cap (the user address)
+ * in @room bytes, its count in @data
+ */
+static void trace_put_cap_elems(struct trace_line *l,
+				const struct trace_cap_type *t, uintptr_t cap,
+				const unsigned char *data, size_t room,
+				bool json)
+{
+	unsigned char elem[TRACE_SNAPSHOT];
+	uint64_t count, i;
+
+	if (!t->elems_name || t->elem_size > TRACE_SNAPSHOT ||
+	    t->count_offset + t->count_size > t->size)
+		return;
+	count = trace_load(data + t->count_offset, t->count_size);
+	trace_line_printf(l, json ? ",\"%s\":[" : ", %s=[", t->elems_name);
+	for (i = 0; i != count && i != TRACE_MAX_ELEMS; i++) {
+		size_t at = t->elems_offset + i * t->elem_size;
+
+		if (i)
+			trace_line_printf(l, json ? "," : ", ");
+		if (at + t->elem_size > room ||
+		    copy_from_user(elem, (void *)(cap + at), t->elem_size)) {
+			trace_line_printf(l, json ? "\"?\"" : "?");
+			break;
+		}
+		trace_put_fields(l, t->elem_fields, t->nr_elem_fields, elem,
+				 t->elem_size, json);
+	}
+	if (i == TRACE_MAX_ELEMS && count > TRACE_MAX_ELEMS)
+		trace_line_printf(l, json ? ",\"...\"" : ", ...");
+	trace_line_printf(l, "]");
+}
+
+/*
+ * One capability at @off of the caller's buffer of @bufsz bytes at @base;
+ * returns the offset of the next one, 0 at the end of the chain or where
+ * the chain cannot be followed
+ */
+static uint32_t trace_put_cap(struct trace_line *l, const struct trace_caps *c,
+			      uintptr_t base, uint32_t off, uint32_t bufsz,
+			      bool json)
+{
+	struct vfio_info_cap_header hdr;
+	unsigned char data[TRACE_SNAPSHOT] = {0};
+	const struct trace_cap_type *t;
+	size_t room = off < bufsz ? bufsz - off : 0;
+
+	if (room < sizeof(hdr) ||
+	    copy_from_user(&hdr, (void *)(base + off), sizeof(hdr))) {
+		trace_line_printf(l, json ? "\"?\"" : "?");
+		return 0;
+	}
+	t = trace_cap_type(c, hdr.id);
+	if (t)
+		trace_line_printf(l, json ? "{\"id\":\"%s\"" : "{id=%s",
+				  t->name);
+	else
+		trace_line_printf(l, json ? "{\"id\":%u" : "{id=%u", hdr.id);
+	trace_line_printf(l,
+			  json ? ",\"version\":%u,\"next\":%u"
+			       : ", version=%u, next=%u",
+			  hdr.version, hdr.next);
+	if (t && t->size <= TRACE_SNAPSHOT &&
+	    !copy_from_user(data, (void *)(base + off), min(room, t->size))) {
+		trace_put_more_fields(l, t->fields, t->nr_fields, data,
+				      min(room, t->size), json);
+		if (room >= t->size)
+			trace_put_cap_elems(l, t, base + off, data, room, json);
+	}
+	trace_line_printf(l, "}");
+	/* A chain only goes forward: anything else would loop */
+	return hdr.next > off && hdr.next < bufsz ? hdr.next : 0;
+}
+
+/*
+ * The capability chain an INFO call wrote after its struct, inside the
+ * buffer the caller gave (its argsz before the call)
+ */
+static void trace_put_caps(struct trace_line *l, const struct trace_caps *c,
+			   const struct trace_snapshot *before,
+			   const struct trace_snapshot *after, bool json)
+{
+	uint32_t bufsz = (uint32_t)trace_load(before->data, sizeof(uint32_t));
+	uint32_t off =
+		(uint32_t)trace_member(after, c->offset_offset, c->offset_size);
+
+	trace_line_printf(l, json ? ",\"cap_offset[]\":[" : "[");
+	for (unsigned int n = 0; off && n != TRACE_MAX_CAPS; n++) {
+		if (n)
+			trace_line_printf(l, json ? "," : ", ");
+		off = trace_put_cap(l, c, after->uaddr, off, bufsz, json);
+	}
+	trace_line_printf(l, "]");
+}
+
+/* @f is the offset of a capability chain the call wrote */
+static bool trace_caps_field(const struct trace_ioctl *ti,
+			     const struct trace_field *f,
+			     const struct trace_snapshot *s)
+{
+	const struct trace_caps *c = ti->caps;
+
+	return c && f->offset == c->offset_offset &&
+	       trace_member(s, c->offset_offset, c->offset_size);
+}
+
 static bool trace_field_changed(const struct trace_field *f,
 				const struct trace_snapshot *before,
 				const struct trace_snapshot *after)
@@ -197,38 +445,66 @@ static bool trace_field_changed(const struct trace_field *f,
 		      f->size * f->nelem) != 0;
 }
 
+/* @f is the pointer to an array the call filled, with elements to show */
+static bool trace_out_array_field(const struct trace_ioctl *ti,
+				  const struct trace_field *f,
+				  const struct trace_snapshot *before,
+				  const struct trace_snapshot *after)
+{
+	const struct trace_array *a = ti->array;
+
+	return a && a->out && f->offset == a->ptr_offset &&
+	       trace_array_count(a, before, after);
+}
+
 static bool trace_struct_changed(const struct trace_ioctl *ti,
 				 const struct trace_snapshot *before,
 				 const struct trace_snapshot *after)
 {
 	for (unsigned int i = 0; i != ti->nr_fields; i++)
 		if (trace_field_in(&ti->fields[i], after->len) &&
-		    trace_field_changed(&ti->fields[i], before, after))
+		    (trace_field_changed(&ti->fields[i], before, after) ||
+		     trace_out_array_field(ti, &ti->fields[i], before, after) ||
+		     trace_caps_field(ti, &ti->fields[i], after)))
 			return true;
 	return false;
 }
 
 /*
  * The struct's fields, all of them (@before NULL) or those the call
- * changed or returns
+ * changed or returns; the elements of the array it points to after the
+ * pointer, those the call reads in the first form, those it filled in the
+ * second
  */
 static void trace_put_struct(struct trace_line *l, const struct trace_ioctl *ti,
 			     const struct trace_snapshot *s,
 			     const struct trace_snapshot *before, bool json)
 {
+	const struct trace_array *a = ti->array;
 	bool first = true;
 
 	trace_line_printf(l, "{");
 	for (unsigned int i = 0; i != ti->nr_fields; i++) {
 		const struct trace_field *f = &ti->fields[i];
+		bool elems = a && f->offset == a->ptr_offset &&
+			     a->out == (before != NULL);
 
 		if (!trace_field_in(f, s->len) ||
-		    (before && !trace_field_changed(f, before, s)))
+		    (before && !trace_field_changed(f, before, s) &&
+		     !trace_out_array_field(ti, f, before, s) &&
+		     !trace_caps_field(ti, f, s)))
 			continue;
 		if (!first)
 			trace_line_printf(l, json ? "," : ", ");
 		trace_put_field(l, f, s->data, json);
 		first = false;
+		if (elems)
+			trace_put_elems(l, a, s,
+					before ? trace_array_count(a, before, s)
+					       : trace_array_count(a, s, NULL),
+					json);
+		if (before && trace_caps_field(ti, f, s))
+			trace_put_caps(l, ti->caps, before, s, json);
 	}
 	trace_line_printf(l, "}");
 }

@@ -6,9 +6,11 @@
 #ifndef UIOMMUFD_API_TRACE_TABLES_H
 #define UIOMMUFD_API_TRACE_TABLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <uiommufd/experimental.h>
 #include <uiommufd/iommufd.h>
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/vfio.h>
@@ -52,6 +54,55 @@ enum trace_arg_kind {
 	TRACE_ARG_STRING, /* a pointer to a NUL-terminated string */
 };
 
+/* One element format of an array a struct points to */
+struct trace_elem_type {
+	uint64_t selector; /* the selector field's value for this format */
+	size_t size;
+	const struct trace_field *fields;
+	unsigned int nr_fields;
+};
+
+/*
+ * An array a struct points to (IOMMU_IOAS_IOVA_RANGES's allowed_iovas):
+ * where the pointer, the element count and, when present, the element
+ * size (the stride) and the field choosing the element format are
+ */
+struct trace_array {
+	const char *ptr_name;
+	size_t ptr_offset, ptr_size;
+	size_t count_offset, count_size;
+	size_t stride_offset, stride_size;     /* size 0: elements packed */
+	size_t selector_offset, selector_size; /* size 0: one format */
+	bool out; /* filled by the call, else read by it */
+	const struct trace_elem_type *types;
+	unsigned int nr_types;
+};
+
+/*
+ * One capability of an INFO call's chain: its struct (header included),
+ * and the flexible array at its end, if any, with the field counting it
+ */
+struct trace_cap_type {
+	uint16_t id;
+	const char *name;
+	size_t size;
+	const struct trace_field *fields; /* after the header */
+	unsigned int nr_fields;
+	const char *elems_name; /* NULL: no array */
+	size_t elems_offset;
+	size_t count_offset, count_size;
+	size_t elem_size;
+	const struct trace_field *elem_fields;
+	unsigned int nr_elem_fields;
+};
+
+/* The chain of an INFO call, from the offset field of its struct */
+struct trace_caps {
+	size_t offset_offset, offset_size;
+	const struct trace_cap_type *types;
+	unsigned int nr_types;
+};
+
 struct trace_ioctl {
 	const char *name;
 	unsigned long cmd;
@@ -60,6 +111,8 @@ struct trace_ioctl {
 	size_t struct_size;
 	const struct trace_field *fields;
 	unsigned int nr_fields;
+	const struct trace_array *array; /* NULL: points to none */
+	const struct trace_caps *caps;	 /* NULL: has no chain */
 };
 
 extern const struct trace_ioctl trace_ioctls[];

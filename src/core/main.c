@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <uiommufd/experimental.h>
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
 
@@ -190,6 +191,7 @@ union ucmd_buffer {
 	struct iommu_ioas_iova_ranges iova_ranges;
 	struct iommu_ioas_map map;
 	struct iommu_ioas_map_file map_file;
+	struct iommu_ioas_noiommu_get_pa noiommu_get_pa;
 	struct iommu_ioas_unmap unmap;
 	struct iommu_option option;
 	struct iommu_vdevice_alloc vdev;
@@ -242,6 +244,9 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_IOAS_MAP, iommufd_ioas_map, struct iommu_ioas_map, iova),
 	IOCTL_OP(IOMMU_IOAS_MAP_FILE, iommufd_ioas_map_file,
 		 struct iommu_ioas_map_file, iova),
+	/* EXPERIMENTAL, after 7.2: see iommufd_ioctl_enabled() */
+	IOCTL_OP(IOMMU_IOAS_NOIOMMU_GET_PA, iommufd_ioas_noiommu_get_pa,
+		 struct iommu_ioas_noiommu_get_pa, out_phys),
 	IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap, struct iommu_ioas_unmap,
 		 length),
 	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
@@ -261,6 +266,16 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 
 _Static_assert(sizeof(union ucmd_buffer) <= 256, "ucmd buffer on the stack");
 
+/*
+ * The experimental calls of kernels after 7.2 exist only when the process
+ * asked for them; otherwise their numbers are what 7.2 has there: nothing
+ */
+static bool iommufd_ioctl_enabled(unsigned int nr)
+{
+	return nr != IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA ||
+	       ufd_experimental(UFD_EXP_NOIOMMU);
+}
+
 static long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
 			      unsigned long arg)
 {
@@ -272,7 +287,8 @@ static long iommufd_ctx_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
 
 	nr = _IOC_NR(cmd);
 	if (nr < IOMMUFD_CMD_BASE ||
-	    (nr - IOMMUFD_CMD_BASE) >= ARRAY_SIZE(iommufd_ioctl_ops))
+	    (nr - IOMMUFD_CMD_BASE) >= ARRAY_SIZE(iommufd_ioctl_ops) ||
+	    !iommufd_ioctl_enabled(nr))
 		return iommufd_vfio_ioctl(ictx, cmd, arg);
 
 	ucmd.ictx = ictx;

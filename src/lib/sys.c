@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -126,6 +127,34 @@ void ufd_warn(const char *file, int line, const char *cond)
 	fprintf(stderr, "uiommufd: WARN_ON(%s) at %s:%d\n", cond, file, line);
 	if (getenv("UIOMMUFD_WARN_ABORT"))
 		abort();
+}
+
+static unsigned int experiments;
+static pthread_once_t experiments_once = PTHREAD_ONCE_INIT;
+
+static void experiments_read(void)
+{
+	static const struct {
+		const char *name;
+		enum ufd_experiment bit;
+	} names[] = {{"noiommu", UFD_EXP_NOIOMMU}};
+	const char *env = getenv("UIOMMUFD_EXPERIMENTAL");
+
+	while (env && *env) {
+		size_t len = strcspn(env, ",;");
+
+		for (size_t i = 0; i != sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len &&
+			    !strncmp(env, names[i].name, len))
+				experiments |= names[i].bit;
+		env += len + (env[len] != '\0');
+	}
+}
+
+bool ufd_experimental(enum ufd_experiment what)
+{
+	pthread_once(&experiments_once, experiments_read);
+	return experiments & what;
 }
 
 bool ufd_capable(int cap)

@@ -72,6 +72,17 @@ int ufd_caller_fd_dup(int fd);
 /* Capability checks of the calling thread, as the kernel's capable() */
 bool ufd_capable(int cap);
 
+/*
+ * Experimental uAPI of kernels after 7.2, off unless named in
+ * UIOMMUFD_EXPERIMENTAL (separated by ',' or ';'): what the process starts with
+ * holds for its life, as a kernel's configuration does.
+ */
+enum ufd_experiment {
+	/* no-IOMMU devices bound to an iommufd, IOMMU_IOAS_NOIOMMU_GET_PA */
+	UFD_EXP_NOIOMMU = 1 << 0,
+};
+bool ufd_experimental(enum ufd_experiment what);
+
 static inline unsigned long ufd_ffs_ul(unsigned long v)
 {
 	return (unsigned long)__builtin_ctzl(v);

@@ -32,6 +32,15 @@ bool vfio_device_is_noiommu(struct vfio_device *vdev)
 	return vfio_group_is_noiommu(vdev->group);
 }
 
+/*
+ * A no-IOMMU device iommufd can bind through its cdev (EXPERIMENTAL,
+ * after 7.2): one registered with the no-IOMMU page-table driver
+ */
+static bool vfio_device_noiommu_cdev(struct vfio_device *vdev)
+{
+	return vfio_device_is_noiommu(vdev) && vdev->dev->iommu_ops;
+}
+
 struct vfio_device *vfio_device_find(unsigned int index)
 {
 	struct vfio_device *vdev = NULL;
@@ -84,8 +93,12 @@ static int vfio_iommufd_bind(struct vfio_device_file *df)
 	struct vfio_device *vdev = df->device;
 	struct iommufd_device *idev;
 
-	/* A no-IOMMU device has no IOMMU to bind to: opening is allowed */
-	if (vfio_device_is_noiommu(vdev))
+	/*
+	 * A no-IOMMU device has no IOMMU to bind to: opening is allowed. Its
+	 * cdev, after 7.2, binds it for an IOAS that only pins and records.
+	 */
+	if (vfio_device_is_noiommu(vdev) &&
+	    (df->group || !vfio_device_noiommu_cdev(vdev)))
 		return 0;
 	idev = iommufd_device_bind(df->iommufd, vdev->dev, &df->devid);
 	if (IS_ERR(idev))
@@ -756,9 +769,13 @@ int vfio_device_cdev_open(unsigned int index, int flags)
 	struct vfio_device_file *df;
 	int fd;
 
-	/* A no-IOMMU device has no cdev at all */
-	if (!vdev || vfio_device_is_noiommu(vdev))
+	/* A no-IOMMU device has no cdev at all before 7.2's successors */
+	if (!vdev ||
+	    (vfio_device_is_noiommu(vdev) && !vfio_device_noiommu_cdev(vdev)))
 		return -ENOENT;
+	/* Unsafe DMA, as through its no-IOMMU group */
+	if (vfio_device_is_noiommu(vdev) && !ufd_capable(CAP_SYS_RAWIO))
+		return -EPERM;
 	df = ufd_new(struct vfio_device_file);
 	if (!df)
 		return -ENOMEM;

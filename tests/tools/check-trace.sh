@@ -3,6 +3,7 @@
 # The tools of uiommufd-run on known programs:
 #   check-trace.sh trace LAUNCHER PROG EXPECTED   decoded trace == EXPECTED
 #   check-trace.sh json LAUNCHER PROG UDMA_DRIVER JSON lines, each valid
+#   check-trace.sh caps LAUNCHER PROG             capability chains decoded
 #   check-trace.sh fail LAUNCHER PROG             --fail reaches the program
 #   check-trace.sh fail-nth LAUNCHER PROG         --fail-nth reaches it
 #   check-trace.sh fail-dma LAUNCHER UDMA_DRIVER  a descriptor's DMA faults
@@ -17,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Durations, and the addresses of the program's buffers
 normalise() {
 	sed -E -e 's/<[0-9.]+us>/<T>/' \
-		-e 's/(user_va|allowed_iovas)=0x[0-9a-f]+/\1=ADDR/g' "$1"
+		-e 's/(user_va|allowed_iovas|data_uptr)=0x[0-9a-f]+/\1=ADDR/g' "$1"
 }
 
 case $mode in
@@ -49,6 +50,15 @@ assert m[1]["errno"] == "EEXIST", m[1]
 bad = [l for l in lines if l.get("call") == "IOMMU_IOAS_ALLOC" and
        l.get("errno") == "EFAULT"]
 assert bad and bad[0]["in"] == "0x8", bad
+# Arrays: elements in their own key, read before or filled by the call
+ranges = [l for l in lines if l.get("call") == "IOMMU_IOAS_IOVA_RANGES"]
+assert ranges[1]["out"]["allowed_iovas[]"][0]["start"] == "0", ranges
+allow = [l for l in lines if l.get("call") == "IOMMU_IOAS_ALLOW_IOVAS"]
+assert allow[0]["in"]["allowed_iovas[]"][1]["last"] == "0x4ffffff", allow
+assert allow[1]["in"]["allowed_iovas[]"][-1] == "...", allow
+assert allow[2]["in"]["allowed_iovas[]"] == ["?"], allow
+inv = [l for l in lines if l.get("call") == "IOMMU_HWPT_INVALIDATE"]
+assert inv[0]["in"]["data_uptr[]"][0]["npages"] == "0x10", inv
 unknown = [l for l in lines if l.get("call") == "ioctl"]
 assert unknown[0]["cmd"] == "0x3b7f", unknown
 vfio = [json.loads(l) for l in open(sys.argv[2])]
@@ -59,6 +69,21 @@ assert ":" in by_call["VFIO_GROUP_GET_DEVICE_FD"]["arg"]
 assert by_call["VFIO_GET_API_VERSION"]["ret"] == 0
 events = {l["event"] for l in vfio if "event" in l}
 assert {"irq", "dma_fault", "iotlb_sync"} <= events, events
+PY
+	;;
+caps)
+	"$run" --device udma --trace="$tmp/trace" -- "$prog" caps
+	# The MSI-X BAR says it may be mapped; the compat IOAS its ranges
+	grep -q '^VFIO_DEVICE_GET_REGION_INFO(.*cap_offset=32\[{id=VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, version=1, next=0}\]' "$tmp/trace"
+	grep -q '^VFIO_IOMMU_GET_INFO(.*{id=VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, version=1, next=0, nr_iovas=2, reserved=0, iova_ranges=\[{start=0, end=0xfedfffff}, {start=0xfef00000, end=' "$tmp/trace"
+	"$run" --device udma --trace="$tmp/json" --trace-json -- "$prog" caps
+	python3 - "$tmp/json" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+info = [l for l in lines if l.get("call") == "VFIO_IOMMU_GET_INFO"][0]
+caps = {c["id"]: c for c in info["out"]["cap_offset[]"]}
+r = caps["VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE"]
+assert r["nr_iovas"] == 2 and r["iova_ranges"][0]["end"] == "0xfedfffff", r
 PY
 	;;
 fail)

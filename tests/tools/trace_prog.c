@@ -7,6 +7,9 @@
  *   trace_prog            the sequence (every result checked)
  *   trace_prog fail N     expects the Nth IOMMU_IOAS_MAP to fail, ENOMEM
  *   trace_prog fail-nth   expects an engine failure (ENOMEM) somewhere
+ *   trace_prog caps       the INFO calls of the first VFIO device and of
+ *                         the VFIO compatibility, whose capability
+ *                         chains the trace decodes
  *   trace_prog serve      a small VMM: an IOAS with a map, the first VFIO
  *                         device attached to it; "ready" on stdout, then
  *                         it waits for the end of stdin (uiommufdctl's test)
@@ -64,6 +67,59 @@ static unsigned int ioas_alloc(int fd)
 	return alloc.out_ioas_id;
 }
 
+/*
+ * Calls pointing to arrays, whose elements the trace decodes: a list the
+ * call fills, one it reads, and entries of a format chosen by a field
+ * (the HWPT does not exist: the trace still shows what was passed)
+ */
+static void arrays(int fd, unsigned int ioas)
+{
+	struct iommu_iova_range ranges[2] = {{0x1000000, 0x1ffffff},
+					     {0x4000000, 0x4ffffff}};
+	struct iommu_ioas_allow_iovas allow = {
+		.size = sizeof(allow),
+		.ioas_id = ioas,
+		.num_iovas = 2,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	struct iommu_ioas_iova_ranges get = {
+		.size = sizeof(get),
+		.ioas_id = ioas,
+		.num_iovas = 2,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	struct iommu_hwpt_vtd_s1_invalidate inv[2] = {
+		{.addr = 0x200000,
+		 .npages = 16,
+		 .flags = IOMMU_VTD_INV_FLAGS_LEAF},
+		{.addr = 0x400000, .npages = 1},
+	};
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = 77,
+		.data_uptr = (uintptr_t)inv,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		.entry_len = sizeof(inv[0]),
+		.entry_num = 2,
+	};
+
+	struct iommu_iova_range many[10];
+
+	for (unsigned int i = 0; i != 10; i++)
+		many[i] = (struct iommu_iova_range){
+			0x1000000 * (i + 1), 0x1000000 * (i + 1) + 0xfff};
+	expect("allow iovas", ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &allow), 0);
+	/* More elements than the trace shows, and an array it cannot read */
+	allow.num_iovas = 10;
+	allow.allowed_iovas = (uintptr_t)many;
+	expect("allow many", ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &allow), 0);
+	allow.allowed_iovas = 8;
+	expect("allow fault", ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &allow),
+	       EFAULT);
+	expect("iova ranges", ioctl(fd, IOMMU_IOAS_IOVA_RANGES, &get), 0);
+	expect("invalidate", ioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd), ENOENT);
+}
+
 /* The known sequence: successes, kernel errors, an unknown ioctl */
 static void sequence(int fd, void *buf)
 {
@@ -88,6 +144,7 @@ static void sequence(int fd, void *buf)
 	get.ioas_id = ioas;
 	expect("iova ranges", ioctl(fd, IOMMU_IOAS_IOVA_RANGES, &get),
 	       EMSGSIZE);
+	arrays(fd, ioas);
 	opt.object_id = ioas;
 	expect("option", ioctl(fd, IOMMU_OPTION, &opt), 0);
 	unmap.ioas_id = ioas;
@@ -135,6 +192,44 @@ static int attach_device(int fd, unsigned int ioas)
 	return dev;
 }
 
+/* Every INFO call with room for its capability chain */
+static int caps(int fd)
+{
+	unsigned int ioas = ioas_alloc(fd);
+	int dev = attach_device(fd, ioas);
+	union {
+		struct vfio_device_info dev;
+		struct vfio_region_info region;
+		struct vfio_iommu_type1_info iommu;
+		unsigned char room[512];
+	} info;
+	struct iommu_vfio_ioas compat = {.size = sizeof(compat),
+					 .ioas_id = ioas,
+					 .op = IOMMU_VFIO_IOAS_SET};
+	unsigned int nr_regions;
+
+	memset(&info, 0, sizeof(info));
+	info.dev.argsz = sizeof(info);
+	expect("device info", ioctl(dev, VFIO_DEVICE_GET_INFO, &info), 0);
+	nr_regions = info.dev.num_regions;
+	/* The udma device has no VGA region: EINVAL there, as the kernel */
+	for (unsigned int i = 0; i != nr_regions; i++) {
+		if (i == VFIO_PCI_VGA_REGION_INDEX)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.region.argsz = sizeof(info);
+		info.region.index = i;
+		expect("region info",
+		       ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &info), 0);
+	}
+	expect("compat ioas", ioctl(fd, IOMMU_VFIO_IOAS, &compat), 0);
+	memset(&info, 0, sizeof(info));
+	info.iommu.argsz = sizeof(info);
+	expect("iommu info", ioctl(fd, VFIO_IOMMU_GET_INFO, &info), 0);
+	close(dev);
+	return failures ? 1 : 0;
+}
+
 static int serve(int fd, void *buf)
 {
 	unsigned int ioas = ioas_alloc(fd);
@@ -176,6 +271,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "serve"))
 		return serve(fd, buf);
+	if (argc > 1 && !strcmp(argv[1], "caps"))
+		return caps(fd);
 	if (argc > 2 && !strcmp(argv[1], "fail"))
 		injected_map(fd, buf, atoi(argv[2]));
 	else
