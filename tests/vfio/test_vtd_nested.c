@@ -445,6 +445,43 @@ static void test_five_levels_replace(void **state)
 	assert_int_equal(0, destroy(f.ctx, five));
 }
 
+/* Every failable point of HW info, nested allocation and invalidation */
+static void test_fail_nth(void **state)
+{
+	struct iommu_hwpt_vtd_s1_invalidate inv = {.npages = UINT64_MAX};
+	struct iommu_hw_info_vtd vtd;
+	unsigned int nth, failed = 0;
+	uint32_t type, id = 0, num;
+	long rc;
+
+	(void)state;
+	for (nth = 1; nth < 100; nth++) {
+		uiommufd_fail_nth_set(nth);
+		rc = hw_info(f.ctx, f.devid, &vtd, &type);
+		if (!rc)
+			rc = nested_alloc(0, 48, gpa(G_PML4), 0, &id);
+		if (!rc) {
+			f.nested = id;
+			num = 1;
+			rc = invalidate(&inv, sizeof(inv), &num);
+		}
+		if (uiommufd_fail_nth_get()) {
+			uiommufd_fail_nth_set(0);
+			assert_int_equal(0, rc);
+			break;
+		}
+		/* A failure the engine absorbed changes nothing visible */
+		assert_true(rc < 0 || uiommufd_fail_nth_absorbed());
+		uiommufd_fail_nth_set(0);
+		failed += rc < 0;
+		if (id)
+			assert_int_equal(0, destroy(f.ctx, id));
+		id = 0;
+	}
+	assert_true(failed >= 2 && nth < 100);
+	assert_int_equal(0, destroy(f.ctx, id));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +495,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_five_levels_replace, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
 	};
 
 	if (uiommufd_devices_add("udma,iommu=vtd;udma") ||
