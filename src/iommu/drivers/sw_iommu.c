@@ -144,9 +144,13 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 	struct paging_domain *pd;
 	int rc;
 
-	/* No PASID here; only the VT-d model nests on a second stage */
+	/*
+	 * Only the VT-d model nests on a second stage; it takes the PASID
+	 * flag as the intel driver does, whatever the device supports
+	 */
 	if (to_sw_iommu_dev(dev)->model == SW_IOMMU_MODEL_VTD)
-		supported |= IOMMU_HWPT_ALLOC_NEST_PARENT;
+		supported |= IOMMU_HWPT_ALLOC_NEST_PARENT |
+			     IOMMU_HWPT_ALLOC_PASID;
 	if (flags & ~supported)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (user_data)

@@ -217,8 +217,11 @@ sw_vtd_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
 	int rc;
 
 	(void)dev;
-	/* No PASID support advertised: IOMMU_HWPT_ALLOC_PASID is refused */
-	if (flags)
+	/*
+	 * As the intel driver, which takes IOMMU_HWPT_ALLOC_PASID whatever
+	 * the device: attaching it to a PASID is what fails without PASIDs
+	 */
+	if (flags & ~IOMMU_HWPT_ALLOC_PASID)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (user_data->type != IOMMU_HWPT_DATA_VTD_S1)
 		return ERR_PTR(-EOPNOTSUPP);
