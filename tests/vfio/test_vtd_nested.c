@@ -9,6 +9,7 @@
  * IOMMU_HWPT_INVALIDATE empties.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,6 +28,7 @@
 #define G_PDPT	0x3000UL
 #define G_PD	0x4000UL
 #define G_PT	0x5000UL
+#define G_RING2 0x6000UL /* the second device's ring */
 #define G_SRC	0x10000UL
 #define G_DST_A 0x11000UL
 #define G_DST_B 0x12000UL
@@ -37,6 +39,7 @@
 #define IOVA_SRC   0x1000UL
 #define IOVA_DST   0x2000UL
 #define IOVA_HOLE  0x3000UL /* not present */
+#define IOVA_RING2 0x6000UL
 #define IOVA_LARGE 0x200000UL
 
 /* x86-64 paging entry bits */
@@ -47,7 +50,7 @@
 #define PTE_D  (1ULL << 6)
 #define PTE_PS (1ULL << 7)
 
-static struct uiommufd_device_info vtd_udma, plain_udma;
+static struct uiommufd_device_info vtd_udma, plain_udma, vtd_udma2;
 
 static struct {
 	int ctx, dev;
@@ -76,6 +79,7 @@ static void build_tables(void)
 	*entry(G_PD, 0) = gpa(G_PT) | PTE_P | PTE_RW | PTE_US;
 	*entry(G_PD, 1) = gpa(G_LARGE) | PTE_P | PTE_RW | PTE_US | PTE_PS;
 	*entry(G_PT, IOVA_RING >> 12) = gpa(G_RING) | PTE_P | PTE_RW | PTE_US;
+	*entry(G_PT, IOVA_RING2 >> 12) = gpa(G_RING2) | PTE_P | PTE_RW | PTE_US;
 	*entry(G_PT, IOVA_SRC >> 12) = gpa(G_SRC) | PTE_P |
 				       PTE_US; /* read-only */
 	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_A) | PTE_P | PTE_RW | PTE_US;
@@ -489,6 +493,92 @@ static void test_fail_nth(void **state)
 	assert_int_equal(0, destroy(f.ctx, id));
 }
 
+/* The second device: copies into the upper half of IOVA_DST until told */
+struct noise {
+	int dev;
+	bool stop;
+	unsigned long done, failed;
+};
+
+static void *noise_thread(void *arg)
+{
+	struct udma_desc *ring = (struct udma_desc *)(f.guest + G_RING2);
+	struct noise *n = arg;
+	uint32_t head = 0, tail;
+
+	while (!__atomic_load_n(&n->stop, __ATOMIC_ACQUIRE)) {
+		struct udma_desc *d = &ring[head];
+
+		*d = (struct udma_desc){.op = UDMA_OP_COPY,
+					.src = IOVA_SRC + 2048,
+					.dst = IOVA_DST + 2048,
+					.len = 2048};
+		head = (head + 1) % 4;
+		if (uiommufd_pwrite(n->dev, &head, 4, UDMA_REG_RING_HEAD) != 4)
+			break;
+		do {
+			if (uiommufd_pread(n->dev, &tail, 4,
+					   UDMA_REG_RING_TAIL) != 4)
+				return NULL;
+		} while (tail != head);
+		if (__atomic_load_n(&d->status, __ATOMIC_ACQUIRE) ==
+		    UDMA_DESC_DONE)
+			n->done++;
+		else
+			n->failed++;
+	}
+	return NULL;
+}
+
+/*
+ * Two devices on one nested HWPT, one walking and filling the IOTLB all
+ * the time, while the other's page moves and is invalidated each time:
+ * after IOMMU_HWPT_INVALIDATE returns, no walk that began before it may
+ * have left the old page cached, so every copy lands in the new page.
+ */
+static void test_invalidate_races_walks(void **state)
+{
+	struct iommu_hwpt_vtd_s1_invalidate inv = {.addr = IOVA_DST,
+						   .npages = 1};
+	struct noise n = {};
+	pthread_t thread;
+	uint32_t pt, devid2, num;
+
+	(void)state;
+	attach_nested();
+	n.dev = uiommufd_vfio_cdev_open((unsigned int)vtd_udma2.vfio_index, 0);
+	assert_true(n.dev >= 0);
+	assert_int_equal(0, bind(n.dev, f.ctx, &devid2));
+	pt = f.nested;
+	assert_int_equal(0, attach(n.dev, &pt));
+	bus_master(n.dev);
+	reg(n.dev, UDMA_REG_RING_BASE, (uint32_t)IOVA_RING2);
+	reg(n.dev, UDMA_REG_RING_BASE + 4, 0);
+	reg(n.dev, UDMA_REG_RING_SIZE, 4);
+	reg(n.dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+	assert_int_equal(0, pthread_create(&thread, NULL, noise_thread, &n));
+
+	for (unsigned int i = 0; i != 300; i++) {
+		uint64_t target = i & 1 ? G_DST_B : G_DST_A;
+
+		__atomic_store_n(entry(G_PT, IOVA_DST >> 12),
+				 gpa(target) | PTE_P | PTE_RW | PTE_US,
+				 __ATOMIC_RELEASE);
+		num = 1;
+		assert_int_equal(0, invalidate(&inv, sizeof(inv), &num));
+		memset(f.guest + G_SRC, (int)(i & 0xff), 2048);
+		assert_int_equal(UDMA_DESC_DONE,
+				 copy(IOVA_SRC, IOVA_DST, 2048));
+		assert_true(all(target, (int)(i & 0xff), 2048));
+	}
+	__atomic_store_n(&n.stop, true, __ATOMIC_RELEASE);
+	assert_int_equal(0, pthread_join(thread, NULL));
+	assert_int_equal(0, n.failed);
+	assert_true(n.done > 0);
+	reg(n.dev, UDMA_REG_CONTROL, 0);
+	uiommufd_close(n.dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,11 +593,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_five_levels_replace, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalidate_races_walks,
+						setup, teardown),
 	};
 
-	if (uiommufd_devices_add("udma,iommu=vtd;udma") ||
+	if (uiommufd_devices_add("udma,iommu=vtd;udma;udma,iommu=vtd") ||
 	    uiommufd_device_info(0, &vtd_udma) ||
-	    uiommufd_device_info(1, &plain_udma))
+	    uiommufd_device_info(1, &plain_udma) ||
+	    uiommufd_device_info(2, &vtd_udma2))
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
