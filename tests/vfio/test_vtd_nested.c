@@ -493,6 +493,81 @@ static void test_fail_nth(void **state)
 	assert_int_equal(0, destroy(f.ctx, id));
 }
 
+#define PIECES 32 /* 4 KiB pieces of guest memory, each its own area */
+
+/* Which of the first PIECES pages of guest memory the parent saw dirty */
+static uint32_t dirty_pages(uint32_t parent)
+{
+	uint64_t bitmap = 0;
+	struct iommu_hwpt_get_dirty_bitmap cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = parent,
+		.iova = GUEST_BASE,
+		.length = PIECES * 4096,
+		.page_size = 4096,
+		.data = (uintptr_t)&bitmap,
+	};
+
+	assert_int_equal(0, ioc(f.ctx, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd));
+	return (uint32_t)bitmap;
+}
+
+#define BIT_OF(off) (1u << ((off) >> 12))
+
+/*
+ * The parent's view, stage 2 with 4 KiB leaves: its dirty tracking sees
+ * what the device wrote through both stages (the data, and the A/D bits
+ * set in the guest's tables), and an unmap of the parent takes effect at
+ * once, even for an address whose first stage the IOTLB holds.
+ */
+static void test_parent_dirty_and_unmap(void **state)
+{
+	struct iommu_hwpt_set_dirty_tracking track = {.size = sizeof(track),
+						      .flags = 1};
+	uint32_t ioas = ioas_alloc(f.ctx), parent, dirty;
+	uint64_t iova, unmapped;
+
+	(void)state;
+	for (unsigned int i = 0; i != PIECES; i++) {
+		iova = gpa(i * 4096UL);
+		assert_int_equal(0, ioas_map(f.ctx, ioas, f.guest + i * 4096UL,
+					     4096, &iova, FIXED));
+	}
+	assert_int_equal(
+		0, hwpt_alloc_ex(f.ctx, f.devid, ioas,
+				 IOMMU_HWPT_ALLOC_NEST_PARENT |
+					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+				 0, IOMMU_HWPT_DATA_NONE, NULL, 0, &parent));
+	f.parent = parent;
+	attach_nested();
+	track.hwpt_id = parent;
+	assert_int_equal(0, ioc(f.ctx, IOMMU_HWPT_SET_DIRTY_TRACKING, &track));
+	dirty_pages(parent); /* read and clear */
+
+	fill(G_SRC, 0x41);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	dirty = dirty_pages(parent);
+	/* The ring (status), the tables (A, D), the data; not the source */
+	assert_int_equal(BIT_OF(G_RING) | BIT_OF(G_PML4) | BIT_OF(G_PDPT) |
+				 BIT_OF(G_PD) | BIT_OF(G_PT) | BIT_OF(G_DST_A),
+			 dirty);
+	/* A bits already set: only the ring and the data this time */
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_int_equal(BIT_OF(G_RING) | BIT_OF(G_DST_A), dirty_pages(parent));
+
+	/* Stage 2 is never cached: the unmapped page faults at once */
+	assert_int_equal(0, ioas_unmap(f.ctx, ioas, gpa(G_DST_A), 4096,
+				       &unmapped));
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_DST, 16));
+	iova = gpa(G_DST_A);
+	assert_int_equal(0, ioas_map(f.ctx, ioas, f.guest + G_DST_A, 4096,
+				     &iova, FIXED));
+	fill(G_SRC, 0x42);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 16));
+	assert_true(all(G_DST_A, 0x42, 16));
+}
+
 /* The second device: copies into the upper half of IOVA_DST until told */
 struct noise {
 	int dev;
@@ -594,6 +669,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate_races_walks,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_dirty_and_unmap,
 						setup, teardown),
 	};
 
