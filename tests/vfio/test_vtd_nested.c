@@ -390,6 +390,28 @@ static void test_stale_iotlb(void **state)
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
 	assert_true(all(G_DST_A, 0x23, 4096));
 
+	/*
+	 * The hardware invalidates an aligned power of two spanning the
+	 * range: two pages from IOVA_HOLE take all of [0, 32 KiB)
+	 */
+	inv[0].addr = IOVA_HOLE;
+	inv[0].npages = 2;
+	num = 1;
+	assert_int_equal(0, invalidate(inv, sizeof(inv[0]), &num));
+	fill(G_SRC, 0x2a);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x2a, 4096));
+	/* The guest moves it back to A and flushes it ... */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_A) | PTE_P | PTE_RW | PTE_US;
+	inv[0].addr = IOVA_DST;
+	inv[0].npages = 1;
+	assert_int_equal(0, invalidate(inv, sizeof(inv[0]), &num));
+	fill(G_SRC, 0x2b);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x2b, 4096));
+	/* ... and moves it to B again, not flushed yet */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW | PTE_US;
+
 	/* Entry by entry: the first bad one stops, entry_num says where */
 	inv[0].addr = IOVA_DST;
 	inv[1] = inv[0];
@@ -400,7 +422,7 @@ static void test_stale_iotlb(void **state)
 	fill(G_SRC, 0x24);
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
 	assert_true(all(G_DST_B, 0x24, 4096));
-	assert_true(all(G_DST_A, 0x23, 4096));
+	assert_true(all(G_DST_A, 0x2b, 4096));
 
 	inv[0].addr = IOVA_DST + 8;
 	num = 1;

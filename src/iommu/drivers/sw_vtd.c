@@ -138,17 +138,29 @@ void sw_vtd_flush_all(struct iommu_domain *domain)
 	iotlb_invalidate(&to_sw_vtd_nested(domain)->iotlb, 0, UINT64_MAX);
 }
 
-/* Forget [addr, addr + npages pages); a range past the top goes to it */
+/*
+ * Forget what the hardware would for [addr, addr + npages pages): the
+ * intel driver sends a page-selective invalidation of the naturally
+ * aligned power of two spanning the first and the last address (the last
+ * computed modulo 2^64, as the driver does), or a full one when that
+ * spans everything, so neighbours of a small range may go too.
+ */
 static void sw_vtd_flush_range(struct sw_vtd_nested *nested, uint64_t addr,
 			       uint64_t npages)
 {
-	uint64_t last;
+	uint64_t last = addr + (npages << 12) - 1;
+	uint64_t span = addr ^ last;
+	unsigned int sz_lg2 = span ? 64 - (unsigned int)__builtin_clzll(span)
+				   : 0;
 
-	if (npages > (UINT64_MAX >> 12) ||
-	    check_add_overflow(addr, (npages << 12) - 1, &last))
-		last = UINT64_MAX;
-	if (npages)
-		iotlb_invalidate(&nested->iotlb, addr, last);
+	if (sz_lg2 <= 12)
+		iotlb_invalidate(&nested->iotlb, addr,
+				 addr + VTD_PAGE_SIZE - 1);
+	else if (sz_lg2 >= 64)
+		iotlb_invalidate(&nested->iotlb, 0, UINT64_MAX);
+	else
+		iotlb_invalidate(&nested->iotlb, addr & ~((1ULL << sz_lg2) - 1),
+				 addr | ((1ULL << sz_lg2) - 1));
 }
 
 /*
