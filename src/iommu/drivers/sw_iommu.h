@@ -8,6 +8,9 @@
  * window reserved, as a VT-d second stage table would give. A device DMAs
  * by translating IOVAs through the domain its group is attached to, with
  * the permissions of each leaf; writes set dirty bits while tracking is on.
+ * A device of the VT-d model (sw_vtd.c) may also be attached to a nested
+ * domain, whose first-stage tables in guest memory are walked through its
+ * parent's table, with an IOTLB.
  *
  * The DMA path takes no lock. A device brackets its DMA with
  * sw_dma_begin() and sw_dma_end(); the host addresses a translation gives
