@@ -20,6 +20,7 @@ run() {
 }
 run bench_ioctl
 run bench_pgtable
+run bench_vtd
 run bench_map "${BENCH_MB:-1024}" "${BENCH_AREAS:-1000000}"
 run bench_access
 run bench_dma "${BENCH_DMA_MB:-256}"
@@ -36,9 +37,6 @@ run bench_scale "${BENCH_SCALE_MB:-256}"
 	grep '^@row|' "$LOG" | while IFS='|' read -r _ what v unit base bv ratio goal; do
 		printf '%-44s %12s %-8s %-16s %12s %7sx  %s\n' "$what" "$v" "$unit" \
 			"$base" "$bv" "$ratio" "$goal"
-	done
-	for row in "software IOMMU translation, IOTLB hit (no IOTLB)"; do
-		printf '%-44s %12s\n' "$row" "not measured"
 	done
 } | tee "$OUT/table.txt"
 

@@ -9,6 +9,9 @@
  *   udma,group=7              in IOMMU group 7 (devices can share one)
  *   udma,name=5546:00:03.0    at that PCI address
  *   udma,noiommu              not behind any IOMMU: VFIO no-IOMMU mode
+ *   udma,iommu=vtd            behind the software IOMMU's Intel VT-d
+ *                             model (nested first-stage tables); the
+ *                             default, iommu=sw, is its own one-stage one
  *   edu                       QEMU's "edu" educational device
  *
  * UIOMMUFD_DEVICES holds the list the process starts with (uiommufd-run
@@ -58,6 +61,7 @@ struct emu_spec {
 	char name[32];
 	long group; /* -1: a group of its own */
 	bool noiommu;
+	enum sw_iommu_model iommu;
 };
 
 /* The IOMMU group numbered @id, made if no device has it yet. emu_lock */
@@ -125,10 +129,17 @@ static int emu_parse(char *text, struct emu_spec *spec)
 				 "%04x:%02x:%02x.%x", dom, bus, slot, fn);
 		} else if (!strcmp(opt, "noiommu")) {
 			spec->noiommu = true;
+		} else if (!strcmp(opt, "iommu=sw")) {
+			spec->iommu = SW_IOMMU_MODEL_DEFAULT;
+		} else if (!strcmp(opt, "iommu=vtd")) {
+			spec->iommu = SW_IOMMU_MODEL_VTD;
 		} else {
 			return -EINVAL;
 		}
 	}
+	/* An IOMMU model for a device behind none */
+	if (spec->noiommu && spec->iommu != SW_IOMMU_MODEL_DEFAULT)
+		return -EINVAL;
 	return 0;
 }
 
@@ -195,6 +206,7 @@ static int emu_create(struct emu_spec *spec, const struct emu_spec *list,
 		edev->pdev->sdev.dev.group = group;
 		rc = 0;
 	} else {
+		edev->pdev->sdev.model = spec->iommu;
 		rc = sw_iommu_dev_add(&edev->pdev->sdev, group);
 		iommu_group_put(group);
 	}

@@ -178,6 +178,7 @@ static const char *const dma_fault_reason[] = {
 	[SW_DMA_NOT_MAPPED] = "not_mapped",
 	[SW_DMA_NO_READ] = "no_read",
 	[SW_DMA_NO_WRITE] = "no_write",
+	[SW_DMA_BAD_ENTRY] = "bad_entry",
 };
 
 /*

@@ -634,6 +634,9 @@ static void test_device_sweep(void **state)
 		"udma,name=0000:00:01.8",
 		"udma,speed=9",
 		"udma;bogus",
+		"udma,iommu=",
+		"udma,iommu=smmuv3",
+		"udma,iommu=vtd,noiommu",
 	};
 	unsigned int before = nr_devices();
 
@@ -648,6 +651,11 @@ static void test_device_sweep(void **state)
 	sweep_device_add("udma,name=0000:40:01.0");
 	sweep_device_add("edu,name=0000:40:02.0,group=4000");
 	sweep_device_add("udma,name=0000:40:03.0,noiommu");
+	sweep_device_add("udma,name=0000:40:05.0,iommu=vtd");
+	/* One group, one IOMMU: group 4000 is behind the default model */
+	assert_int_equal(-EINVAL, uiommufd_devices_add("udma,name=0000:40:06.0,"
+						       "group=4000,iommu=vtd"));
+	assert_int_equal(before + 4, nr_devices());
 	/* Two of one name in one list: the second fails, the first stays */
 	assert_int_equal(-EEXIST,
 			 uiommufd_devices_add("edu,name=0000:40:04.0;"

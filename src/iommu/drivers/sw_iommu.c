@@ -27,6 +27,7 @@
 #define SW_MSI_LAST  0xfeefffffUL
 
 static const struct iommu_ops sw_iommu_ops;
+static const struct iommu_ops sw_vtd_iommu_ops;
 
 /* Devices an unmap must wait for */
 static struct mutex dma_devs_lock = MUTEX_INITIALIZER(dma_devs_lock);
@@ -51,19 +52,23 @@ void sw_iommu_quiesce(void)
 }
 
 /* A new translation for the device: publish it, then flush the old one */
-static void sw_set_domain(struct device *dev, struct iommu_domain *domain)
+void sw_iommu_set_domain(struct device *dev, struct iommu_domain *domain)
 {
 	struct sw_iommu_dev *sdev = to_sw_iommu_dev(dev);
+	struct iommu_domain *old = sdev->domain;
 
 	__atomic_store_n(&sdev->domain, domain, __ATOMIC_RELEASE);
 	sw_iommu_quiesce();
+	/* Tearing down a nested PASID entry flushes what it cached */
+	if (old != domain && sw_vtd_is_nested(old))
+		sw_vtd_flush_all(old);
 }
 
 static int sw_attach_dev(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old)
 {
 	(void)old;
-	sw_set_domain(dev, domain);
+	sw_iommu_set_domain(dev, domain);
 	return 0;
 }
 
@@ -75,6 +80,12 @@ static struct iommu_domain sw_blocked_domain = {
 	.type = IOMMU_DOMAIN_BLOCKED,
 	.ops = &sw_blocked_ops,
 	.owner = &sw_iommu_ops,
+};
+
+static struct iommu_domain sw_vtd_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &sw_blocked_ops,
+	.owner = &sw_vtd_iommu_ops,
 };
 
 /* The page table's IOTLB sync: every device, not only the domain's */
@@ -109,6 +120,11 @@ static const struct iommu_domain_ops sw_domain_ops = {
 	.enforce_cache_coherency = sw_enforce_cache_coherency,
 };
 
+bool sw_domain_is_paging(const struct iommu_domain *domain)
+{
+	return domain->ops == &sw_domain_ops;
+}
+
 static const struct iommu_dirty_ops sw_dirty_ops = {
 	.set_dirty_tracking = paging_domain_set_dirty_tracking,
 	.read_and_clear_dirty = paging_domain_read_and_clear_dirty,
@@ -124,12 +140,18 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 		.leaf_sizes = SW_LEAF_SIZES,
 		.iotlb_sync = sw_iotlb_sync,
 	};
+	uint32_t supported = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 	struct paging_domain *pd;
 	int rc;
 
-	(void)dev;
-	/* No nesting and no PASID here: a flat second stage only */
-	if (flags & ~IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+	/*
+	 * Only the VT-d model nests on a second stage; it takes the PASID
+	 * flag as the intel driver does, whatever the device supports
+	 */
+	if (to_sw_iommu_dev(dev)->model == SW_IOMMU_MODEL_VTD)
+		supported |= IOMMU_HWPT_ALLOC_NEST_PARENT |
+			     IOMMU_HWPT_ALLOC_PASID;
+	if (flags & ~supported)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (user_data)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -142,7 +164,7 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 		return ERR_PTR(rc);
 	}
 	pd->domain.ops = &sw_domain_ops;
-	pd->domain.owner = &sw_iommu_ops;
+	pd->domain.owner = dev->iommu_ops;
 	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
 		pd->domain.dirty_ops = &sw_dirty_ops;
 	return &pd->domain;
@@ -184,12 +206,43 @@ static const struct iommu_ops sw_iommu_ops = {
 	.get_resv_regions = sw_get_resv_regions,
 };
 
+static const struct iommu_ops sw_vtd_iommu_ops = {
+	.name = "sw-iommu-vtd",
+	.blocked_domain = &sw_vtd_blocked_domain,
+	.hw_info = sw_vtd_hw_info,
+	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
+	.domain_alloc_nested = sw_vtd_domain_alloc_nested,
+	.capable = sw_capable,
+	.get_resv_regions = sw_get_resv_regions,
+};
+
+/* Devices of one group sit behind one IOMMU, so one model */
+static bool sw_group_fits(struct iommu_group *group,
+			  const struct iommu_ops *ops)
+{
+	struct device *first;
+	bool fits;
+
+	if (!group)
+		return true;
+	mutex_lock(&group->mutex);
+	first = list_first_entry_or_null(&group->devices, struct device,
+					 group_item);
+	fits = !first || first->iommu_ops == ops;
+	mutex_unlock(&group->mutex);
+	return fits;
+}
+
 int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 {
+	bool vtd = sdev->model == SW_IOMMU_MODEL_VTD;
+	const struct iommu_ops *ops = vtd ? &sw_vtd_iommu_ops : &sw_iommu_ops;
 	int rc;
 
-	sdev->domain = &sw_blocked_domain;
-	rc = iommu_device_add(&sdev->dev, &sw_iommu_ops, group);
+	if (!sw_group_fits(group, ops))
+		return -EINVAL;
+	sdev->domain = vtd ? &sw_vtd_blocked_domain : &sw_blocked_domain;
+	rc = iommu_device_add(&sdev->dev, ops, group);
 	if (rc)
 		return rc;
 	mutex_lock(&dma_devs_lock);
@@ -215,6 +268,8 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
 		__atomic_load_n(&sdev->domain, __ATOMIC_ACQUIRE);
 	struct paging_domain *pd;
 
+	if (sw_vtd_is_nested(domain))
+		return sw_vtd_walk(domain, iova, write, mark, walk, fault);
 	/* Blocked, or a domain of another kind: nothing gets through */
 	if (domain->ops != &sw_domain_ops)
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, iova, write);

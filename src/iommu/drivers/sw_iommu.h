@@ -8,6 +8,9 @@
  * window reserved, as a VT-d second stage table would give. A device DMAs
  * by translating IOVAs through the domain its group is attached to, with
  * the permissions of each leaf; writes set dirty bits while tracking is on.
+ * A device of the VT-d model (sw_vtd.c) may also be attached to a nested
+ * domain, whose first-stage tables in guest memory are walked through its
+ * parent's table, with an IOTLB.
  *
  * The DMA path takes no lock. A device brackets its DMA with
  * sw_dma_begin() and sw_dma_end(); the host addresses a translation gives
@@ -21,9 +24,19 @@
 
 #include "../iommu.h"
 
+/* Which hardware the software IOMMU of a device models */
+enum sw_iommu_model {
+	/* Its own: IOMMU_HW_INFO_TYPE_NONE, one stage, no nesting */
+	SW_IOMMU_MODEL_DEFAULT = 0,
+	/* Intel VT-d: nested first-stage tables over a second stage */
+	SW_IOMMU_MODEL_VTD,
+};
+
 /* A device behind the software IOMMU */
 struct sw_iommu_dev {
 	struct device dev;
+	/* Set before sw_iommu_dev_add() */
+	enum sw_iommu_model model;
 	/* The domain DMA translates through (NO_PASID), read locklessly */
 	struct iommu_domain *domain;
 	/* Odd while the device is inside a DMA section */
@@ -39,7 +52,8 @@ static inline struct sw_iommu_dev *to_sw_iommu_dev(struct device *dev)
 
 /*
  * Put @sdev behind the software IOMMU, in @group (NULL: a group of its own).
- * Its name must be set. Returns 0 or -errno.
+ * Its name and model must be set; a group holds devices of one model
+ * (-EINVAL). Returns 0 or -errno.
  */
 int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group);
 void sw_iommu_dev_remove(struct sw_iommu_dev *sdev);
@@ -56,6 +70,8 @@ enum sw_dma_fault {
 	SW_DMA_NOT_MAPPED, /* no translation (or the device is blocked) */
 	SW_DMA_NO_READ,	   /* the leaf does not allow reading */
 	SW_DMA_NO_WRITE,   /* the leaf does not allow writing */
+	SW_DMA_BAD_ENTRY,  /* a reserved bit in a first-stage entry, or a
+			      non-canonical address */
 };
 
 struct sw_dma_fault_info {
@@ -117,5 +133,21 @@ bool sw_dma_read(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
 		 size_t len, struct sw_dma_fault_info *fault);
 bool sw_dma_write(struct sw_iommu_dev *sdev, uint64_t iova, const void *buf,
 		  size_t len, struct sw_dma_fault_info *fault);
+
+/* Between the driver's files: the VT-d model (sw_vtd.c) */
+void sw_iommu_set_domain(struct device *dev, struct iommu_domain *domain);
+bool sw_domain_is_paging(const struct iommu_domain *domain);
+void *sw_vtd_hw_info(struct device *dev, uint32_t *length, uint32_t *type);
+struct iommu_domain *
+sw_vtd_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
+			   uint32_t flags,
+			   const struct iommu_user_data *user_data);
+bool sw_vtd_is_nested(const struct iommu_domain *domain);
+/* The IOTLB flush of a PASID entry's tear-down: the device left @domain */
+void sw_vtd_flush_all(struct iommu_domain *domain);
+struct io_pgtable_walk;
+bool sw_vtd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
+		 bool mark, struct io_pgtable_walk *walk,
+		 struct sw_dma_fault_info *fault);
 
 #endif

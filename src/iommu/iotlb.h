@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An IOTLB for a nested (stage-1) domain: it caches what a first-stage
+ * walk found (input page -> output page, permission, dirty), and forgets
+ * an entry only when the domain's invalidation says so. A guest that
+ * changes its page table and does not invalidate keeps getting the old
+ * translation, as it would from hardware.
+ *
+ * Stage 2 is not cached here: the output is a guest-physical address that
+ * every access still translates through the parent's table, whose own
+ * flush (sw_iommu_quiesce()) keeps unmaps of the parent safe.
+ *
+ * Lookups and fills run on the lockless DMA path, from any number of
+ * devices at once: each entry is a sequence lock (odd while written), a
+ * lookup that meets a writer is a miss, and a fill that meets another
+ * writer gives up. A fill whose walk began before an invalidation is
+ * dropped (the generation moved), so a walk that read an entry the guest
+ * then changed and invalidated cannot leave it cached afterwards.
+ */
+#ifndef UIOMMUFD_IOMMU_IOTLB_H
+#define UIOMMUFD_IOMMU_IOTLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define IOTLB_ENTRIES 256 /* direct mapped by 4 KiB input page */
+
+struct iotlb_hit {
+	uint64_t iova_base; /* first input address of the cached leaf */
+	uint64_t size;	    /* its size */
+	uint64_t out_base;  /* the output address of iova_base */
+	bool writable;
+	bool dirty;
+};
+
+struct iotlb_entry {
+	uint64_t seq;
+	uint64_t iova_base, size, out_base;
+	uint32_t flags;
+};
+
+struct iotlb {
+	uint64_t gen;
+	struct iotlb_entry entry[IOTLB_ENTRIES];
+};
+
+/* The entry covering @iova, if one is cached */
+bool iotlb_lookup(struct iotlb *tlb, uint64_t iova, struct iotlb_hit *hit);
+/* Read before a walk whose result may be filled in */
+uint64_t iotlb_generation(struct iotlb *tlb);
+/* Cache a walk's result for @iova, unless invalidated since @gen */
+void iotlb_fill(struct iotlb *tlb, uint64_t gen, uint64_t iova,
+		const struct iotlb_hit *hit);
+/*
+ * Forget every entry meeting [first, last]; a fill racing with it for
+ * that range is dropped. Returns the number of entries forgotten.
+ */
+unsigned int iotlb_invalidate(struct iotlb *tlb, uint64_t first, uint64_t last);
+
+#endif

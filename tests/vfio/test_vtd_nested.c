@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The software IOMMU's Intel VT-d model (issue 11): a udma added with
+ * iommu=vtd reports IOMMU_HW_INFO_TYPE_INTEL_VTD, takes nested HWPTs of
+ * IOMMU_HWPT_DATA_VTD_S1 over a nest-parent HWPT, and DMAs through both
+ * stages: x86-64 page tables this test writes in "guest memory" (a buffer
+ * mapped into the IOAS at GUEST_BASE, the stage-2 table), walked by the
+ * model, with accessed/dirty bits, faults and an IOTLB that only
+ * IOMMU_HWPT_INVALIDATE empties.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "udma_helpers.h"
+
+#define SZ_2M	   (2UL << 20)
+#define GUEST_SIZE (4UL << 20)
+#define GUEST_BASE 0x40000000UL /* GPA of the buffer: the IOAS's IOVA */
+
+/* Guest memory: offsets of the buffer, GPA = GUEST_BASE + offset */
+#define G_RING	0x0000UL
+#define G_PML5	0x1000UL
+#define G_PML4	0x2000UL
+#define G_PDPT	0x3000UL
+#define G_PD	0x4000UL
+#define G_PT	0x5000UL
+#define G_RING2 0x6000UL /* the second device's ring */
+#define G_SRC	0x10000UL
+#define G_DST_A 0x11000UL
+#define G_DST_B 0x12000UL
+#define G_LARGE 0x200000UL /* a 2 MiB page */
+
+/* Device addresses (stage-1 input) */
+#define IOVA_RING  0x0000UL
+#define IOVA_SRC   0x1000UL
+#define IOVA_DST   0x2000UL
+#define IOVA_HOLE  0x3000UL /* not present */
+#define IOVA_RING2 0x6000UL
+#define IOVA_LARGE 0x200000UL
+
+/* x86-64 paging entry bits */
+#define PTE_P  (1ULL << 0)
+#define PTE_RW (1ULL << 1)
+#define PTE_US (1ULL << 2)
+#define PTE_A  (1ULL << 5)
+#define PTE_D  (1ULL << 6)
+#define PTE_PS (1ULL << 7)
+
+static struct uiommufd_device_info vtd_udma, plain_udma, vtd_udma2;
+
+static struct {
+	int ctx, dev;
+	uint32_t devid, ioas, parent, nested;
+	char *guest, *mapping;
+	uint32_t head;
+} f;
+
+static uint64_t *entry(uint64_t table, unsigned int idx)
+{
+	return (uint64_t *)(f.guest + table) + idx;
+}
+
+static uint64_t gpa(uint64_t off)
+{
+	return GUEST_BASE + off;
+}
+
+/* The 4-level tables: ring, src, dst at 4 KiB, a 2 MiB page after them */
+static void build_tables(void)
+{
+	memset(f.guest + G_PML5, 0, G_SRC - G_PML5);
+	*entry(G_PML5, 0) = gpa(G_PML4) | PTE_P | PTE_RW | PTE_US;
+	*entry(G_PML4, 0) = gpa(G_PDPT) | PTE_P | PTE_RW | PTE_US;
+	*entry(G_PDPT, 0) = gpa(G_PD) | PTE_P | PTE_RW | PTE_US;
+	*entry(G_PD, 0) = gpa(G_PT) | PTE_P | PTE_RW | PTE_US;
+	*entry(G_PD, 1) = gpa(G_LARGE) | PTE_P | PTE_RW | PTE_US | PTE_PS;
+	*entry(G_PT, IOVA_RING >> 12) = gpa(G_RING) | PTE_P | PTE_RW | PTE_US;
+	*entry(G_PT, IOVA_RING2 >> 12) = gpa(G_RING2) | PTE_P | PTE_RW | PTE_US;
+	*entry(G_PT, IOVA_SRC >> 12) = gpa(G_SRC) | PTE_P |
+				       PTE_US; /* read-only */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_A) | PTE_P | PTE_RW | PTE_US;
+}
+
+static int setup(void **state)
+{
+	uint64_t iova = GUEST_BASE;
+	char *p;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	p = f.mapping = map_anon(GUEST_SIZE + SZ_2M);
+	f.guest = (char *)(((uintptr_t)p + SZ_2M - 1) & ~(SZ_2M - 1));
+	memset(f.guest, 0, GUEST_SIZE);
+	f.ctx = uiommufd_open(0);
+	assert_true(f.ctx >= 0);
+	f.dev = uiommufd_vfio_cdev_open((unsigned int)vtd_udma.vfio_index, 0);
+	assert_true(f.dev >= 0);
+	assert_int_equal(0, bind(f.dev, f.ctx, &f.devid));
+	f.ioas = ioas_alloc(f.ctx);
+	assert_int_equal(0, ioas_map(f.ctx, f.ioas, f.guest, GUEST_SIZE, &iova,
+				     FIXED));
+	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, f.ioas,
+					  IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
+					  IOMMU_HWPT_DATA_NONE, NULL, 0,
+					  &f.parent));
+	build_tables();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (f.dev > 0) {
+		reg(f.dev, UDMA_REG_CONTROL, 0);
+		uiommufd_close(f.dev);
+	}
+	if (f.ctx > 0)
+		uiommufd_close(f.ctx);
+	munmap(f.mapping, GUEST_SIZE + SZ_2M);
+	memset(&f, 0, sizeof(f));
+	return 0;
+}
+
+static long nested_alloc(uint64_t flags, uint32_t width, uint64_t root,
+			 uint32_t alloc_flags, uint32_t *out)
+{
+	struct iommu_hwpt_vtd_s1 s1 = {
+		.flags = flags, .pgtbl_addr = root, .addr_width = width};
+
+	return hwpt_alloc_ex(f.ctx, f.devid, f.parent, alloc_flags, 0,
+			     IOMMU_HWPT_DATA_VTD_S1, &s1, sizeof(s1), out);
+}
+
+/* A nested HWPT on the 4-level tables, the device attached to it */
+static void attach_nested(void)
+{
+	uint32_t pt;
+
+	assert_int_equal(0, nested_alloc(0, 48, gpa(G_PML4), 0, &f.nested));
+	pt = f.nested;
+	assert_int_equal(0, attach(f.dev, &pt));
+	bus_master(f.dev);
+	reg(f.dev, UDMA_REG_RING_BASE, (uint32_t)IOVA_RING);
+	reg(f.dev, UDMA_REG_RING_BASE + 4, 0);
+	reg(f.dev, UDMA_REG_RING_SIZE, 4);
+	reg(f.dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+}
+
+/* One descriptor through the device: its status */
+static uint32_t run(uint32_t op, uint64_t src, uint64_t dst, uint32_t len)
+{
+	struct udma_desc *d = (struct udma_desc *)(f.guest + G_RING) + f.head;
+
+	*d = (struct udma_desc){.op = op, .src = src, .dst = dst, .len = len};
+	f.head = (f.head + 1) % 4;
+	reg(f.dev, UDMA_REG_RING_HEAD, f.head);
+	for (int i = 0;
+	     i != 2000 && reg_read(f.dev, UDMA_REG_RING_TAIL) != f.head; i++)
+		usleep(500);
+	assert_int_equal(f.head, reg_read(f.dev, UDMA_REG_RING_TAIL));
+	return __atomic_load_n(&d->status, __ATOMIC_ACQUIRE);
+}
+
+static uint32_t copy(uint64_t src, uint64_t dst, uint32_t len)
+{
+	return run(UDMA_OP_COPY, src, dst, len);
+}
+
+static long invalidate(void *entries, uint32_t entry_len, uint32_t *num)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = f.nested,
+		.data_uptr = (uintptr_t)entries,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		.entry_len = entry_len,
+		.entry_num = *num,
+	};
+	long rc = ioc(f.ctx, IOMMU_HWPT_INVALIDATE, &cmd);
+
+	*num = cmd.entry_num;
+	return rc;
+}
+
+static long hw_info(int ctx, uint32_t devid, struct iommu_hw_info_vtd *vtd,
+		    uint32_t *type)
+{
+	struct iommu_hw_info cmd = {
+		.size = sizeof(cmd),
+		.dev_id = devid,
+		.data_len = sizeof(*vtd),
+		.data_uptr = (uintptr_t)vtd,
+	};
+	long rc = ioc(ctx, IOMMU_GET_HW_INFO, &cmd);
+
+	*type = cmd.out_data_type;
+	return rc;
+}
+
+static void test_hw_info(void **state)
+{
+	struct iommu_hw_info_vtd vtd;
+	uint32_t type, plain_id = 0;
+	int plain;
+
+	(void)state;
+	assert_int_equal(0, hw_info(f.ctx, f.devid, &vtd, &type));
+	assert_int_equal(IOMMU_HW_INFO_TYPE_INTEL_VTD, type);
+	assert_true(vtd.cap_reg & (1ULL << 60));	  /* FL5LP */
+	assert_true(vtd.cap_reg & (1ULL << 56));	  /* FL1GP */
+	assert_int_equal(47, (vtd.cap_reg >> 16) & 0x3f); /* MGAW 48 */
+	assert_true(vtd.ecap_reg & (1ULL << 26));	  /* nesting */
+	assert_true(vtd.ecap_reg & (1ULL << 47));	  /* first stage */
+	assert_false(vtd.ecap_reg & (1ULL << 31)); /* no supervisor requests */
+	assert_false(vtd.ecap_reg & (1ULL << 40)); /* no PASID */
+
+	/* The default model stays what it was */
+	plain = uiommufd_vfio_cdev_open((unsigned int)plain_udma.vfio_index, 0);
+	assert_true(plain >= 0);
+	assert_int_equal(0, bind(plain, f.ctx, &plain_id));
+	assert_int_equal(0, hw_info(f.ctx, plain_id, &vtd, &type));
+	assert_int_equal(IOMMU_HW_INFO_TYPE_NONE, type);
+	assert_int_equal(-EOPNOTSUPP,
+			 hwpt_alloc_ex(f.ctx, plain_id, f.ioas,
+				       IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
+				       IOMMU_HWPT_DATA_NONE, NULL, 0, NULL));
+	uiommufd_close(plain);
+}
+
+/* What the kernel's intel driver refuses, at allocation or at attach */
+static void test_alloc_errors(void **state)
+{
+	struct iommu_hwpt_vtd_s1 s1 = {.pgtbl_addr = gpa(G_PML4),
+				       .addr_width = 48};
+	struct iommu_hwpt_arm_smmuv3 ste = {};
+	uint32_t paging, id, pt;
+
+	(void)state;
+	assert_int_equal(0,
+			 hwpt_alloc_ex(f.ctx, f.devid, f.ioas, 0, 0,
+				       IOMMU_HWPT_DATA_NONE, NULL, 0, &paging));
+	/* Not a nest parent */
+	assert_int_equal(-EINVAL, hwpt_alloc_ex(f.ctx, f.devid, paging, 0, 0,
+						IOMMU_HWPT_DATA_VTD_S1, &s1,
+						sizeof(s1), NULL));
+	assert_int_equal(-EOPNOTSUPP,
+			 hwpt_alloc_ex(f.ctx, f.devid, f.parent, 0, 0,
+				       IOMMU_HWPT_DATA_ARM_SMMUV3, &ste,
+				       sizeof(ste), NULL));
+	/* The PASID flag is taken, as by the intel driver */
+	assert_int_equal(0, nested_alloc(0, 48, gpa(G_PML4),
+					 IOMMU_HWPT_ALLOC_PASID, &id));
+	assert_int_equal(0, destroy(f.ctx, id));
+	assert_int_equal(0,
+			 hwpt_alloc_ex(f.ctx, f.devid, f.ioas,
+				       IOMMU_HWPT_ALLOC_NEST_PARENT |
+					       IOMMU_HWPT_ALLOC_PASID,
+				       0, IOMMU_HWPT_DATA_NONE, NULL, 0, &id));
+	assert_int_equal(0, destroy(f.ctx, id));
+	/* Accepted as given, refused where the PASID entry is written */
+	assert_int_equal(0, nested_alloc(0, 39, gpa(G_PML4), 0, &id));
+	pt = id;
+	assert_int_equal(-EINVAL, attach(f.dev, &pt));
+	assert_int_equal(0, destroy(f.ctx, id));
+	assert_int_equal(0, nested_alloc(IOMMU_VTD_S1_SRE, 48, gpa(G_PML4), 0,
+					 &id));
+	pt = id;
+	assert_int_equal(-EINVAL, attach(f.dev, &pt));
+	assert_int_equal(0, destroy(f.ctx, id));
+	assert_int_equal(0, nested_alloc(IOMMU_VTD_S1_EAFE, 57, gpa(G_PML5), 0,
+					 &id));
+	pt = id;
+	assert_int_equal(-EINVAL, attach(f.dev, &pt));
+	assert_int_equal(0, destroy(f.ctx, id));
+	/* 5 levels are supported; WPE alone changes nothing for users */
+	assert_int_equal(0, nested_alloc(IOMMU_VTD_S1_WPE, 57, gpa(G_PML5), 0,
+					 &id));
+	pt = id;
+	assert_int_equal(0, attach(f.dev, &pt));
+	assert_int_equal(0, detach(f.dev));
+	assert_int_equal(0, destroy(f.ctx, id));
+	assert_int_equal(0, destroy(f.ctx, paging));
+}
+
+static void fill(uint64_t off, int byte)
+{
+	memset(f.guest + off, byte, 4096);
+}
+
+static bool all(uint64_t off, int byte, size_t len)
+{
+	for (size_t i = 0; i != len; i++)
+		if ((unsigned char)f.guest[off + i] != byte)
+			return false;
+	return true;
+}
+
+/* Bytes through both stages; A on the path, D only where written */
+static void test_copy_and_ad_bits(void **state)
+{
+	(void)state;
+	attach_nested();
+	fill(G_SRC, 0x5a);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x5a, 4096));
+
+	assert_true(*entry(G_PML4, 0) & PTE_A);
+	assert_true(*entry(G_PDPT, 0) & PTE_A);
+	assert_true(*entry(G_PD, 0) & PTE_A);
+	assert_true(*entry(G_PT, IOVA_SRC >> 12) & PTE_A);
+	assert_false(*entry(G_PT, IOVA_SRC >> 12) & PTE_D);
+	assert_int_equal(PTE_A | PTE_D,
+			 *entry(G_PT, IOVA_DST >> 12) & (PTE_A | PTE_D));
+	assert_false(*entry(G_PD, 0) & PTE_D); /* a table pointer has no D */
+	assert_false(*entry(G_PD, 1) & PTE_A); /* the 2 MiB page was not used */
+
+	/* A 2 MiB leaf, crossing 4 KiB boundaries inside it */
+	assert_int_equal(UDMA_DESC_DONE,
+			 run(UDMA_OP_FILL, 0x6b6b6b6b6b6b6b6bULL,
+			     IOVA_LARGE + 4096 - 16, 64));
+	assert_true(all(G_LARGE + 4096 - 16, 0x6b, 64));
+	assert_int_equal(PTE_A | PTE_D, *entry(G_PD, 1) & (PTE_A | PTE_D));
+}
+
+/* Faults: the descriptor fails with the address, the engine goes on */
+static void test_faults(void **state)
+{
+	(void)state;
+	attach_nested();
+	fill(G_SRC, 0x11);
+	/* Not present */
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_HOLE, 16));
+	assert_int_equal(IOVA_HOLE, reg_read(f.dev, UDMA_REG_ERR_ADDR));
+	/* Read-only at the leaf */
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_DST, IOVA_SRC, 16));
+	/* U/S clear (faults are never cached: the hole walks again) */
+	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW;
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_HOLE, 16));
+	/* A reserved bit (above the 48-bit address) */
+	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW | PTE_US |
+					1ULL << 50;
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_HOLE, 16));
+	/* A table outside guest memory: the stage-2 walk fails */
+	*entry(G_PD, 2) = 0x7000000000ULL | PTE_P | PTE_RW | PTE_US;
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, 2 * SZ_2M, 16));
+	assert_true(all(G_DST_B, 0, 4096));
+	/* Nothing failed for good */
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 16));
+	assert_true(all(G_DST_A, 0x11, 16));
+}
+
+/* A changed PTE is not seen until IOMMU_HWPT_INVALIDATE says so */
+static void test_stale_iotlb(void **state)
+{
+	struct iommu_hwpt_vtd_s1_invalidate inv[2] = {
+		{.addr = IOVA_DST,
+		 .npages = 1,
+		 .flags = IOMMU_VTD_INV_FLAGS_LEAF},
+	};
+	uint32_t num;
+
+	(void)state;
+	attach_nested();
+	fill(G_SRC, 0x21);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x21, 4096));
+
+	/* The guest points IOVA_DST at another page and forgets to flush */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW | PTE_US;
+	fill(G_SRC, 0x22);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x22, 4096));
+	assert_true(all(G_DST_B, 0, 4096));
+
+	/* A flush of another page leaves it cached */
+	inv[0].addr = IOVA_HOLE;
+	num = 1;
+	assert_int_equal(0, invalidate(inv, sizeof(inv[0]), &num));
+	assert_int_equal(1, num);
+	fill(G_SRC, 0x23);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x23, 4096));
+
+	/*
+	 * The hardware invalidates an aligned power of two spanning the
+	 * range: two pages from IOVA_HOLE take all of [0, 32 KiB)
+	 */
+	inv[0].addr = IOVA_HOLE;
+	inv[0].npages = 2;
+	num = 1;
+	assert_int_equal(0, invalidate(inv, sizeof(inv[0]), &num));
+	fill(G_SRC, 0x2a);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x2a, 4096));
+	/* The guest moves it back to A and flushes it ... */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_A) | PTE_P | PTE_RW | PTE_US;
+	inv[0].addr = IOVA_DST;
+	inv[0].npages = 1;
+	assert_int_equal(0, invalidate(inv, sizeof(inv[0]), &num));
+	fill(G_SRC, 0x2b);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x2b, 4096));
+	/* ... and moves it to B again, not flushed yet */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW | PTE_US;
+
+	/* Entry by entry: the first bad one stops, entry_num says where */
+	inv[0].addr = IOVA_DST;
+	inv[1] = inv[0];
+	inv[1].flags = 1u << 1;
+	num = 2;
+	assert_int_equal(-EOPNOTSUPP, invalidate(inv, sizeof(inv[0]), &num));
+	assert_int_equal(1, num);
+	fill(G_SRC, 0x24);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x24, 4096));
+	assert_true(all(G_DST_A, 0x2b, 4096));
+
+	inv[0].addr = IOVA_DST + 8;
+	num = 1;
+	assert_int_equal(-EINVAL, invalidate(inv, sizeof(inv[0]), &num));
+	assert_int_equal(0, num);
+	inv[0] = (struct iommu_hwpt_vtd_s1_invalidate){.addr = 4096,
+						       .npages = UINT64_MAX};
+	num = 1;
+	assert_int_equal(-EINVAL, invalidate(inv, sizeof(inv[0]), &num));
+	inv[0].__reserved = 1;
+	inv[0].addr = 0;
+	num = 1;
+	assert_int_equal(-EOPNOTSUPP, invalidate(inv, sizeof(inv[0]), &num));
+	assert_int_equal(0, num);
+
+	/* Everything: addr 0, npages U64_MAX */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_A) | PTE_P | PTE_RW | PTE_US;
+	inv[0].__reserved = 0;
+	num = 1;
+	assert_int_equal(0, invalidate(inv, sizeof(inv[0]), &num));
+	fill(G_SRC, 0x25);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x25, 4096));
+}
+
+/* 5-level tables, by replacing the 4-level nested HWPT */
+static void test_five_levels_replace(void **state)
+{
+	uint32_t five, pt;
+
+	(void)state;
+	attach_nested();
+	fill(G_SRC, 0x31);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 64));
+	assert_int_equal(0, nested_alloc(0, 57, gpa(G_PML5), 0, &five));
+	pt = five;
+	assert_int_equal(0, attach(f.dev, &pt));
+	/* The 4-level root is the PML5 slot 0 walk now: same translation */
+	fill(G_SRC, 0x32);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 64));
+	assert_true(all(G_DST_A, 0x32, 64));
+	assert_true(*entry(G_PML5, 0) & PTE_A);
+	/* Beyond 48 bits only a 5-level table translates */
+	*entry(G_PML5, 1) = gpa(G_PML4) | PTE_P | PTE_RW | PTE_US;
+	assert_int_equal(UDMA_DESC_DONE,
+			 copy(IOVA_SRC, (1ULL << 48) + IOVA_DST, 64));
+	/* Back to 4 levels: that address is not canonical there */
+	pt = f.nested;
+	assert_int_equal(0, attach(f.dev, &pt));
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, (1ULL << 48) + IOVA_DST, 64));
+	assert_int_equal(-EBUSY, destroy(f.ctx, f.parent));
+	assert_int_equal(0, destroy(f.ctx, five));
+}
+
+/* Every failable point of HW info, nested allocation and invalidation */
+static void test_fail_nth(void **state)
+{
+	struct iommu_hwpt_vtd_s1_invalidate inv = {.npages = UINT64_MAX};
+	struct iommu_hw_info_vtd vtd;
+	unsigned int nth, failed = 0;
+	uint32_t type, id = 0, num;
+	long rc;
+
+	(void)state;
+	for (nth = 1; nth < 100; nth++) {
+		uiommufd_fail_nth_set(nth);
+		rc = hw_info(f.ctx, f.devid, &vtd, &type);
+		if (!rc)
+			rc = nested_alloc(0, 48, gpa(G_PML4), 0, &id);
+		if (!rc) {
+			f.nested = id;
+			num = 1;
+			rc = invalidate(&inv, sizeof(inv), &num);
+		}
+		if (uiommufd_fail_nth_get()) {
+			uiommufd_fail_nth_set(0);
+			assert_int_equal(0, rc);
+			break;
+		}
+		/* A failure the engine absorbed changes nothing visible */
+		assert_true(rc < 0 || uiommufd_fail_nth_absorbed());
+		uiommufd_fail_nth_set(0);
+		failed += rc < 0;
+		if (id)
+			assert_int_equal(0, destroy(f.ctx, id));
+		id = 0;
+	}
+	assert_true(failed >= 2 && nth < 100);
+	assert_int_equal(0, destroy(f.ctx, id));
+}
+
+#define PIECES 32 /* 4 KiB pieces of guest memory, each its own area */
+
+/* Which of the first PIECES pages of guest memory the parent saw dirty */
+static uint32_t dirty_pages(uint32_t parent)
+{
+	uint64_t bitmap = 0;
+	struct iommu_hwpt_get_dirty_bitmap cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = parent,
+		.iova = GUEST_BASE,
+		.length = PIECES * 4096,
+		.page_size = 4096,
+		.data = (uintptr_t)&bitmap,
+	};
+
+	assert_int_equal(0, ioc(f.ctx, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd));
+	return (uint32_t)bitmap;
+}
+
+#define BIT_OF(off) (1u << ((off) >> 12))
+
+/*
+ * The parent's view, stage 2 with 4 KiB leaves: its dirty tracking sees
+ * what the device wrote through both stages (the data, and the A/D bits
+ * set in the guest's tables), and an unmap of the parent takes effect at
+ * once, even for an address whose first stage the IOTLB holds.
+ */
+static void test_parent_dirty_and_unmap(void **state)
+{
+	struct iommu_hwpt_set_dirty_tracking track = {.size = sizeof(track),
+						      .flags = 1};
+	uint32_t ioas = ioas_alloc(f.ctx), parent, dirty;
+	uint64_t iova, unmapped;
+
+	(void)state;
+	for (unsigned int i = 0; i != PIECES; i++) {
+		iova = gpa(i * 4096UL);
+		assert_int_equal(0, ioas_map(f.ctx, ioas, f.guest + i * 4096UL,
+					     4096, &iova, FIXED));
+	}
+	assert_int_equal(
+		0, hwpt_alloc_ex(f.ctx, f.devid, ioas,
+				 IOMMU_HWPT_ALLOC_NEST_PARENT |
+					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+				 0, IOMMU_HWPT_DATA_NONE, NULL, 0, &parent));
+	f.parent = parent;
+	attach_nested();
+	track.hwpt_id = parent;
+	assert_int_equal(0, ioc(f.ctx, IOMMU_HWPT_SET_DIRTY_TRACKING, &track));
+	dirty_pages(parent); /* read and clear */
+
+	fill(G_SRC, 0x41);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	dirty = dirty_pages(parent);
+	/* The ring (status), the tables (A, D), the data; not the source */
+	assert_int_equal(BIT_OF(G_RING) | BIT_OF(G_PML4) | BIT_OF(G_PDPT) |
+				 BIT_OF(G_PD) | BIT_OF(G_PT) | BIT_OF(G_DST_A),
+			 dirty);
+	/* A bits already set: only the ring and the data this time */
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_int_equal(BIT_OF(G_RING) | BIT_OF(G_DST_A), dirty_pages(parent));
+
+	/* Stage 2 is never cached: the unmapped page faults at once */
+	assert_int_equal(0, ioas_unmap(f.ctx, ioas, gpa(G_DST_A), 4096,
+				       &unmapped));
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_DST, 16));
+	iova = gpa(G_DST_A);
+	assert_int_equal(0, ioas_map(f.ctx, ioas, f.guest + G_DST_A, 4096,
+				     &iova, FIXED));
+	fill(G_SRC, 0x42);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 16));
+	assert_true(all(G_DST_A, 0x42, 16));
+}
+
+/* The second device: copies into the upper half of IOVA_DST until told */
+struct noise {
+	int dev;
+	bool stop;
+	unsigned long done, failed;
+};
+
+static void *noise_thread(void *arg)
+{
+	struct udma_desc *ring = (struct udma_desc *)(f.guest + G_RING2);
+	struct noise *n = arg;
+	uint32_t head = 0, tail;
+
+	while (!__atomic_load_n(&n->stop, __ATOMIC_ACQUIRE)) {
+		struct udma_desc *d = &ring[head];
+
+		*d = (struct udma_desc){.op = UDMA_OP_COPY,
+					.src = IOVA_SRC + 2048,
+					.dst = IOVA_DST + 2048,
+					.len = 2048};
+		head = (head + 1) % 4;
+		if (uiommufd_pwrite(n->dev, &head, 4, UDMA_REG_RING_HEAD) != 4)
+			break;
+		do {
+			if (uiommufd_pread(n->dev, &tail, 4,
+					   UDMA_REG_RING_TAIL) != 4)
+				return NULL;
+		} while (tail != head);
+		if (__atomic_load_n(&d->status, __ATOMIC_ACQUIRE) ==
+		    UDMA_DESC_DONE)
+			n->done++;
+		else
+			n->failed++;
+	}
+	return NULL;
+}
+
+/*
+ * Two devices on one nested HWPT, one walking and filling the IOTLB all
+ * the time, while the other's page moves and is invalidated each time:
+ * after IOMMU_HWPT_INVALIDATE returns, no walk that began before it may
+ * have left the old page cached, so every copy lands in the new page.
+ */
+static void test_invalidate_races_walks(void **state)
+{
+	struct iommu_hwpt_vtd_s1_invalidate inv = {.addr = IOVA_DST,
+						   .npages = 1};
+	struct noise n = {};
+	pthread_t thread;
+	uint32_t pt, devid2, num;
+
+	(void)state;
+	attach_nested();
+	n.dev = uiommufd_vfio_cdev_open((unsigned int)vtd_udma2.vfio_index, 0);
+	assert_true(n.dev >= 0);
+	assert_int_equal(0, bind(n.dev, f.ctx, &devid2));
+	pt = f.nested;
+	assert_int_equal(0, attach(n.dev, &pt));
+	bus_master(n.dev);
+	reg(n.dev, UDMA_REG_RING_BASE, (uint32_t)IOVA_RING2);
+	reg(n.dev, UDMA_REG_RING_BASE + 4, 0);
+	reg(n.dev, UDMA_REG_RING_SIZE, 4);
+	reg(n.dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+	assert_int_equal(0, pthread_create(&thread, NULL, noise_thread, &n));
+
+	for (unsigned int i = 0; i != 300; i++) {
+		uint64_t target = i & 1 ? G_DST_B : G_DST_A;
+
+		__atomic_store_n(entry(G_PT, IOVA_DST >> 12),
+				 gpa(target) | PTE_P | PTE_RW | PTE_US,
+				 __ATOMIC_RELEASE);
+		num = 1;
+		assert_int_equal(0, invalidate(&inv, sizeof(inv), &num));
+		memset(f.guest + G_SRC, (int)(i & 0xff), 2048);
+		assert_int_equal(UDMA_DESC_DONE,
+				 copy(IOVA_SRC, IOVA_DST, 2048));
+		assert_true(all(target, (int)(i & 0xff), 2048));
+	}
+	__atomic_store_n(&n.stop, true, __ATOMIC_RELEASE);
+	assert_int_equal(0, pthread_join(thread, NULL));
+	assert_int_equal(0, n.failed);
+	assert_true(n.done > 0);
+	reg(n.dev, UDMA_REG_CONTROL, 0);
+	uiommufd_close(n.dev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_hw_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_copy_and_ad_bits, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_iotlb, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_five_levels_replace, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalidate_races_walks,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_dirty_and_unmap,
+						setup, teardown),
+	};
+
+	if (uiommufd_devices_add("udma,iommu=vtd;udma;udma,iommu=vtd") ||
+	    uiommufd_device_info(0, &vtd_udma) ||
+	    uiommufd_device_info(1, &plain_udma) ||
+	    uiommufd_device_info(2, &vtd_udma2))
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
