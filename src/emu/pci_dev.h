@@ -50,6 +50,9 @@ struct pci_host_ops {
 	void (*deassert)(struct pci_dev *pdev);
 	/* Bus master or INTx disable changed in the command register */
 	void (*command_changed)(struct pci_dev *pdev, uint16_t old_cmd);
+	/* Around a function level reset: the BARs stop decoding meanwhile */
+	void (*reset_prepare)(struct pci_dev *pdev);
+	void (*reset_done)(struct pci_dev *pdev);
 };
 
 /* What a device model does */
