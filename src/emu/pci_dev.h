@@ -40,6 +40,8 @@ struct pci_bar {
 	const struct pci_bar_ops *ops;
 	/* Bytes at [hole_start, hole_end) are not mmappable (MSI-X table) */
 	uint64_t hole_start, hole_end;
+	/* Register BARs: the bus window P2P DMA reaches them by (pci_p2p.c) */
+	uintptr_t p2p_window;
 };
 
 /* How interrupts leave the function, set by its host */
@@ -123,6 +125,14 @@ int pci_dev_add_msix(struct pci_dev *pdev, unsigned int vectors,
 		     unsigned int bar, uint32_t table_offset,
 		     uint32_t pba_offset);
 int pci_dev_add_express(struct pci_dev *pdev, bool flr);
+
+/*
+ * Where peer-to-peer DMA reaches a BAR through the software IOMMU, the
+ * BAR's bus address: its memory, or for a register BAR a window whose
+ * DMA is routed to the registers (iommu/drivers/sw_bus.h), made on first
+ * use. Returns 0, -EINVAL for an I/O or absent BAR, or -errno.
+ */
+int pci_dev_p2p_addr(struct pci_dev *pdev, unsigned int bar, uintptr_t *addr);
 
 /* Host side: configuration accesses of 1, 2 or 4 bytes, naturally aligned */
 uint32_t pci_config_read(struct pci_dev *pdev, unsigned int off,

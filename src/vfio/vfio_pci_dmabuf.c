@@ -4,8 +4,9 @@
  * kernel's vfio_pci_dmabuf.c), so that iommufd can map it for another
  * device's peer-to-peer DMA (IOMMU_IOAS_MAP_FILE).
  *
- * The BAR's "physical address" is where the engine keeps its bytes: the
- * device model's memory for a memory BAR. While the BAR does not decode
+ * The BAR's "physical address" is its bus address for peer-to-peer DMA
+ * (emu/pci_dev.h): the device model's memory for a memory BAR, a window
+ * routed to the registers for a register BAR. While the BAR does not decode
  * memory (command register, low power, a reset in progress) and once the
  * device is closed, the dma-buf is revoked: iommufd tears its mappings
  * down and refuses new ones (-ENODEV), as the kernel's move_notify does.
@@ -124,29 +125,31 @@ static int vfio_pci_dmabuf_length(const struct vfio_region_dma_range *ranges,
 }
 
 /*
- * vfio_pci_core_get_dmabuf_phys(): a memory BAR (a P2P provider), every
- * range inside it. The bus address of a memory BAR is its memory.
+ * vfio_pci_core_get_dmabuf_phys(): a memory BAR (a P2P provider; an I/O
+ * BAR is -EINVAL), every range inside it, at the BAR's bus address.
  */
 static int vfio_pci_dmabuf_phys(struct vfio_pci_dma_buf *priv,
 				struct pci_dev *pdev, unsigned int bar,
 				const struct vfio_region_dma_range *ranges)
 {
-	struct pci_bar *b = &pdev->bar[bar];
-	uint64_t start, end, max_addr;
+	uint64_t start = pci_bar_address(pdev, bar);
+	uint64_t max_addr = start + pdev->bar[bar].size;
+	uintptr_t host;
+	int rc;
 
-	if (b->flags & PCI_BASE_ADDRESS_SPACE_IO)
-		return -EINVAL;
-	start = (uintptr_t)b->mem;
-	max_addr = start + b->size;
+	rc = pci_dev_p2p_addr(pdev, bar, &host);
+	if (rc)
+		return rc;
+	/* vfio_pci_core_fill_phys_vec(), on the BAR's bus address */
 	for (uint32_t i = 0; i != priv->nr_ranges; i++) {
-		uint64_t paddr;
+		uint64_t paddr, end;
 
 		if (check_add_overflow(start, ranges[i].offset, &paddr) ||
 		    check_add_overflow(paddr, ranges[i].length, &end))
 			return -EOVERFLOW;
 		if (end > max_addr)
 			return -EINVAL;
-		priv->phys[i] = (uintptr_t)paddr;
+		priv->phys[i] = host + (uintptr_t)(paddr - start);
 		priv->lengths[i] = ranges[i].length;
 	}
 	return 0;
