@@ -302,7 +302,7 @@ static void test_p2p_memory(void **state)
 	/* Past the mapping: not translated */
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
 			 copy_to(IOVA_P2P + 2 * PG, 8));
-	assert_int_equal(0, close(fd));
+	assert_int_equal(0, uiommufd_close(fd));
 	/* The IOAS keeps the buffer: DMA goes on after the fd is closed */
 	assert_int_equal(UDMA_DESC_DONE, copy_to(IOVA_P2P, 8));
 	assert_int_equal(0, ioas_unmap(f.ctx, f.ioas, IOVA_P2P, 2 * PG, NULL));
@@ -355,7 +355,7 @@ static void test_p2p_registers(void **state)
 			 run(UDMA_OP_COPY, IOVA_P2P + UDMA_MSIX_TABLE,
 			     IOVA_SRC, 8));
 	assert_int_equal(~0ULL, v[0]);
-	close(fd);
+	uiommufd_close(fd);
 	assert_int_equal(0, ioas_unmap(f.ctx, f.ioas, IOVA_P2P,
 				       UDMA_BAR_REGS_LEN, NULL));
 }
@@ -370,7 +370,7 @@ static void test_two_ranges(void **state)
 	fd = get_dmabuf(f.peer_dev, VFIO_DEVICE_FEATURE_GET, 2, r, 2);
 	assert_true(fd >= 0);
 	assert_int_equal(-EOPNOTSUPP, map_file((int)fd, 0, PG, IOVA_P2P));
-	close((int)fd);
+	uiommufd_close((int)fd);
 }
 
 static void set_command(int dev, uint16_t cmd)
@@ -430,7 +430,7 @@ static void test_revoke_reset(void **state)
 			 copy_to(IOVA_P2P, 8));
 	assert_int_equal(0, ioas_unmap(f.ctx, f.ioas, IOVA_P2P, PG, NULL));
 	check_back(fd, PG);
-	close(fd);
+	uiommufd_close(fd);
 }
 
 static void test_revoke_memory_decode(void **state)
@@ -451,8 +451,8 @@ static void test_revoke_memory_decode(void **state)
 	/* Bus mastering is not memory decoding: no revoke */
 	set_command(f.peer_dev, 0x6);
 	assert_int_equal(UDMA_DESC_DONE, copy_to(IOVA_P2P + PG, 8));
-	close(off_fd);
-	close(fd);
+	uiommufd_close(off_fd);
+	uiommufd_close(fd);
 }
 
 static void test_revoke_low_power(void **state)
@@ -471,7 +471,7 @@ static void test_revoke_low_power(void **state)
 		    VFIO_DEVICE_FEATURE_SET;
 	assert_int_equal(0, ioc(f.peer_dev, VFIO_DEVICE_FEATURE, &hdr));
 	check_back(fd, PG);
-	close(fd);
+	uiommufd_close(fd);
 }
 
 /* Close of the exporting device revokes for good, reopened or not */
@@ -492,8 +492,8 @@ static void test_revoke_close(void **state)
 	assert_int_equal(-ENODEV, map_file(fd2, 0, PG, IOVA_P2P));
 	assert_int_equal(0, ioas_unmap(f.ctx, f.ioas, IOVA_P2P + 4 * PG, PG,
 				       NULL));
-	close(fd2);
-	close(fd);
+	uiommufd_close(fd2);
+	uiommufd_close(fd);
 }
 
 /* The buffer outlives its device's file, and its last user may be iommufd */
@@ -504,7 +504,7 @@ static void test_lifetimes(void **state)
 	(void)state;
 	fd = peer_dmabuf(UDMA_BAR_MEM, 0, PG);
 	check_back(fd, PG);
-	close(fd);
+	uiommufd_close(fd);
 	uiommufd_close(f.peer_dev);
 	f.peer_dev = -1;
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
