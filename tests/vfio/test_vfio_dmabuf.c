@@ -141,21 +141,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* One descriptor run by the dmaer; its status */
-static uint32_t run(uint32_t op, uint64_t src, uint64_t dst, uint32_t len)
-{
-	uint32_t entries = PG / sizeof(struct udma_desc);
-	volatile struct udma_desc *d = &f.ring[f.head];
-	struct timespec ts = {0, 1000000};
-
-	*d = (struct udma_desc){.op = op, .src = src, .dst = dst, .len = len};
-	f.head = (f.head + 1) % entries;
-	reg(f.dev, UDMA_REG_RING_HEAD, f.head);
-	for (int i = 0; i != 5000 && d->status == UDMA_DESC_PENDING; i++)
-		nanosleep(&ts, NULL);
-	return d->status;
-}
-
 /* A register of dev once it reads want, or what it reads after 5 s */
 static uint32_t wait_reg(int dev, uint32_t off, uint32_t want)
 {
@@ -167,6 +152,22 @@ static uint32_t wait_reg(int dev, uint32_t off, uint32_t want)
 		v = reg_read(dev, off);
 	}
 	return v;
+}
+
+/*
+ * One descriptor run by the dmaer; its status. The engine moves RING_TAIL
+ * past a descriptor (under its lock) after writing the status back.
+ */
+static uint32_t run(uint32_t op, uint64_t src, uint64_t dst, uint32_t len)
+{
+	uint32_t entries = PG / sizeof(struct udma_desc);
+	struct udma_desc *d = &f.ring[f.head];
+
+	*d = (struct udma_desc){.op = op, .src = src, .dst = dst, .len = len};
+	f.head = (f.head + 1) % entries;
+	reg(f.dev, UDMA_REG_RING_HEAD, f.head);
+	assert_int_equal(f.head, wait_reg(f.dev, UDMA_REG_RING_TAIL, f.head));
+	return d->status;
 }
 
 static uint32_t copy_to(uint64_t dst, uint32_t len)
