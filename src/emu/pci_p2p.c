@@ -69,8 +69,9 @@ static int pci_p2p_window(struct pci_dev *pdev, unsigned int bar)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
-	rc = sw_bus_window_add((uintptr_t)p, len, (uint64_t)bar << P2P_BAR_SHIFT,
-			       &pci_p2p_ops, pdev);
+	rc = sw_bus_window_add((uintptr_t)p, len,
+			       (uint64_t)bar << P2P_BAR_SHIFT, &pci_p2p_ops,
+			       pdev);
 	if (rc) {
 		munmap(p, len);
 		return rc;

@@ -67,8 +67,8 @@ static long get_dmabuf(int dev, uint32_t flags, uint32_t region,
 static int peer_dmabuf(uint32_t region, uint64_t offset, uint64_t length)
 {
 	struct vfio_region_dma_range r = {.offset = offset, .length = length};
-	long fd = get_dmabuf(f.peer_dev, VFIO_DEVICE_FEATURE_GET, region, &r,
-			     1);
+	long fd =
+		get_dmabuf(f.peer_dev, VFIO_DEVICE_FEATURE_GET, region, &r, 1);
 
 	assert_true(fd >= 0);
 	assert_int_equal(UIOMMUFD_FD_DMABUF, uiommufd_fd_kind((int)fd));
@@ -257,8 +257,7 @@ static void test_args(void **state)
 	r[1] = (struct vfio_region_dma_range){~0ULL - 2 * PG + 1, 2 * PG};
 	assert_int_equal(-EOVERFLOW, get_dmabuf(f.peer_dev, get, 2, r, 2));
 	/* The ranges are copied as nr_ranges says, whatever argsz says */
-	assert_int_equal(-ENOMEM,
-			 get_dmabuf(f.peer_dev, get, 2, r, 1u << 20));
+	assert_int_equal(-ENOMEM, get_dmabuf(f.peer_dev, get, 2, r, 1u << 20));
 	pages = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(pages != MAP_FAILED);
@@ -337,24 +336,23 @@ static void test_p2p_registers(void **state)
 	reg(f.dev, UDMA_REG_WB_ADDR, (uint32_t)(IOVA_P2P + UDMA_REG_IRQ_MASK));
 	reg(f.dev, UDMA_REG_WB_ADDR + 4, (uint32_t)(IOVA_P2P >> 32));
 	for (int i = 0; i != 2; i++) {
-		assert_int_equal(UDMA_DESC_DONE,
-				 run(UDMA_OP_COPY, IOVA_SRC, IOVA_SRC + 128, 8));
+		assert_int_equal(UDMA_DESC_DONE, run(UDMA_OP_COPY, IOVA_SRC,
+						     IOVA_SRC + 128, 8));
 		/* The mask keeps two bits; the write-back follows the status */
-		assert_int_equal(f.head & 3, wait_reg(f.peer_dev,
-						      UDMA_REG_IRQ_MASK,
-						      f.head & 3));
+		assert_int_equal(f.head & 3,
+				 wait_reg(f.peer_dev, UDMA_REG_IRQ_MASK,
+					  f.head & 3));
 	}
 	reg(f.dev, UDMA_REG_WB_ADDR, 0);
 	reg(f.dev, UDMA_REG_WB_ADDR + 4, 0);
 	/* A fill of the mask register, and the MSI-X table stays the host's */
-	assert_int_equal(UDMA_DESC_DONE,
-			 run(UDMA_OP_FILL, UDMA_IRQ_DONE,
-			     IOVA_P2P + UDMA_REG_IRQ_MASK, 4));
+	assert_int_equal(UDMA_DESC_DONE, run(UDMA_OP_FILL, UDMA_IRQ_DONE,
+					     IOVA_P2P + UDMA_REG_IRQ_MASK, 4));
 	assert_int_equal(UDMA_IRQ_DONE,
 			 reg_read(f.peer_dev, UDMA_REG_IRQ_MASK));
 	assert_int_equal(UDMA_DESC_DONE,
-			 run(UDMA_OP_COPY, IOVA_P2P + UDMA_MSIX_TABLE,
-			     IOVA_SRC, 8));
+			 run(UDMA_OP_COPY, IOVA_P2P + UDMA_MSIX_TABLE, IOVA_SRC,
+			     8));
 	assert_int_equal(~0ULL, v[0]);
 	uiommufd_close(fd);
 	assert_int_equal(0, ioas_unmap(f.ctx, f.ioas, IOVA_P2P,
@@ -413,14 +411,14 @@ static void test_revoke_reset(void **state)
 		uint16_t ctl = 0x8000; /* PCI_EXP_DEVCTL_BCR_FLR */
 		uint8_t cap = 0;
 
-		for (uint8_t pos = 0x34; ; pos = cap + 1) {
+		for (uint8_t pos = 0x34;; pos = cap + 1) {
 			uint8_t id;
 
 			assert_int_equal(1, uiommufd_pread(f.peer_dev, &cap, 1,
-							  CFG(pos)));
+							   CFG(pos)));
 			assert_true(cap != 0);
 			assert_int_equal(1, uiommufd_pread(f.peer_dev, &id, 1,
-							  CFG(cap)));
+							   CFG(cap)));
 			if (id == 0x10)
 				break;
 		}
