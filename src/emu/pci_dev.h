@@ -133,6 +133,12 @@ int pci_dev_add_express(struct pci_dev *pdev, bool flr);
  * use. Returns 0, -EINVAL for an I/O or absent BAR, or -errno.
  */
 int pci_dev_p2p_addr(struct pci_dev *pdev, unsigned int bar, uintptr_t *addr);
+/*
+ * Around a DMA of @pdev on this thread (pci_dma.c): P2P to its own
+ * register BARs is then not delivered. Returns what leave restores.
+ */
+struct pci_dev *pci_p2p_dma_enter(struct pci_dev *pdev);
+void pci_p2p_dma_leave(struct pci_dev *prev);
 
 /* Host side: configuration accesses of 1, 2 or 4 bytes, naturally aligned */
 uint32_t pci_config_read(struct pci_dev *pdev, unsigned int off,

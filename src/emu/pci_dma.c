@@ -260,47 +260,63 @@ bool pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf, size_t len,
 		  struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, addr, len, false, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_read(pdev, addr, buf, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_read(pdev, addr, buf, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }
 
 bool pci_dma_write(struct pci_dev *pdev, uint64_t addr, const void *buf,
 		   size_t len, struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, addr, len, true, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_write(pdev, addr, buf, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_write(pdev, addr, buf, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }
 
 bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
 		  struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, src, len, false, fault) ||
 	    dma_injected(pdev, dst, len, true, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_copy(pdev, dst, src, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_copy(pdev, dst, src, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }
 
 bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
 		  size_t len, struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, dst, len, true, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_fill(pdev, dst, pattern, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_fill(pdev, dst, pattern, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }

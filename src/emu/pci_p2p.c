@@ -9,6 +9,8 @@
  * BAR answers only while the function decodes memory; the MSI-X table is
  * the host's (reads give ones, writes vanish), as for the driver's own
  * accesses. A window lasts as long as its function, the process.
+ * Accesses that would have a model wait for itself are not delivered
+ * (see p2p_initiator).
  */
 #include <sys/mman.h>
 
@@ -20,25 +22,64 @@
 
 static struct mutex p2p_lock = MUTEX_INITIALIZER(p2p_lock);
 
+/*
+ * The function whose DMA this thread is doing, and whether it is inside a
+ * register access made by such a DMA. A model may hold its own lock while
+ * it DMAs (edu does) and takes it again for a register access: a DMA into
+ * its own register BAR, or one made by the side effect of a P2P register
+ * access (A's write starts B's DMA into A's registers), would wait for
+ * itself. Those are not delivered, as by a bus that does not route them
+ * back (a master abort): reads give ones, writes vanish.
+ */
+static __thread struct pci_dev *p2p_initiator;
+static __thread bool p2p_in_access;
+
+struct pci_dev *pci_p2p_dma_enter(struct pci_dev *pdev)
+{
+	struct pci_dev *prev = p2p_initiator;
+
+	p2p_initiator = pdev;
+	return prev;
+}
+
+void pci_p2p_dma_leave(struct pci_dev *prev)
+{
+	p2p_initiator = prev;
+}
+
+static void pci_p2p_reg_access(struct pci_dev *pdev, unsigned int bar,
+			       uint64_t pos, unsigned int size, uint64_t *val,
+			       bool write)
+{
+	struct pci_bar *b = &pdev->bar[bar];
+
+	/* The MSI-X table is the host's */
+	if (pos < b->hole_end && pos + size > b->hole_start) {
+		if (!write)
+			*val = ~0ULL;
+		return;
+	}
+	p2p_in_access = true;
+	if (write)
+		b->ops->write(pdev, bar, pos, *val, size);
+	else
+		*val = b->ops->read(pdev, bar, pos, size);
+	p2p_in_access = false;
+}
+
 static bool pci_p2p_access(void *priv, uint64_t off, unsigned int size,
 			   uint64_t *val, bool write)
 {
 	struct pci_dev *pdev = priv;
 	unsigned int bar = (unsigned int)(off >> P2P_BAR_SHIFT);
 	uint64_t pos = off & ((1ULL << P2P_BAR_SHIFT) - 1);
-	struct pci_bar *b = &pdev->bar[bar];
 
-	if (!(pci_command(pdev) & PCI_COMMAND_MEMORY) || pos >= b->size)
+	if (!(pci_command(pdev) & PCI_COMMAND_MEMORY) ||
+	    pos >= pdev->bar[bar].size)
 		return false;
-	if (pos < b->hole_end && pos + size > b->hole_start) {
-		if (!write)
-			*val = ~0ULL;
-		return true;
-	}
-	if (write)
-		b->ops->write(pdev, bar, pos, *val, size);
-	else
-		*val = b->ops->read(pdev, bar, pos, size);
+	if (pdev == p2p_initiator || p2p_in_access)
+		return false;
+	pci_p2p_reg_access(pdev, bar, pos, size, val, write);
 	return true;
 }
 

@@ -28,7 +28,7 @@
 #define RW	  (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
 #define PG	  4096u
 
-static struct uiommufd_device_info peer, dmaer;
+static struct uiommufd_device_info peer, dmaer, edu;
 
 /* The exporting udma (peer) and the one that DMAs into it (dmaer) */
 static struct {
@@ -511,6 +511,107 @@ static void test_lifetimes(void **state)
 	/* teardown's close of the iommufd lets go of the last reference */
 }
 
+/* edu (QEMU's docs/specs/edu.rst): its DMA engine, 28 address bits */
+#define EDU_LIVENESS 0x04
+#define EDU_DMA_SRC  0x80
+#define EDU_DMA_DST  0x88
+#define EDU_DMA_CNT  0x90
+#define EDU_DMA_CMD  0x98
+#define EDU_RUN	     0x1
+#define EDU_TO_RAM   0x2
+#define EDU_BUFFER   0x40000
+#define EDU_BAR_LEN  (1u << 20)
+#define IOVA_EDU     0x08000000ULL /* edu's BAR0, below 2^28 */
+#define IOVA_LOW     0x01000000ULL /* f.src again, below 2^28 */
+
+static void edu_w64(int dev, uint32_t off, uint64_t v)
+{
+	assert_int_equal(8, uiommufd_pwrite(dev, &v, 8, off));
+}
+
+static void edu_dma(int dev, uint64_t src, uint64_t dst, uint64_t cnt,
+		    uint64_t cmd)
+{
+	edu_w64(dev, EDU_DMA_SRC, src);
+	edu_w64(dev, EDU_DMA_DST, dst);
+	edu_w64(dev, EDU_DMA_CNT, cnt);
+	edu_w64(dev, EDU_DMA_CMD, cmd);
+}
+
+/* edu's cdev in the dmaer's IOAS, its BAR0 mapped there as a dma-buf */
+static int edu_open(int *bar_fd)
+{
+	uint64_t iova = IOVA_LOW;
+	uint32_t pt = f.ioas;
+	struct vfio_region_dma_range r = {0, EDU_BAR_LEN};
+	long fd;
+	int dev;
+
+	dev = uiommufd_vfio_cdev_open((unsigned int)edu.vfio_index, O_CLOEXEC);
+	assert_true(dev >= 0);
+	assert_int_equal(0, bind(dev, f.ctx, NULL));
+	assert_int_equal(0, attach(dev, &pt));
+	bus_master(dev);
+	assert_int_equal(0, ioas_map(f.ctx, f.ioas, f.src, PG, &iova,
+				     IOMMU_IOAS_MAP_FIXED_IOVA | RW));
+	fd = get_dmabuf(dev, VFIO_DEVICE_FEATURE_GET, 0, &r, 1);
+	assert_true(fd >= 0);
+	assert_int_equal(0, map_file((int)fd, 0, EDU_BAR_LEN, IOVA_EDU));
+	*bar_fd = (int)fd;
+	return dev;
+}
+
+/*
+ * A device's DMA into its own register BAR is not delivered (edu holds
+ * its lock while it DMAs: delivered, it would wait for itself forever);
+ * its memory is untouched and a read gives ones, as a master abort.
+ */
+static void test_p2p_self(void **state)
+{
+	uint32_t v = 0x12345678;
+	int dev, fd;
+
+	(void)state;
+	dev = edu_open(&fd);
+	assert_int_equal(4, uiommufd_pwrite(dev, &v, 4, EDU_LIVENESS));
+	edu_dma(dev, EDU_BUFFER, IOVA_EDU + EDU_LIVENESS, 4,
+		EDU_RUN | EDU_TO_RAM);
+	assert_int_equal(4, uiommufd_pread(dev, &v, 4, EDU_LIVENESS));
+	assert_int_equal(~0x12345678u, v);
+	memset(f.src, 0, 8);
+	edu_dma(dev, IOVA_EDU, EDU_BUFFER, 8, EDU_RUN);
+	edu_dma(dev, EDU_BUFFER, IOVA_LOW, 8, EDU_RUN | EDU_TO_RAM);
+	assert_int_equal(~0ULL, *(uint64_t *)f.src);
+	uiommufd_close(fd);
+	uiommufd_close(dev);
+}
+
+/*
+ * udma's DMA writes edu's command register: edu's own DMA starts, inside
+ * udma's write, and lands in RAM (a doorbell rung peer to peer).
+ */
+static void test_p2p_doorbell(void **state)
+{
+	uint64_t cmd = EDU_RUN | EDU_TO_RAM;
+	int dev, fd;
+
+	(void)state;
+	dev = edu_open(&fd);
+	memset(f.src, 0xa5, 64);
+	memset(f.src + 512, 0, 64);
+	edu_dma(dev, IOVA_LOW, EDU_BUFFER, 64, EDU_RUN);
+	edu_w64(dev, EDU_DMA_SRC, EDU_BUFFER);
+	edu_w64(dev, EDU_DMA_DST, IOVA_LOW + 512);
+	edu_w64(dev, EDU_DMA_CNT, 64);
+	memcpy(f.src + 1024, &cmd, 8);
+	assert_int_equal(UDMA_DESC_DONE, run(UDMA_OP_COPY, IOVA_SRC + 1024,
+					     IOVA_EDU + EDU_DMA_CMD, 8));
+	for (unsigned int i = 0; i != 64; i++)
+		assert_int_equal(0xa5, (unsigned char)f.src[512 + i]);
+	uiommufd_close(fd);
+	uiommufd_close(dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,10 +633,14 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lifetimes, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_p2p_self, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_p2p_doorbell, setup,
+						teardown),
 	};
 
 	if (uiommufd_devices_add("udma") || uiommufd_devices_add("udma") ||
-	    uiommufd_device_info(0, &peer) || uiommufd_device_info(1, &dmaer))
+	    uiommufd_devices_add("edu") || uiommufd_device_info(0, &peer) ||
+	    uiommufd_device_info(1, &dmaer) || uiommufd_device_info(2, &edu))
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
