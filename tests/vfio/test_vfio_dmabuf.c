@@ -39,11 +39,35 @@ static struct {
 	uint32_t head;
 } f;
 
+/*
+ * struct vfio_device_feature, then struct vfio_device_feature_dma_buf,
+ * then two ranges: the uAPI structs end in flexible arrays, which cannot
+ * be nested in ISO C, so their fixed parts are spelled out here
+ */
+struct feature_hdr {
+	uint32_t argsz, flags;
+};
+
+struct dmabuf_req {
+	uint32_t region_index, open_flags, flags, nr_ranges;
+};
+
 struct feature_dmabuf {
-	struct vfio_device_feature hdr;
-	struct vfio_device_feature_dma_buf db;
+	struct feature_hdr hdr;
+	struct dmabuf_req db;
 	struct vfio_region_dma_range ranges[2];
 };
+
+_Static_assert(sizeof(struct feature_hdr) ==
+		       offsetof(struct vfio_device_feature, data),
+	       "vfio_device_feature");
+_Static_assert(sizeof(struct dmabuf_req) ==
+			       offsetof(struct vfio_device_feature_dma_buf,
+					dma_ranges) &&
+		       offsetof(struct dmabuf_req, nr_ranges) ==
+			       offsetof(struct vfio_device_feature_dma_buf,
+					nr_ranges),
+	       "vfio_device_feature_dma_buf");
 
 static long get_dmabuf(int dev, uint32_t flags, uint32_t region,
 		       const struct vfio_region_dma_range *ranges,
