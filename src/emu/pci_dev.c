@@ -336,9 +336,16 @@ void pci_config_write(struct pci_dev *pdev, unsigned int off, uint32_t val,
  */
 void pci_dev_reset(struct pci_dev *pdev)
 {
+	const struct pci_host_ops *host =
+		__atomic_load_n(&pdev->host_ops, __ATOMIC_ACQUIRE);
+
+	if (host && host->reset_prepare)
+		host->reset_prepare(pdev);
 	if (pdev->ops->reset)
 		pdev->ops->reset(pdev);
 	pci_irq_deassert(pdev);
+	if (host && host->reset_done)
+		host->reset_done(pdev);
 }
 
 void pci_irq_notify(struct pci_dev *pdev, unsigned int vector)

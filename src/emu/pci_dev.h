@@ -40,6 +40,8 @@ struct pci_bar {
 	const struct pci_bar_ops *ops;
 	/* Bytes at [hole_start, hole_end) are not mmappable (MSI-X table) */
 	uint64_t hole_start, hole_end;
+	/* Register BARs: the bus window P2P DMA reaches them by (pci_p2p.c) */
+	uintptr_t p2p_window;
 };
 
 /* How interrupts leave the function, set by its host */
@@ -50,6 +52,9 @@ struct pci_host_ops {
 	void (*deassert)(struct pci_dev *pdev);
 	/* Bus master or INTx disable changed in the command register */
 	void (*command_changed)(struct pci_dev *pdev, uint16_t old_cmd);
+	/* Around a function level reset: the BARs stop decoding meanwhile */
+	void (*reset_prepare)(struct pci_dev *pdev);
+	void (*reset_done)(struct pci_dev *pdev);
 };
 
 /* What a device model does */
@@ -120,6 +125,20 @@ int pci_dev_add_msix(struct pci_dev *pdev, unsigned int vectors,
 		     unsigned int bar, uint32_t table_offset,
 		     uint32_t pba_offset);
 int pci_dev_add_express(struct pci_dev *pdev, bool flr);
+
+/*
+ * Where peer-to-peer DMA reaches a BAR through the software IOMMU, the
+ * BAR's bus address: its memory, or for a register BAR a window whose
+ * DMA is routed to the registers (iommu/drivers/sw_bus.h), made on first
+ * use. Returns 0, -EINVAL for an I/O or absent BAR, or -errno.
+ */
+int pci_dev_p2p_addr(struct pci_dev *pdev, unsigned int bar, uintptr_t *addr);
+/*
+ * Around a DMA of @pdev on this thread (pci_dma.c): P2P to its own
+ * register BARs is then not delivered. Returns what leave restores.
+ */
+struct pci_dev *pci_p2p_dma_enter(struct pci_dev *pdev);
+void pci_p2p_dma_leave(struct pci_dev *prev);
 
 /* Host side: configuration accesses of 1, 2 or 4 bytes, naturally aligned */
 uint32_t pci_config_read(struct pci_dev *pdev, unsigned int off,

@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../iommu/drivers/sw_bus.h"
 #include "../lib/trace.h"
 #include "dma_inject.h"
 #include "pci_dma.h"
@@ -75,6 +76,35 @@ static bool raw_copy(uint64_t dst, uint64_t src, size_t len,
 	return true;
 }
 
+/* Bounce size of a transfer to or from a register BAR (peer to peer) */
+#define BUS_CHUNK 256
+
+/*
+ * Copy up to *n bytes between host addresses, either of which may be a
+ * device's register BAR; *n: how many were copied.
+ */
+static void bus_copy(void *d, const void *s, size_t *n)
+{
+	const struct sw_bus_window *ws, *wd;
+	char buf[BUS_CHUNK];
+
+	ws = sw_bus_window_find((uintptr_t)s, n);
+	wd = sw_bus_window_find((uintptr_t)d, n);
+	if (!ws && !wd) {
+		memmove(d, s, *n);
+		return;
+	}
+	*n = min(*n, sizeof(buf));
+	if (ws)
+		sw_bus_window_rw(ws, (uintptr_t)s, buf, *n, false);
+	else
+		memcpy(buf, s, *n);
+	if (wd)
+		sw_bus_window_rw(wd, (uintptr_t)d, buf, *n, true);
+	else
+		memcpy(d, buf, *n);
+}
+
 /*
  * Through the IOMMU, in one DMA section: both ranges checked first, then
  * copied piece by piece, each piece as long as both sides stay contiguous.
@@ -101,7 +131,7 @@ static bool iommu_copy(struct sw_iommu_dev *sdev, uint64_t dst, uint64_t src,
 			break;
 		}
 		n = min(src_len, dst_len);
-		memmove(d, s, n);
+		bus_copy(d, s, &n);
 		src += n;
 		dst += n;
 		len -= n;
@@ -131,6 +161,21 @@ static void fill_pattern(void *dst, uint64_t pattern, uint64_t phase,
 	for (; len >= 8; len -= 8, d += 8)
 		memcpy(d, pat, 8);
 	memcpy(d, pat, len);
+}
+
+/* fill_pattern() of up to *n bytes at a host address, maybe a BAR */
+static void bus_fill(void *d, uint64_t pattern, uint64_t phase, size_t *n)
+{
+	const struct sw_bus_window *w = sw_bus_window_find((uintptr_t)d, n);
+	char buf[BUS_CHUNK];
+
+	if (!w) {
+		fill_pattern(d, pattern, phase, *n);
+		return;
+	}
+	*n = min(*n, sizeof(buf));
+	fill_pattern(buf, pattern, phase, *n);
+	sw_bus_window_rw(w, (uintptr_t)d, buf, *n, true);
 }
 
 static bool do_pci_dma_fill(struct pci_dev *pdev, uint64_t dst,
@@ -165,7 +210,7 @@ static bool do_pci_dma_fill(struct pci_dev *pdev, uint64_t dst,
 			ok = false;
 			break;
 		}
-		fill_pattern(d, pattern, dst - start, n);
+		bus_fill(d, pattern, dst - start, &n);
 		dst += n;
 		len -= n;
 	}
@@ -216,47 +261,63 @@ bool pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf, size_t len,
 		  struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, addr, len, false, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_read(pdev, addr, buf, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_read(pdev, addr, buf, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }
 
 bool pci_dma_write(struct pci_dev *pdev, uint64_t addr, const void *buf,
 		   size_t len, struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, addr, len, true, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_write(pdev, addr, buf, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_write(pdev, addr, buf, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }
 
 bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
 		  struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, src, len, false, fault) ||
 	    dma_injected(pdev, dst, len, true, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_copy(pdev, dst, src, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_copy(pdev, dst, src, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }
 
 bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
 		  size_t len, struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
+	struct pci_dev *prev;
+	bool ok;
 
 	fault = fault ? fault : &local;
 	if (dma_injected(pdev, dst, len, true, fault))
 		return false;
-	return dma_done(pdev, do_pci_dma_fill(pdev, dst, pattern, len, fault),
-			fault);
+	prev = pci_p2p_dma_enter(pdev);
+	ok = do_pci_dma_fill(pdev, dst, pattern, len, fault);
+	pci_p2p_dma_leave(prev);
+	return dma_done(pdev, ok, fault);
 }

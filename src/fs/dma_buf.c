@@ -14,6 +14,8 @@ static void dmabuf_file_release(struct iommufd_file *file)
 	struct ufd_dmabuf *buf = file->private_data;
 
 	WARN_ON(!list_empty(&buf->importers));
+	if (buf->ops->unlink)
+		buf->ops->unlink(buf);
 	mutex_destroy(&buf->lock);
 	if (buf->ops->release)
 		buf->ops->release(buf);

@@ -20,6 +20,11 @@ struct ufd_dmabuf;
 struct ufd_dmabuf_ops {
 	/* Where the bytes are now; -ENODEV while revoked */
 	int (*map)(struct ufd_dmabuf *buf, uintptr_t *host, size_t *len);
+	/*
+	 * Last reference gone, the lock still usable: the exporter takes the
+	 * buffer off its own lists, after which nothing reaches it (optional)
+	 */
+	void (*unlink)(struct ufd_dmabuf *buf);
 	/* Last reference gone */
 	void (*release)(struct ufd_dmabuf *buf);
 };

@@ -137,6 +137,27 @@ int vfio_device_cdev_open(unsigned int index, int flags);
 int vfio_group_open(const char *name, int flags);
 int vfio_container_open(int flags);
 
+/*
+ * A driver's check of VFIO_DEVICE_FEATURE's flags for one feature (the
+ * kernel's vfio_check_feature()): 1 when the get or set is to be done,
+ * else what to return (0 for a PROBE of a supported operation).
+ */
+static inline int vfio_check_feature(uint32_t flags, size_t argsz,
+				     uint32_t supported_ops, size_t minsz)
+{
+	if ((flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET)) &
+	    ~supported_ops)
+		return -EINVAL;
+	if (flags & VFIO_DEVICE_FEATURE_PROBE)
+		return 0;
+	/* Without PROBE one of GET or SET must be requested */
+	if (!(flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET)))
+		return -EINVAL;
+	if (argsz < minsz)
+		return -EINVAL;
+	return 1;
+}
+
 /* group.c, for device.c */
 struct vfio_group *vfio_group_find_or_create(struct iommu_group *iommu_group,
 					     enum vfio_group_type type);

@@ -33,6 +33,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
 	struct pci_dev *pdev = vpci->pdev;
 
+	vfio_pci_dma_buf_cleanup(vpci);
 	vfio_pci_ioeventfds_clear(vpci);
 	vfio_pci_irqs_disable(vpci);
 	if (pdev->ops->disable)
@@ -361,6 +362,10 @@ static int vfio_pci_low_power(struct vfio_pci_core *vpci, uint32_t flags,
 	(void)argsz;
 	/* In low power the BARs stop decoding until the exit */
 	vpci->low_power = enter;
+	if (enter)
+		vfio_pci_dma_buf_move(vpci, true);
+	else if (vfio_pci_memory_enabled(vpci))
+		vfio_pci_dma_buf_move(vpci, false);
 	return 0;
 }
 
@@ -369,14 +374,15 @@ static int vfio_pci_device_feature(struct vfio_device *vdev, uint32_t flags,
 {
 	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
 
-	(void)arg;
 	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
 		return vfio_pci_low_power(vpci, flags, argsz, true);
 	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
 		return vfio_pci_low_power(vpci, flags, argsz, false);
+	case VFIO_DEVICE_FEATURE_DMA_BUF:
+		return vfio_pci_core_feature_dma_buf(vpci, flags, arg, argsz);
 	default:
-		/* No VF token, no wake-up eventfd, no dma-buf export */
+		/* No VF token, no wake-up eventfd */
 		return -ENOTTY;
 	}
 }
@@ -454,6 +460,8 @@ int vfio_pci_register(struct vfio_pci_core *vpci, struct pci_dev *pdev)
 	vfio_pci_irqs_init(vpci);
 	mutex_init(&vpci->ioeventfds_lock);
 	INIT_LIST_HEAD(&vpci->ioeventfds);
+	mutex_init(&vpci->dmabufs_lock);
+	INIT_LIST_HEAD(&vpci->dmabufs);
 	pdev->host = vpci;
 	__atomic_store_n(&pdev->host_ops, &vfio_pci_host_ops, __ATOMIC_RELEASE);
 	return vfio_register_device(&vpci->vdev, &pdev->sdev.dev, &vfio_pci_ops,

@@ -46,6 +46,9 @@ struct vfio_pci_core {
 	struct mutex ioeventfds_lock;
 	struct list_head ioeventfds;
 	unsigned int ioeventfds_nr;
+	/* VFIO_DEVICE_FEATURE_DMA_BUF exports; orders their revocation */
+	struct mutex dmabufs_lock;
+	struct list_head dmabufs;
 };
 
 static inline struct vfio_pci_core *to_vfio_pci(struct vfio_device *vdev)
@@ -76,6 +79,14 @@ bool vfio_pci_bar_mmap_supported(struct pci_dev *pdev, unsigned int bar);
 int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length, int prot,
 		  int flags, uint64_t offset, void **out,
 		  struct iommufd_vma *vma);
+
+/* vfio_pci_dmabuf.c */
+int vfio_pci_core_feature_dma_buf(struct vfio_pci_core *vpci, uint32_t flags,
+				  void *uarg, size_t argsz);
+/* BARs stopped (revoked) or started again decoding memory */
+void vfio_pci_dma_buf_move(struct vfio_pci_core *vpci, bool revoked);
+/* Close: every export revoked for good and let go of the device */
+void vfio_pci_dma_buf_cleanup(struct vfio_pci_core *vpci);
 
 /* BARs decode memory accesses: enabled in the command register, awake */
 static inline bool vfio_pci_memory_enabled(struct vfio_pci_core *vpci)

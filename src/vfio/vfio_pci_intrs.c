@@ -183,16 +183,34 @@ static void vfio_pci_host_command_changed(struct pci_dev *pdev,
 {
 	struct vfio_pci_core *vpci = pdev_to_vpci(pdev);
 
-	(void)old_cmd;
 	mutex_lock(&vpci->irqlock);
 	intx_fire_locked(vpci);
 	mutex_unlock(&vpci->irqlock);
+	/* Memory decoding off revokes the BAR's dma-bufs, on restores them */
+	if ((old_cmd ^ pci_command(pdev)) & PCI_COMMAND_MEMORY)
+		vfio_pci_dma_buf_move(vpci, !vfio_pci_memory_enabled(vpci));
+}
+
+/* As vfio_pci_core_ioctl_reset(): no P2P DMA reaches a resetting BAR */
+static void vfio_pci_host_reset_prepare(struct pci_dev *pdev)
+{
+	vfio_pci_dma_buf_move(pdev_to_vpci(pdev), true);
+}
+
+static void vfio_pci_host_reset_done(struct pci_dev *pdev)
+{
+	struct vfio_pci_core *vpci = pdev_to_vpci(pdev);
+
+	if (vfio_pci_memory_enabled(vpci))
+		vfio_pci_dma_buf_move(vpci, false);
 }
 
 const struct pci_host_ops vfio_pci_host_ops = {
 	.notify = vfio_pci_host_notify,
 	.deassert = vfio_pci_host_deassert,
 	.command_changed = vfio_pci_host_command_changed,
+	.reset_prepare = vfio_pci_host_reset_prepare,
+	.reset_done = vfio_pci_host_reset_done,
 };
 
 void vfio_pci_irqs_init(struct vfio_pci_core *vpci)

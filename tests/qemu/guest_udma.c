@@ -7,10 +7,12 @@
  * each of which must fail in its descriptor without a byte moved, and the
  * engine must go on. The data sheet is include/uiommufd/udma.h.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <uiommufd/udma.h>
 
@@ -337,6 +339,87 @@ static bool check_goes_on(struct udma_ring *r, struct dma_buf *buf,
 		      (unsigned long long)bytes, (unsigned long long)r->moved);
 }
 
+/* The guest-physical start of BAR @bar, from the function's "resource" */
+static uint64_t bar_gpa(const struct guest_pci *pci, unsigned int bar)
+{
+	unsigned long long start = 0, end, flags;
+	char path[320];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/resource", pci->path);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	for (unsigned int i = 0; i <= bar; i++)
+		if (fscanf(f, "%llx %llx %llx", &start, &end, &flags) != 3)
+			start = 0;
+	fclose(f);
+	return start;
+}
+
+/* The device's memory BAR, as the guest's CPU sees it */
+static volatile uint8_t *map_bar_mem(const struct guest_pci *pci)
+{
+	char path[320];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/resource%u", pci->path, UDMA_BAR_MEM);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, UDMA_BAR_MEM_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * Peer-to-peer: a COPY from guest RAM to the guest-physical address of
+ * the device's own memory BAR, and back to RAM. QEMU maps the BAR for DMA
+ * (a VFIO dma-buf with iommufd, its mmap with the container), so the
+ * bytes must land in the BAR, where the CPU reads them.
+ */
+static bool check_p2p(struct udma_ring *r, struct dma_buf *src,
+		      struct dma_buf *dst)
+{
+	/* Within one page of RAM, across a page boundary of the BAR */
+	const uint64_t off = 3 * PAGE_SIZE + 2048, len = PAGE_SIZE - 16;
+	uint64_t gpa = bar_gpa(r->pci, UDMA_BAR_MEM);
+	volatile uint8_t *bar = map_bar_mem(r->pci);
+	struct udma_desc d[2] = {
+		{.op = UDMA_OP_COPY,
+		 .src = dma_buf_pa(src, 0),
+		 .dst = gpa + off,
+		 .len = len},
+		{.op = UDMA_OP_COPY,
+		 .src = gpa + off,
+		 .dst = dma_buf_pa(dst, 0),
+		 .len = len},
+	};
+	uint8_t got[PAGE_SIZE];
+	size_t first, in_bar, back;
+
+	if (!gpa || !bar)
+		return report(false, "P2P: BAR%u not found or not mapped",
+			      UDMA_BAR_MEM);
+	fill_random(src->va, len, 5);
+	memset(dst->va, 0, len);
+	if (!udma_run(r, d, ARRAY_SIZE(d)))
+		return report(false, "P2P: the engine stopped");
+	for (size_t i = 0; i < len; i++)
+		got[i] = bar[off + i];
+	munmap((void *)bar, UDMA_BAR_MEM_LEN);
+	in_bar = count_diff(got, src->va, len, &first);
+	back = count_diff(dst->va, src->va, len, &first);
+	return report(d[0].status == UDMA_DESC_DONE &&
+			      d[1].status == UDMA_DESC_DONE && !in_bar && !back,
+		      "P2P: a COPY into BAR%u at %#llx and back (status %#x "
+		      "%#x; bytes differing in the BAR %zu, back in RAM %zu)",
+		      UDMA_BAR_MEM, (unsigned long long)gpa, d[0].status,
+		      d[1].status, in_bar, back);
+}
+
 enum { SRC, DST, HUGE_SRC, HUGE_DST, NR_BUFS };
 
 /* The buffers of the checks, all or none */
@@ -370,6 +453,7 @@ static unsigned int udma_run_checks(struct udma_ring *r, struct dma_buf *bufs,
 	failed += !check_fill_pages(r, &bufs[DST], want);
 	failed += !check_copy_pages(r, &bufs[SRC], &bufs[DST], want);
 	failed += !check_huge(r, &bufs[HUGE_SRC], &bufs[HUGE_DST], want);
+	failed += !check_p2p(r, &bufs[SRC], &bufs[DST]);
 	failed += check_faults(r, &bufs[DST], &bufs[HUGE_DST], want);
 	failed += !check_goes_on(r, &bufs[DST], want);
 	unmoved = dma_buf_unmoved(&r->mem);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../paging_domain.h"
+#include "sw_bus.h"
 #include "sw_iommu.h"
 
 #define SW_GRANULE_SHIFT 12
@@ -330,12 +331,17 @@ static bool sw_dma_rw(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
 		char *host =
 			sw_dma_translate(sdev, iova, len, write, &chunk, fault);
 
+		const struct sw_bus_window *w;
+
 		/* Only an unmap racing with the transfer gets here */
 		if (!host) {
 			ok = false;
 			break;
 		}
-		if (write)
+		w = sw_bus_window_find((uintptr_t)host, &chunk);
+		if (w)
+			sw_bus_window_rw(w, (uintptr_t)host, p, chunk, write);
+		else if (write)
 			memcpy(host, p, chunk);
 		else
 			memcpy(p, host, chunk);
