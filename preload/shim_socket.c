@@ -7,6 +7,7 @@
  */
 #include "shim.h"
 
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 

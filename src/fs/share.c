@@ -16,6 +16,7 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,8 @@ static size_t nentries, entries_cap;
 static uint64_t next_id = 1;
 static int wake_fd = -1;
 static bool server_running;
+/* The server thread runs its own code (server_start() waits for it) */
+static bool server_up;
 
 /* Client side: this process' channels to other processes' files */
 struct share_channel {
@@ -341,6 +344,7 @@ static size_t cap;
 static void *server_main(void *unused)
 {
 	(void)unused;
+	__atomic_store_n(&server_up, true, __ATOMIC_RELEASE);
 	for (;;) {
 		size_t n = 0;
 		uint64_t v;
@@ -399,6 +403,14 @@ static int server_start(void)
 	if (pthread_create(&thread, NULL, server_main, NULL))
 		return -EAGAIN;
 	pthread_detach(thread);
+	/*
+	 * A fork() may follow at once (the prepare handler starts us): not
+	 * while the new thread is still being set up, allocating, by the
+	 * C library or a sanitizer, whose locks the child would copy held.
+	 * Its first step after this is share_lock, which we hold.
+	 */
+	while (!__atomic_load_n(&server_up, __ATOMIC_ACQUIRE))
+		sched_yield();
 	server_running = true;
 	return 0;
 }
@@ -477,6 +489,7 @@ static void share_atfork_child(void)
 	nentries = 0;
 	nfiles = 0;
 	server_running = false;
+	server_up = false;
 	if (wake_fd >= 0)
 		close(wake_fd);
 	wake_fd = -1;
