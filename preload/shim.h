@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -155,7 +156,9 @@ ssize_t __pread64_chk(int fd, void *buf, size_t count, off64_t offset,
 	X(fopen64, FILE *, (const char *, const char *))                       \
 	X(freopen, FILE *, (const char *, const char *, FILE *))               \
 	X(freopen64, FILE *, (const char *, const char *, FILE *))             \
-	X(fclose, int, (FILE *))
+	X(fclose, int, (FILE *))                                               \
+	X(sendmsg, ssize_t, (int, const struct msghdr *, int))                 \
+	X(sendmmsg, int, (int, struct mmsghdr *, unsigned int, int))
 
 #define X(name, ret, args) typedef ret(*shim_##name##_fn) args;
 SHIM_REAL_LIST(X)

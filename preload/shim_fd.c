@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <uiommufd/iommufd.h>
+
 /* Bounds the search for engine descriptors when /proc is not there */
 #define SHIM_FD_LIMIT (1u << 20)
 
@@ -71,6 +73,19 @@ SHIM_EXPORT int ioctl(int fd, unsigned long request, ...)
 		long ret = ENGINE_CALL(uiommufd_ioctl(fd, request, arg));
 
 		return ret < 0 ? shim_fail(ret) : (int)ret;
+	}
+	/*
+	 * An iommufd ioctl on a descriptor we do not know: another process'
+	 * context received by SCM_RIGHTS or kept over execve() is adopted;
+	 * anything else (a real VFIO file) goes on to the kernel.
+	 */
+	if (_IOC_TYPE(request) == IOMMUFD_TYPE && !shim_tls.in_engine &&
+	    !shim_disabled()) {
+		long ret = ENGINE_CALL(uiommufd_ioctl(fd, request, arg));
+
+		/* EBADF of an adopted context's ioctl is its answer */
+		if (ret != -EBADF || shim_fd_ours(fd))
+			return ret < 0 ? shim_fail(ret) : (int)ret;
 	}
 	fn = REAL(ioctl);
 	return fn ? fn(fd, request, arg)

@@ -160,6 +160,18 @@ int uiommufd_fd_dup(int oldfd, int newfd);
  */
 int uiommufd_fd_forget(int fd);
 
+/**
+ * uiommufd_fd_share() - another process is about to get @fd
+ *
+ * For a descriptor of an iommufd the caller sends with SCM_RIGHTS (or
+ * hands to a child it starts with posix_spawn(3) or vfork(2), which run
+ * no fork handlers): the engine serves the context to the processes that
+ * receive it. fork(2) needs no call. The preload shim calls it from
+ * sendmsg(2). Returns 0, -EBADF if @fd is not ours, -EINVAL if it is not
+ * an iommufd, -ENOMEM or -EAGAIN.
+ */
+int uiommufd_fd_share(int fd);
+
 /** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not
  * ours) */
 int uiommufd_fd_kind(int fd);

@@ -76,15 +76,36 @@ UFD_EXPORT int uiommufd_vfio_cdev_open(unsigned int index, int flags)
  * Every entry taking user pointers tells uaccess where its caller's frames
  * start: arguments there are copied without a system call.
  */
+/*
+ * An iommufd ioctl on a descriptor the engine does not know: it may be a
+ * context of another process, received by SCM_RIGHTS or kept over
+ * execve() (docs/multiprocess.md). Only for the iommufd's ioctl type, so
+ * that no other descriptor is ever probed.
+ */
+static long ioctl_adopt(int fd, unsigned long request,
+			struct iommufd_file **file)
+{
+	int rc;
+
+	if (_IOC_TYPE(request) != IOMMUFD_TYPE)
+		return -EBADF;
+	rc = iommufd_file_adopt(fd);
+	if (rc)
+		return rc;
+	*file = iommufd_file_get(fd);
+	return *file ? 0 : -EBADF;
+}
+
 UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
 {
 	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
 	struct iommufd_file *file = iommufd_file_get(fd);
 	long rc;
 
-	if (!file) {
-		rc = -EBADF;
-		goto out;
+	if (unlikely(!file)) {
+		rc = ioctl_adopt(fd, request, &file);
+		if (rc)
+			goto out;
 	}
 	if (unlikely(ufd_trace_on() || inject_on()))
 		rc = trace_ioctl_call(file, fd, (unsigned int)request, arg);
@@ -268,6 +289,11 @@ UFD_EXPORT int uiommufd_fd_forget(int fd)
 UFD_EXPORT int uiommufd_fd_dup(int oldfd, int newfd)
 {
 	return iommufd_file_dup(oldfd, newfd);
+}
+
+UFD_EXPORT int uiommufd_fd_share(int fd)
+{
+	return iommufd_file_share(fd);
 }
 
 UFD_EXPORT int uiommufd_fd_kind(int fd)

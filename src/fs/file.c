@@ -276,7 +276,9 @@ static struct iommufd_file *orphans;
 
 static bool file_is_others(struct iommufd_file *file)
 {
-	return file->ops->shareable && file->owner_pid != ufd_selfpid();
+	/* An adopted stub is others' even in the owner's exec'd image */
+	return file->ops->shareable &&
+	       (file->adopted || file->owner_pid != ufd_selfpid());
 }
 
 bool iommufd_file_local(struct iommufd_file *file)
@@ -295,6 +297,10 @@ void iommufd_file_put(struct iommufd_file *file)
 	 */
 	if (file_is_others(file)) {
 		share_client_forget(file);
+		if (file->adopted) {
+			ufd_free(file);
+			return;
+		}
 		file->orphan_next = __atomic_load_n(&orphans, __ATOMIC_RELAXED);
 		while (!__atomic_compare_exchange_n(
 			&orphans, &file->orphan_next, file, true,
@@ -311,6 +317,54 @@ void iommufd_file_put(struct iommufd_file *file)
 	if (file->drain_fd >= 0)
 		close(file->drain_fd);
 	ufd_free(file);
+}
+
+int iommufd_file_adopt(int fd)
+{
+	struct iommufd_file **slot;
+	struct iommufd_file *file;
+	int owner = share_probe(fd);
+
+	if (owner < 0)
+		return -EBADF;
+	slot = fd_slot(fd, true);
+	if (!slot)
+		return -EBADF;
+	file = ufd_new(struct iommufd_file);
+	if (!file)
+		return -ENOMEM;
+	file->ops = &share_remote_ops;
+	file->event_fd = -1;
+	file->drain_fd = -1;
+	file->share_fd = -1;
+	file->owner_pid = owner;
+	file->adopted = true;
+	file->installed = true;
+	refcount_set(&file->refs, 1); /* the descriptor's */
+	/* Another thread may have adopted it meanwhile: one stub wins */
+	mutex_lock(fd_lock(fd));
+	if (!*slot) {
+		__atomic_store_n(slot, file, __ATOMIC_RELEASE);
+		file = NULL;
+	}
+	mutex_unlock(fd_lock(fd));
+	ufd_free(file);
+	return 0;
+}
+
+int iommufd_file_share(int fd)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+	int rc = 0;
+
+	if (!file)
+		return -EBADF;
+	if (!file->ops->shareable)
+		rc = -EINVAL;
+	else if (!file_is_others(file))
+		rc = share_file_publish(file);
+	iommufd_file_put(file);
+	return rc;
 }
 
 int iommufd_file_kind(int fd)

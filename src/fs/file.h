@@ -97,6 +97,11 @@ struct iommufd_file {
 	int share_fd;
 	/* Another process may hold it: the server end holds a reference */
 	bool shared;
+	/*
+	 * Another process' context, received (SCM_RIGHTS, execve()) by a
+	 * process that never had its engine: no state here but the stub
+	 */
+	bool adopted;
 	/* A copy of an owner's file, let go in a child (reachable here) */
 	struct iommufd_file *orphan_next;
 };
@@ -154,6 +159,18 @@ int iommufd_file_close(int fd);
 /* As close, but the descriptor stays open: the caller closes it next */
 int iommufd_file_forget(int fd);
 int iommufd_file_kind(int fd);
+
+/*
+ * fd is not ours: if it is a context another process serves, and one of
+ * our user's (or root's), it becomes ours as a stub whose ioctls go to
+ * the owner. 0, -EBADF (not a context, or another user's), -ENOMEM.
+ */
+int iommufd_file_adopt(int fd);
+/*
+ * Another process will hold the descriptor (it is about to be sent with
+ * SCM_RIGHTS): start serving the file. 0, or -errno.
+ */
+int iommufd_file_share(int fd);
 
 /* The file's engine is this process' (not a fork()ed copy of another's) */
 bool iommufd_file_local(struct iommufd_file *file);

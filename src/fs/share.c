@@ -18,12 +18,17 @@
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <linux/capability.h>
+
+#include <uiommufd/uiommufd.h>
 
 #include "../lib/alloc.h"
 #include "file.h"
@@ -31,6 +36,15 @@
 #include "../lib/util.h"
 
 #define SHARE_MAGIC 0x75667368u /* "ufsh" */
+/*
+ * The abstract name of a server end. A process given the descriptor by
+ * SCM_RIGHTS or execve() reads it with getpeername(): the only way to
+ * tell a context from any other socket without writing to it. A bound
+ * socket that does not listen refuses connect(): the name is no door.
+ * Only a served file has one, so no process ever waits on a file whose
+ * owner does not answer.
+ */
+#define SHARE_NAME_PREFIX "uiommufd-ctx/"
 
 struct share_req {
 	uint32_t magic;
@@ -89,6 +103,30 @@ static int grow(void **array, size_t *cap, size_t need, size_t size)
 	*array = p;
 	*cap = need * 2;
 	return 0;
+}
+
+/*
+ * Name the server end: the file is served from now on. Unnamed (another
+ * process took every name tried), it still serves forked children.
+ */
+static void share_name(int server_fd)
+{
+	static unsigned int counter;
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+
+	/* Another process may hold a name first: try a few */
+	for (int tries = 0; tries != 8; tries++) {
+		unsigned int n =
+			__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+		int len = snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1,
+				   SHARE_NAME_PREFIX "%d/%u", ufd_selfpid(), n);
+
+		if (!bind(server_fd, (struct sockaddr *)&addr,
+			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				      1 + (size_t)len)) ||
+		    errno != EADDRINUSE)
+			return;
+	}
 }
 
 int share_file_register(struct iommufd_file *file)
@@ -380,6 +418,40 @@ static int server_start(void)
 	return 0;
 }
 
+/* share_lock held, room made: the server answers the file's hellos */
+static void file_publish_locked(struct iommufd_file *file)
+{
+	/* Named only now: a process given an unserved file must not wait */
+	share_name(file->share_fd);
+	file->shared = true;
+	refcount_inc(&file->refs);
+	entries[nentries++] = (struct share_entry){
+		.id = next_id++,
+		.fd = file->share_fd,
+		.file = file,
+	};
+}
+
+int share_file_publish(struct iommufd_file *file)
+{
+	int rc = 0;
+
+	mutex_lock(&share_lock);
+	if (file->shared)
+		goto out;
+	rc = grow((void **)&entries, &entries_cap, nentries + nfiles + 1,
+		  sizeof(*entries));
+	if (!rc)
+		rc = server_start();
+	if (!rc) {
+		file_publish_locked(file);
+		server_wake();
+	}
+out:
+	mutex_unlock(&share_lock);
+	return rc;
+}
+
 /*
  * Before fork(): the child will hold every shareable file's descriptor,
  * so every one becomes shared, with a reference held by its server end.
@@ -395,16 +467,9 @@ static void share_atfork_prepare(void)
 	for (size_t i = 0; i != nfiles; i++) {
 		struct iommufd_file *file = files[i];
 
-		if (file->shared || file->owner_pid != ufd_selfpid())
-			continue;
-		file->shared = true;
-		refcount_inc(&file->refs);
 		/* Room was made at register */
-		entries[nentries++] = (struct share_entry){
-			.id = next_id++,
-			.fd = file->share_fd,
-			.file = file,
-		};
+		if (!file->shared && file->owner_pid == ufd_selfpid())
+			file_publish_locked(file);
 	}
 	server_wake();
 }
@@ -579,4 +644,48 @@ void share_client_forget(struct iommufd_file *file)
 	mutex_lock(&client_lock);
 	client_drop(file);
 	mutex_unlock(&client_lock);
+}
+
+/*
+ * A descriptor of another process' context, as this process sees it: no
+ * engine state of its own, every ioctl goes to the owner. Nothing else
+ * (mmap, read) reaches a context from another process.
+ */
+const struct iommufd_file_ops share_remote_ops = {
+	.kind = UIOMMUFD_FD_IOMMUFD,
+	.shareable = true,
+};
+
+/*
+ * Is fd a context served by another process, one this process may use?
+ * A SEQPACKET socket whose peer bears a server end's name, made by a
+ * process of our user or by root (a privileged opener handing the
+ * context to a VMM). Reads the socket only: a foreign socket is never
+ * written to. Returns the owner's pid, or -EBADF (not a context) or
+ * -EACCES (another user's).
+ */
+int share_probe(int fd)
+{
+	size_t prefix = strlen(SHARE_NAME_PREFIX);
+	struct sockaddr_un addr;
+	socklen_t len = sizeof(int);
+	struct ucred cred;
+	int type = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    type != SOCK_SEQPACKET)
+		return -EBADF;
+	len = sizeof(addr);
+	if (getpeername(fd, (struct sockaddr *)&addr, &len) ||
+	    addr.sun_family != AF_UNIX ||
+	    len < offsetof(struct sockaddr_un, sun_path) + 1 + prefix ||
+	    addr.sun_path[0] ||
+	    memcmp(addr.sun_path + 1, SHARE_NAME_PREFIX, prefix))
+		return -EBADF;
+	len = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return -EBADF;
+	if (cred.uid != geteuid() && cred.uid != 0)
+		return -EACCES;
+	return cred.pid;
 }

@@ -2,7 +2,9 @@
 /*
  * One iommufd shared by a parent and its children (docs/multiprocess.md):
  * what a forked child's ioctls do to the parent's context, with and
- * without domains, while the child lives and after it is gone.
+ * without domains, while the child lives and after it is gone; and the
+ * context reaching a process that did not fork from its opener: passed
+ * with SCM_RIGHTS, kept over execve() (then IOMMU_IOAS_CHANGE_PROCESS).
  *
  * The same program runs on the real kernel (built -static, under
  * tools/refkernel) and under uiommufd (uiommufd-run); check-fork.sh
@@ -21,7 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -402,9 +406,232 @@ static void grandchild(void)
 	munmap(buf, BUFSZ);
 }
 
-int main(void)
+/* A memfd of one page filled with @fill */
+static int memfd_page(char fill)
+{
+	int mfd = (int)syscall(SYS_memfd_create, "fork_matrix", 0);
+	char data[PAGE];
+
+	memset(data, fill, sizeof(data));
+	if (mfd < 0 || write(mfd, data, PAGE) != PAGE)
+		exit(3);
+	return mfd;
+}
+
+/* Reads through the access: whose page is at iova */
+static void say_page(const char *label, uint32_t afd, uint64_t iova, char fill)
+{
+	char tmp[PAGE];
+
+	if (access_rw(afd, iova, tmp, PAGE, false)) {
+		say(label, -1);
+		return;
+	}
+	printf("%s: %s\n", label,
+	       tmp[0] == fill && tmp[PAGE - 1] == fill ? "expected" : "other");
+}
+
+static int send_fd(int sock, int fd, uint32_t id)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct iovec iov = {.iov_base = &id, .iov_len = sizeof(id)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == sizeof(id) ? 0 : -1;
+}
+
+static int recv_fd(int sock, uint32_t *id)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = id, .iov_len = sizeof(*id)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != sizeof(*id))
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/*
+ * A process that never held the context (forked before the open) gets it
+ * by SCM_RIGHTS, as a VMM gets it from libvirt: it makes objects of its
+ * own and maps its own memfd, which the sender's access then reads.
+ */
+static void scm_receiver(void)
+{
+	uint32_t afd;
+	int sv[2], sent;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		exit(4);
+	pid = fork();
+	if (!pid) {
+		struct iommu_ioas_alloc a = {.size = sizeof(a)};
+		int mfd = memfd_page(0x55);
+
+		ifd = recv_fd(sv[1], &ioas);
+		say("scm.recv", ifd < 0);
+		say("scm.alloc", ioctl(ifd, IOMMU_IOAS_ALLOC, &a));
+		say("scm.map-file", map_file(mfd, PAGE, IOVA));
+		say("scm.close", close(ifd));
+		exit(0);
+	}
+	ctx_open();
+	afd = access_create();
+	/* Nothing printed until the receiver is done: one order of lines */
+	sent = send_fd(sv[0], ifd, ioas);
+	errno = child_status(pid);
+	say("scm.receiver-exit", errno);
+	say("scm.send", sent);
+	say("scm.domain-after", mock_domain());
+	say_page("scm.read", afd, IOVA, 0x55);
+	say("scm.unmap", unmap(IOVA, PAGE));
+	close(afd);
+	close(ifd);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static const char *self_exe;
+
+/* fork() and execve() this program on the inherited context */
+static int exec_child(const char *step)
+{
+	char fd_arg[16], ioas_arg[16];
+	pid_t pid;
+
+	snprintf(fd_arg, sizeof(fd_arg), "%d", ifd);
+	snprintf(ioas_arg, sizeof(ioas_arg), "%u", ioas);
+	pid = fork();
+	if (!pid) {
+		execl(self_exe, self_exe, "exec-child", step, fd_arg, ioas_arg,
+		      (char *)NULL);
+		_exit(127);
+	}
+	return child_status(pid);
+}
+
+/* VmPin of this process, as /proc/self/status shows it */
+static void say_vmpin(const char *label)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+	const char *val = "none";
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmPin:", 6)) {
+			val = line + 6 + strspn(line + 6, " \t");
+			break;
+		}
+	printf("%s: %s%s", label, val, strcmp(val, "none") ? "" : "\n");
+	if (f)
+		fclose(f);
+}
+
+/* The program after execve(): the same context on the kept descriptor */
+static int exec_child_main(char **argv)
+{
+	struct iommu_ioas_alloc a = {.size = sizeof(a)};
+	const char *step = argv[2];
+
+	ifd = atoi(argv[3]);
+	ioas = (uint32_t)strtoul(argv[4], NULL, 0);
+	if (!strcmp(step, "anon")) {
+		say("exec.alloc", ioctl(ifd, IOMMU_IOAS_ALLOC, &a));
+		say("exec.change-with-anon", change_process());
+	} else {
+		int mfd = memfd_page(0x66);
+
+		say_vmpin("exec.vmpin-before");
+		say("exec.change-files", change_process());
+		say_vmpin("exec.vmpin-moved");
+		say("exec.map-own-file", map_file(mfd, PAGE, IOVA + BUFSZ));
+		say("exec.change-again", change_process());
+		say_vmpin("exec.vmpin-own");
+	}
+	return 0;
+}
+
+/*
+ * Pin with accounting from now on: without CAP_IPC_LOCK, a pages object
+ * is charged to its process (with it, only pinned_vm counts, and
+ * CHANGE_PROCESS has nothing to move)
+ */
+static int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/*
+ * The opener's child execs with the descriptor kept (CPR's way): only
+ * file mappings may move to it, and it maps its own memfd. The exec'd
+ * image is root again: it may pin without charge, but takes the charge
+ * of what it moves.
+ */
+static void exec_change_process(void)
+{
+	char *buf = shared_buf(0x13);
+	int mfd = memfd_page(0x44);
+	uint32_t afd;
+
+	say("exec.drop-ipc-lock", drop_ipc_lock());
+	ctx_open();
+	mock_domain();
+	afd = access_create();
+	say("exec.map-anon", map(buf, PAGE, IOVA));
+	say("exec.map-file", map_file(mfd, PAGE, IOVA + PAGE));
+	say("exec.child-anon", exec_child("anon"));
+	say("exec.unmap-anon", unmap(IOVA, PAGE));
+	say_vmpin("exec.vmpin-parent-before");
+	say("exec.child-files", exec_child("files"));
+	say_vmpin("exec.vmpin-parent-after");
+	say_page("exec.read-parent", afd, IOVA + PAGE, 0x44);
+	say_page("exec.read-child", afd, IOVA + BUFSZ, 0x66);
+	say("exec.unmap", unmap(IOVA + PAGE, PAGE));
+	say("exec.unmap-child", unmap(IOVA + BUFSZ, PAGE));
+	close(afd);
+	close(mfd);
+	close(ifd);
+	munmap(buf, BUFSZ);
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && !strcmp(argv[1], "exec-child"))
+		return exec_child_main(argv);
+	self_exe = "/proc/self/exe";
 	gone(false);
 	gone(true);
 	present();
@@ -413,5 +640,7 @@ int main(void)
 	child_map_file();
 	child_change_process();
 	grandchild();
+	scm_receiver();
+	exec_change_process();
 	return 0;
 }

@@ -369,6 +369,268 @@ static void test_child_binds_device(void **state)
 	assert_int_equal(0, run_owner(child_binds_device));
 }
 
+static int send_fd(int sock, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	char byte = 0;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* A process forked before the owner opened: it never had the engine */
+static pid_t fork_receiver(int sock, int (*fn)(int fd))
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		int fd;
+
+		alarm(20);
+		fd = recv_fd(sock);
+
+		STEP(90, fd >= 0);
+		/* Not ours until its first iommufd ioctl */
+		STEP(91, uiommufd_fd_kind(fd) == UIOMMUFD_FD_NONE);
+		exit(fn(fd));
+	}
+	return pid;
+}
+
+/*
+ * The receiver of an SCM_RIGHTS descriptor uses the owner's context: it
+ * finds the owner's IOAS, makes one the owner then finds, and a dup of
+ * its descriptor reaches the same context.
+ */
+static int scm_user(int fd)
+{
+	struct iommu_ioas_iova_ranges r = {.size = sizeof(r), .ioas_id = 1};
+	int dfd;
+
+	/* No room for the ranges: EMSGSIZE and their number, as it exists */
+	STEP(20, uiommufd_ioctl(fd, IOMMU_IOAS_IOVA_RANGES,
+				(unsigned long)&r) == -EMSGSIZE &&
+			 r.num_iovas);
+	STEP(21, uiommufd_fd_kind(fd) == UIOMMUFD_FD_IOMMUFD);
+	/* Another process' context: nothing but its ioctls reach it */
+	STEP(22, uiommufd_fd_share(fd) == 0);
+	dfd = dup(fd);
+	STEP(23, dfd >= 0 && uiommufd_fd_dup(fd, dfd) == 0);
+	STEP(24, ioas_alloc_rc(dfd) == 0);
+	STEP(25, uiommufd_close(fd) == 0 && uiommufd_close(dfd) == 0);
+	return 0;
+}
+
+static int scm_rights(void)
+{
+	struct iommu_ioas_iova_ranges r = {.size = sizeof(r), .ioas_id = 2};
+	int sv[2], fd;
+	pid_t child;
+
+	STEP(1, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
+	child = fork_receiver(sv[1], scm_user);
+	fd = uiommufd_open(O_CLOEXEC);
+	STEP(2, fd >= 0 && ioas_alloc(fd) == 1);
+	STEP(3, uiommufd_fd_share(fd) == 0 && uiommufd_fd_share(fd) == 0);
+	STEP(4, send_fd(sv[0], fd) == 0);
+	STEP(5, exit_code(child) == 0);
+	/* The receiver's IOAS is in our context */
+	STEP(6, uiommufd_ioctl(fd, IOMMU_IOAS_IOVA_RANGES, (unsigned long)&r) ==
+				-EMSGSIZE &&
+			r.num_iovas);
+	STEP(7, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_scm_rights(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(scm_rights));
+}
+
+/* Not served (never shared): refused at once, never a wait */
+static int scm_unshared_user(int fd)
+{
+	STEP(30, ioas_alloc_rc(fd) == -EBADF);
+	STEP(31, uiommufd_fd_kind(fd) == UIOMMUFD_FD_NONE);
+	return 0;
+}
+
+/* A socket that is no context is not written to, nor adopted */
+static int foreign_socket(void)
+{
+	int pair[2], devnull = open("/dev/null", O_RDONLY);
+	char c;
+
+	STEP(1, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair));
+	STEP(2, ioas_alloc_rc(pair[0]) == -EBADF);
+	STEP(3, recv(pair[1], &c, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN);
+	STEP(4, ioas_alloc_rc(devnull) == -EBADF);
+	/* Not an iommufd ioctl: not even looked at */
+	STEP(5, uiommufd_ioctl(pair[0], VFIO_GET_API_VERSION, 0) == -EBADF);
+	return 0;
+}
+
+static int scm_unshared(void)
+{
+	int sv[2], fd;
+	pid_t child;
+
+	STEP(1, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
+	child = fork_receiver(sv[1], scm_unshared_user);
+	fd = uiommufd_open(0);
+	/* Without uiommufd_fd_share(), as a C API program may forget it */
+	STEP(2, fd >= 0 && send_fd(sv[0], fd) == 0);
+	STEP(3, exit_code(child) == 0);
+	STEP(4, ioas_alloc_rc(fd) == 0);
+	return foreign_socket();
+}
+
+static void test_scm_unshared(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(scm_unshared));
+}
+
+/*
+ * The owner exits while the receiver holds the descriptor: the kernel
+ * would keep the context alive; here it went with its owner, and the
+ * receiver gets EIO (docs/multiprocess.md).
+ */
+static int scm_gone_user(int fd)
+{
+	/* The owner exits right after sending: wait until it is reaped */
+	for (int i = 0; i != 5000; i++) {
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+		    kill(cred.pid, 0))
+			break;
+		usleep(1000);
+	}
+	STEP(41, ioas_alloc_rc(fd) == -EIO);
+	STEP(42, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static int scm_owner_gone(void)
+{
+	int sv[2], fd;
+	pid_t receiver, owner;
+
+	STEP(1, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
+	receiver = fork_receiver(sv[1], scm_gone_user);
+	owner = fork();
+	if (!owner) {
+		fd = uiommufd_open(0);
+		STEP(2, fd >= 0 && uiommufd_fd_share(fd) == 0);
+		STEP(3, send_fd(sv[0], fd) == 0);
+		exit(0);
+	}
+	STEP(4, exit_code(owner) == 0);
+	STEP(5, exit_code(receiver) == 0);
+	return 0;
+}
+
+static void test_scm_owner_gone(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(scm_owner_gone));
+}
+
+/*
+ * Credentials: a context of another user is not adopted; a root owner's
+ * is, but one that may not read the receiver's memory refuses it (EIO).
+ */
+static int scm_refused_user(int fd)
+{
+	STEP(50, ioas_alloc_rc(fd) == -EBADF);
+	return 0;
+}
+
+static int scm_nobody_user(int fd)
+{
+	STEP(55, setresuid(65534, 65534, 65534) == 0);
+	STEP(56, ioas_alloc_rc(fd) == -EIO);
+	return 0;
+}
+
+static int scm_credentials(void)
+{
+	int sv[2], fd;
+	pid_t receiver, owner;
+
+	STEP(1, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
+	receiver = fork_receiver(sv[1], scm_refused_user);
+	owner = fork();
+	if (!owner) {
+		STEP(2, setresuid(65534, 65534, 65534) == 0);
+		fd = uiommufd_open(0);
+		STEP(3, fd >= 0 && uiommufd_fd_share(fd) == 0);
+		STEP(4, send_fd(sv[0], fd) == 0);
+		/* Serving until the receiver is done */
+		pause();
+		exit(0);
+	}
+	STEP(6, exit_code(receiver) == 0);
+	kill(owner, SIGKILL);
+	STEP(7, exit_code(owner) == 200 + SIGKILL);
+
+	receiver = fork_receiver(sv[1], scm_nobody_user);
+	STEP(8, drop_effective(CAP_SYS_PTRACE) == 0);
+	fd = uiommufd_open(0);
+	STEP(9, fd >= 0 && uiommufd_fd_share(fd) == 0);
+	STEP(10, send_fd(sv[0], fd) == 0);
+	STEP(11, exit_code(receiver) == 0);
+	STEP(12, ioas_alloc_rc(fd) == 0);
+	return 0;
+}
+
+static void test_scm_credentials(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(0, run_owner(scm_credentials));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +640,10 @@ int main(void)
 		cmocka_unit_test(test_other_user),
 		cmocka_unit_test(test_differences),
 		cmocka_unit_test(test_child_binds_device),
+		cmocka_unit_test(test_scm_rights),
+		cmocka_unit_test(test_scm_unshared),
+		cmocka_unit_test(test_scm_owner_gone),
+		cmocka_unit_test(test_scm_credentials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
