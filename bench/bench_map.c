@@ -29,18 +29,9 @@
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
 
-#include "bench_row.h"
+#include "bench_ioas.h"
 
 #define PG 4096UL
-
-static uint32_t ioas_alloc(int fd)
-{
-	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
-
-	check(uiommufd_ioctl(fd, IOMMU_IOAS_ALLOC, (unsigned long)&cmd),
-	      "IOAS_ALLOC");
-	return cmd.out_ioas_id;
-}
 
 static long map(int fd, uint32_t ioas, void *va, size_t len, uint64_t *iova,
 		uint32_t flags)
@@ -60,47 +51,11 @@ static long map(int fd, uint32_t ioas, void *va, size_t len, uint64_t *iova,
 	return rc;
 }
 
-static long unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len)
-{
-	struct iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas,
-		.iova = iova,
-		.length = len,
-	};
-
-	return uiommufd_ioctl(fd, IOMMU_IOAS_UNMAP, (unsigned long)&cmd);
-}
-
 static long destroy_ioas(int fd, uint32_t id)
 {
 	struct iommu_destroy cmd = {.size = sizeof(cmd), .id = id};
 
 	return uiommufd_ioctl(fd, IOMMU_DESTROY, (unsigned long)&cmd);
-}
-
-static void mock_domain(int fd, uint32_t ioas)
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = ioas,
-	};
-
-	check(uiommufd_ioctl(fd, IOMMU_TEST_CMD, (unsigned long)&cmd),
-	      "MOCK_DOMAIN");
-}
-
-static void *fresh(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
-	return p;
 }
 
 static void touch(void *p, size_t len)

@@ -28,19 +28,10 @@
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
 
-#include "bench_row.h"
+#include "bench_ioas.h"
 
 #define PG    4096UL
 #define CHUNK (64 * 1024UL)
-
-static uint32_t ioas_alloc(int fd)
-{
-	struct iommu_ioas_alloc cmd = {.size = sizeof(cmd)};
-
-	check(uiommufd_ioctl(fd, IOMMU_IOAS_ALLOC, (unsigned long)&cmd),
-	      "IOAS_ALLOC");
-	return cmd.out_ioas_id;
-}
 
 static long map_fixed(int fd, uint32_t ioas, void *va, size_t len,
 		      uint64_t iova)
@@ -56,42 +47,6 @@ static long map_fixed(int fd, uint32_t ioas, void *va, size_t len,
 	};
 
 	return uiommufd_ioctl(fd, IOMMU_IOAS_MAP, (unsigned long)&cmd);
-}
-
-static long unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len)
-{
-	struct iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas,
-		.iova = iova,
-		.length = len,
-	};
-
-	return uiommufd_ioctl(fd, IOMMU_IOAS_UNMAP, (unsigned long)&cmd);
-}
-
-static void mock_domain(int fd, uint32_t ioas)
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = ioas,
-	};
-
-	check(uiommufd_ioctl(fd, IOMMU_TEST_CMD, (unsigned long)&cmd),
-	      "MOCK_DOMAIN");
-}
-
-static void *reserve(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
-	return p;
 }
 
 /* Resident memory of the process, bytes */
@@ -111,7 +66,7 @@ static double rss_bytes(void)
 static void bench_metadata(size_t len)
 {
 	/* One page more, and start one page in: never 2 MiB co-aligned */
-	char *buf = (char *)reserve(len + 2 * 1024 * 1024) + PG;
+	char *buf = (char *)fresh(len + 2 * 1024 * 1024) + PG;
 	double before, after, heap_before, heap_after;
 	int fd = uiommufd_open(0);
 	uint32_t ioas;
@@ -163,7 +118,7 @@ static double map_unmap_ns(int fd, uint32_t ioas, void *va, size_t len,
 static void bench_sparse(void)
 {
 	size_t tib = 1UL << 40;
-	void *va = reserve(tib);
+	void *va = fresh(tib);
 	int fd = uiommufd_open(0);
 	double t_tib, t_page;
 	uint32_t ioas;
@@ -236,7 +191,7 @@ static double run_threads(int fd, uint32_t ioas, char *va, int nthreads,
 
 static void bench_threads(double seconds)
 {
-	char *va = reserve(2 * CHUNK);
+	char *va = fresh(2 * CHUNK);
 	int fd = uiommufd_open(0);
 	double one, two;
 	uint32_t ioas;
