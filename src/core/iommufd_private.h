@@ -146,6 +146,12 @@ static inline int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd,
 	return 0;
 }
 
+/*
+ * A short term reference on @obj. Without a reference already held, call
+ * it under objects_lock (or use iommufd_try_lock_obj()): a failed try raises
+ * users for an instant, and a REMOVE_WAIT destroy that saw that would keep
+ * the object and give it back a wait_cnt for the next try to take.
+ */
 static inline bool iommufd_lock_obj(struct iommufd_object *obj)
 {
 	if (!refcount_inc_not_zero(&obj->users))
@@ -160,6 +166,8 @@ static inline bool iommufd_lock_obj(struct iommufd_object *obj)
 struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, uint32_t id,
 					  enum iommufd_object_type type);
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+/* iommufd_lock_obj() for @obj found on a list of the caller's, not by ID */
+bool iommufd_try_lock_obj(struct iommufd_ctx *ictx, struct iommufd_object *obj);
 
 struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
 					     size_t size,

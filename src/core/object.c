@@ -141,6 +141,16 @@ void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 	}
 }
 
+bool iommufd_try_lock_obj(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	bool locked;
+
+	mutex_lock(&ictx->objects_lock);
+	locked = iommufd_lock_obj(obj);
+	mutex_unlock(&ictx->objects_lock);
+	return locked;
+}
+
 int iommufd_try_inc_users(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
 	struct iommufd_object *cur;

@@ -634,7 +634,7 @@ iommufd_device_auto_get_domain(struct iommufd_device *idev, uint32_t pasid,
 		if (!hwpt_paging->auto_domain)
 			continue;
 		hwpt = &hwpt_paging->common;
-		if (!iommufd_lock_obj(&hwpt->obj))
+		if (!iommufd_try_lock_obj(idev->ictx, &hwpt->obj))
 			continue;
 		destroy_hwpt = (*do_attach)(idev, pasid, hwpt);
 		if (IS_ERR(destroy_hwpt)) {

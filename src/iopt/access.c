@@ -199,7 +199,7 @@ void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 	while ((id = idt_next_used(&iopt->access_list, id + 1))) {
 		access = idt_load(&iopt->access_list, id);
 		if (access == IDT_RESERVED || access->internal ||
-		    !iommufd_lock_obj(&access->obj))
+		    !iommufd_try_lock_obj(access->ictx, &access->obj))
 			continue;
 		mutex_unlock(&iopt->access_list_lock);
 

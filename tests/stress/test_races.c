@@ -12,7 +12,10 @@
  *    IOAS's IOVA alignment was read without its lock);
  *  - auto_domain: a device replaced onto an IOAS (making an automatic HWPT)
  *    and onto a HWPT at once (the automatic HWPT could be dropped before it
- *    was marked automatic, and then outlived its last device).
+ *    was marked automatic, and then outlived its last device);
+ *  - access_unmap: an access closed while an unmap notifies it (the unmap's
+ *    failed try for a reference raised the access's users count for an
+ *    instant; the close saw it, kept the object and freed its owner).
  *
  * Arguments name the cases to run (all by default). Environment:
  * UIOMMUFD_RACE_ITERATIONS (default 50000 per thread).
@@ -76,6 +79,21 @@ static void run_pair(void *(*a)(void *), void *(*b)(void *), struct race *r)
 	CHECK(pthread_create(&tb, NULL, b, r) == 0);
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
+}
+
+/* @n threads running a and n running b */
+static void run_pairs(void *(*a)(void *), void *(*b)(void *), struct race *r,
+		      int n)
+{
+	pthread_t t[8];
+
+	CHECK(n <= 4);
+	for (int i = 0; i != n; i++) {
+		CHECK(pthread_create(&t[2 * i], NULL, a, r) == 0);
+		CHECK(pthread_create(&t[2 * i + 1], NULL, b, r) == 0);
+	}
+	for (int i = 0; i != 2 * n; i++)
+		pthread_join(t[i], NULL);
 }
 
 static void *hwpt_cycle(void *arg)
@@ -228,6 +246,36 @@ static void race_auto_domain(void)
 	CHECK(uiommufd_close(r.fd) == 0);
 }
 
+static void *map_unmap_cycle(void *arg)
+{
+	struct race *r = arg;
+
+	for (unsigned long i = 0; i != iterations; i++) {
+		uint64_t iova = 0;
+
+		CHECK(ioas_map(r->fd, r->ioas, r->buf, r->len, &iova,
+			       IOMMU_IOAS_MAP_READABLE) == 0);
+		CHECK(ioas_unmap(r->fd, r->ioas, iova, r->len, NULL) == 0);
+	}
+	return NULL;
+}
+
+static void race_access_unmap(void)
+{
+	struct race r = {.fd = uiommufd_open(0)};
+
+	CHECK(r.fd >= 0);
+	r.len = (size_t)sysconf(_SC_PAGESIZE);
+	r.buf = mmap(NULL, r.len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(r.buf != MAP_FAILED);
+	r.ioas = ioas_alloc(r.fd);
+	run_pairs(map_unmap_cycle, access_cycle, &r, 2);
+	CHECK(destroy(r.fd, r.ioas) == 0);
+	CHECK(uiommufd_close(r.fd) == 0);
+	munmap(r.buf, r.len);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -235,6 +283,7 @@ static const struct {
 	{"hwpt_list", race_hwpt_list},
 	{"dirty_alignment", race_dirty_alignment},
 	{"auto_domain", race_auto_domain},
+	{"access_unmap", race_access_unmap},
 };
 
 /* Arguments name the cases to run; none runs them all */
