@@ -13,6 +13,7 @@
  *                             model (nested first-stage tables); the
  *                             default, iommu=sw, is its own one-stage one
  *   edu                       QEMU's "edu" educational device
+ *   ioat                      an Intel I/OAT (CBDMA) DMA channel
  *
  * UIOMMUFD_DEVICES holds the list the process starts with (uiommufd-run
  * --device sets it); uiommufd_devices_add() adds more. Devices live until
@@ -54,6 +55,7 @@ struct emu_model {
 static const struct emu_model emu_models[] = {
 	{"udma", udma_create},
 	{"edu", edu_create},
+	{"ioat", ioat_create},
 };
 
 struct emu_spec {
