@@ -131,6 +131,21 @@ int uiommufd_sigaction(int sig, const struct sigaction *act,
 		       struct sigaction *oldact);
 
 /**
+ * uiommufd_guard_faults() - copy the caller's memory without a system call
+ *
+ * The program promises that from now on every sigaction(2) (and signal(2))
+ * of SIGSEGV and SIGBUS goes through uiommufd_sigaction(). The engine then
+ * installs its handler for both and copies ioctl arguments and access
+ * data anywhere in the process with a copy whose fault it turns into
+ * EFAULT, as the kernel's copy_from_user() does; other faults go to the
+ * program's actions. A thread with either signal blocked still gets the
+ * slower, system-call copy. The shim makes this call itself. Returns 0,
+ * -EOPNOTSUPP when this build has no such copy (other than x86-64, or
+ * built with a sanitizer), or -errno of sigaction(2).
+ */
+int uiommufd_guard_faults(void);
+
+/**
  * uiommufd_close() - close a uiommufd descriptor
  *
  * Closes @fd. When it was the last descriptor of its file, the file is
