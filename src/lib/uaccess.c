@@ -197,10 +197,9 @@ static void frames_copy(void *dst, const void *src, size_t len)
  * next instruction, which returns them.
  */
 #if defined(__x86_64__) && !defined(UACCESS_RAW_COPY)
-#define UACCESS_GUARD 1
 size_t uaccess_guarded_copy(void *dst, const void *src, size_t len);
 extern const char uaccess_guarded_insn[], uaccess_guarded_fixup[];
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	".p2align 4\n"
 	".globl uaccess_guarded_copy\n"
 	".hidden uaccess_guarded_copy\n"
@@ -219,7 +218,8 @@ __asm__(".text\n"
 	"	movq %rcx, %rax\n"
 	"	ret\n"
 	".cfi_endproc\n"
-	".size uaccess_guarded_copy, .-uaccess_guarded_copy\n");
+	".size uaccess_guarded_copy, .-uaccess_guarded_copy\n"
+	".popsection\n");
 
 static bool guard_on;
 #define GUARD_USER_TOP 0x7ffffffff000UL
