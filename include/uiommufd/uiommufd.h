@@ -117,10 +117,12 @@ int uiommufd_mmap_live(void);
 
 /**
  * uiommufd_sigaction() - the program's sigaction(2), when the engine has
- * taken SIGSEGV over
+ * taken SIGSEGV (or SIGBUS) over
  *
  * Once a register BAR is mapped, the engine's SIGSEGV handler serves the
- * BAR accesses and passes every other fault to the program's action: the
+ * BAR accesses (after uiommufd_guard_faults(), its SIGSEGV and SIGBUS
+ * handler also the guarded copy's faults) and passes every other fault to
+ * the program's action: the
  * one in place when it was installed, or the one given here later. Returns
  * 1 when @sig is taken over (@act recorded, @oldact filled: the real
  * sigaction() must not be called), 0 when the caller should do the real

@@ -280,7 +280,7 @@ UFD_EXPORT int uiommufd_guard_faults(void)
 
 	if (!uaccess_guard_available())
 		return -EOPNOTSUPP;
-	rc = sigfault_install();
+	rc = sigfault_install(true);
 	if (rc)
 		return rc;
 	uaccess_guard_enable();

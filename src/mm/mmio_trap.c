@@ -138,7 +138,7 @@ int mmio_trap_add(uintptr_t start, size_t length, int prot, uint64_t offset,
 	for (unsigned int i = 0; i != MMIO_TRAP_SLOTS; i++) {
 		if (ranges[i].end)
 			continue;
-		rc = sigfault_install();
+		rc = sigfault_install(false);
 		if (!rc) {
 			__atomic_store_n(&trap_used, true, __ATOMIC_RELEASE);
 			slot_write(&ranges[i], &val);

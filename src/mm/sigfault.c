@@ -22,7 +22,8 @@
 enum { CHAIN_SEGV, CHAIN_BUS, CHAIN_NR };
 
 static struct mutex sigfault_lock = MUTEX_INITIALIZER(sigfault_lock);
-static bool sigfault_installed;
+/* Per signal: is the engine's handler its action (taken over)? */
+static bool sigfault_owned[CHAIN_NR];
 static struct sigaction chain_act[CHAIN_NR][2];
 static unsigned int chain_cur[CHAIN_NR];
 
@@ -72,13 +73,23 @@ void sigfault_deliver(int sig, siginfo_t *si, void *ctx)
 		sig, si, ctx);
 }
 
-/* Memory decoding off: the access gets SIGBUS (BUS_ADRERR) */
+/*
+ * Memory decoding off: the access gets SIGBUS (BUS_ADRERR), to the
+ * program's action, which is its real one while the engine does not own
+ * SIGBUS (only register BARs trapped)
+ */
 static void mmio_refused(siginfo_t *si, void *ctx)
 {
 	siginfo_t bus = {.si_signo = SIGBUS, .si_code = BUS_ADRERR};
+	struct sigaction act;
 
 	bus.si_addr = si->si_addr;
-	sigfault_deliver(SIGBUS, &bus, ctx);
+	if (__atomic_load_n(&sigfault_owned[CHAIN_BUS], __ATOMIC_ACQUIRE)) {
+		sigfault_deliver(SIGBUS, &bus, ctx);
+		return;
+	}
+	sigaction(SIGBUS, NULL, &act);
+	deliver(&act, SIGBUS, &bus, ctx);
 }
 
 static void sigfault_handler(int sig, siginfo_t *si, void *ctx)
@@ -108,30 +119,31 @@ static const struct sigaction sigfault_act = {
 	.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART,
 };
 
-int sigfault_install(void)
+/* Needs sigfault_lock */
+static int own(int sig)
 {
-	int rc = 0;
+	int c = chain_of(sig);
 
-	if (__atomic_load_n(&sigfault_installed, __ATOMIC_ACQUIRE))
+	if (sigfault_owned[c])
+		return 0;
+	if (sigaction(sig, &sigfault_act, &chain_act[c][chain_cur[c]]))
+		return -errno;
+	__atomic_store_n(&sigfault_owned[c], true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int sigfault_install(bool with_sigbus)
+{
+	int rc;
+
+	if (__atomic_load_n(&sigfault_owned[CHAIN_SEGV], __ATOMIC_ACQUIRE) &&
+	    (!with_sigbus ||
+	     __atomic_load_n(&sigfault_owned[CHAIN_BUS], __ATOMIC_ACQUIRE)))
 		return 0;
 	mutex_lock(&sigfault_lock);
-	if (sigfault_installed)
-		goto out_unlock;
-	if (sigaction(SIGSEGV, &sigfault_act, &chain_act[CHAIN_SEGV][0])) {
-		rc = -errno;
-		goto out_unlock;
-	}
-	if (sigaction(SIGBUS, &sigfault_act, &chain_act[CHAIN_BUS][0])) {
-		rc = -errno;
-		goto err_segv;
-	}
-	__atomic_store_n(&sigfault_installed, true, __ATOMIC_RELEASE);
-	mutex_unlock(&sigfault_lock);
-	return 0;
-
-err_segv:
-	sigaction(SIGSEGV, &chain_act[CHAIN_SEGV][0], NULL);
-out_unlock:
+	rc = own(SIGSEGV);
+	if (!rc && with_sigbus)
+		rc = own(SIGBUS);
 	mutex_unlock(&sigfault_lock);
 	return rc;
 }
@@ -142,7 +154,7 @@ bool sigfault_sigaction(int sig, const struct sigaction *act,
 	int c = chain_of(sig);
 	unsigned int cur;
 
-	if (c < 0 || !__atomic_load_n(&sigfault_installed, __ATOMIC_ACQUIRE))
+	if (c < 0 || !__atomic_load_n(&sigfault_owned[c], __ATOMIC_ACQUIRE))
 		return false;
 	mutex_lock(&sigfault_lock);
 	cur = chain_cur[c];

@@ -14,12 +14,17 @@
 #include <signal.h>
 #include <stdbool.h>
 
-/* Install the handler for SIGSEGV and SIGBUS (once): 0 or -errno */
-int sigfault_install(void);
+/*
+ * Install the handler for SIGSEGV, and for SIGBUS too when with_sigbus
+ * (the guarded copy needs both; trapped BARs only SIGSEGV, so a program
+ * that maps a BAR keeps its own SIGBUS action as it was): 0 or -errno.
+ * A signal taken over stays so.
+ */
+int sigfault_install(bool with_sigbus);
 
 /*
  * The program's sigaction() for SIGSEGV or SIGBUS once the handler is in
- * place: act becomes the action faults that are not the engine's go to,
+ * place for it: act becomes the action faults that are not the engine's go to,
  * oldact gets the previous one, and the handler stays (or is put back,
  * when a sigaction() that bypassed this replaced it). Returns false when
  * sig is not taken over (the caller does the real sigaction()).
