@@ -98,7 +98,8 @@ static void sigfault_handler(int sig, siginfo_t *si, void *ctx)
 	struct uaccess_frame outer;
 	int rc;
 
-	if (uaccess_fault_fixup(ctx))
+	/* A fault, not a kill() that happened to land on the copy */
+	if (si->si_code > 0 && uaccess_fault_fixup(ctx))
 		return;
 	/* Device ops may copy: with the signal blocked, never guarded */
 	outer = uaccess_enter(0);
