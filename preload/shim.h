@@ -220,6 +220,12 @@ static inline int shim_fail(long neg_errno)
 		__res;                           \
 	})
 
+/*
+ * Before the first call into an engine file: let the engine copy the
+ * caller's memory without a system call (shim_signal.c)
+ */
+void shim_guard_faults(void);
+
 /* The engine's kind of @fd, NONE for the engine's own libc calls */
 static inline int shim_fd_kind(int fd)
 {

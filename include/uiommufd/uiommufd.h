@@ -117,10 +117,12 @@ int uiommufd_mmap_live(void);
 
 /**
  * uiommufd_sigaction() - the program's sigaction(2), when the engine has
- * taken SIGSEGV over
+ * taken SIGSEGV (or SIGBUS) over
  *
  * Once a register BAR is mapped, the engine's SIGSEGV handler serves the
- * BAR accesses and passes every other fault to the program's action: the
+ * BAR accesses (after uiommufd_guard_faults(), its SIGSEGV and SIGBUS
+ * handler also the guarded copy's faults) and passes every other fault to
+ * the program's action: the
  * one in place when it was installed, or the one given here later. Returns
  * 1 when @sig is taken over (@act recorded, @oldact filled: the real
  * sigaction() must not be called), 0 when the caller should do the real
@@ -129,6 +131,21 @@ int uiommufd_mmap_live(void);
  */
 int uiommufd_sigaction(int sig, const struct sigaction *act,
 		       struct sigaction *oldact);
+
+/**
+ * uiommufd_guard_faults() - copy the caller's memory without a system call
+ *
+ * The program promises that from now on every sigaction(2) (and signal(2))
+ * of SIGSEGV and SIGBUS goes through uiommufd_sigaction(). The engine then
+ * installs its handler for both and copies ioctl arguments and access
+ * data anywhere in the process with a copy whose fault it turns into
+ * EFAULT, as the kernel's copy_from_user() does; other faults go to the
+ * program's actions. A thread with either signal blocked still gets the
+ * slower, system-call copy. The shim makes this call itself. Returns 0,
+ * -EOPNOTSUPP when this build has no such copy (other than x86-64, or
+ * built with a sanitizer), or -errno of sigaction(2).
+ */
+int uiommufd_guard_faults(void);
 
 /**
  * uiommufd_close() - close a uiommufd descriptor
