@@ -20,30 +20,39 @@
 
 extern char **environ;
 
-/* The environment for the exec: @envp with the list of kept files */
-static char **exec_env(char *const envp[], char *var)
+/*
+ * The environment for the exec: @envp with the list of kept files, in one
+ * allocation with the list; NULL when nothing is kept (or from a vfork()ed
+ * child, which must not allocate: the engine says so before any malloc)
+ */
+static char **exec_env(char *const envp[])
 {
+	char list[EXEC_FILES_MAX];
 	size_t n = 0, out = 0;
 	char **env;
+	char *var;
 	int len;
 
-	strcpy(var, EXEC_FILES_VAR "=");
-	len = ENGINE_CALL(uiommufd_exec_prepare(var + strlen(var),
-						EXEC_FILES_MAX - strlen(var)));
+	len = ENGINE_CALL(uiommufd_exec_prepare(list, sizeof(list)));
+	if (len <= 0)
+		return NULL;
 	while (envp && envp[n])
 		n++;
-	env = malloc((n + 2) * sizeof(*env));
+	env = malloc((n + 2) * sizeof(*env) + sizeof(EXEC_FILES_VAR "=") +
+		     (size_t)len);
 	if (!env) {
 		ENGINE_CALL((uiommufd_exec_failed(), 0));
 		return NULL;
 	}
+	var = (char *)(env + n + 2);
+	strcpy(var, EXEC_FILES_VAR "=");
+	strcat(var, list);
 	/* A list of an earlier exec is stale here */
 	for (size_t i = 0; i != n; i++)
 		if (strncmp(envp[i], EXEC_FILES_VAR "=",
 			    strlen(EXEC_FILES_VAR "=")))
 			env[out++] = envp[i];
-	if (len > 0)
-		env[out++] = var;
+	env[out++] = var;
 	env[out] = NULL;
 	return env;
 }
@@ -63,8 +72,7 @@ static int exec_failed(char **env)
 SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	shim_execve_fn fn = REAL(execve);
-	static __thread char var[EXEC_FILES_MAX];
-	char **env = exec_env(envp, var);
+	char **env = exec_env(envp);
 
 	if (fn)
 		fn(path, argv, env ? env : envp);
@@ -82,12 +90,11 @@ SHIM_EXPORT int execvpe(const char *file, char *const argv[],
 			char *const envp[])
 {
 	shim_execvpe_fn fn = REAL(execvpe);
-	static __thread char var[EXEC_FILES_MAX];
 	char **env;
 
 	if (!fn)
 		return shim_fail(-ENOSYS);
-	env = exec_env(envp, var);
+	env = exec_env(envp);
 	fn(file, argv, env ? env : envp);
 	return exec_failed(env);
 }
@@ -100,12 +107,11 @@ SHIM_EXPORT int execvp(const char *file, char *const argv[])
 SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
 	shim_fexecve_fn fn = REAL(fexecve);
-	static __thread char var[EXEC_FILES_MAX];
 	char **env;
 
 	if (!fn)
 		return shim_fail(-ENOSYS);
-	env = exec_env(envp, var);
+	env = exec_env(envp);
 	fn(fd, argv, env ? env : envp);
 	return exec_failed(env);
 }

@@ -73,16 +73,17 @@ int iommufd_file_exec_prepare(char *buf, size_t size)
 	size_t len = 0;
 	int fd = 0;
 
-	iommufd_file_exec_failed();
 	if (!size)
 		return -EINVAL;
 	buf[0] = 0;
 	/*
 	 * A vfork()ed child (or one of a raw clone) shares the engine's
-	 * memory with its parent: the files are the parent's to keep
+	 * memory with its parent: the files are the parent's to keep, and
+	 * nothing here may be written
 	 */
 	if (ufd_selfpid() != getpid())
 		return 0;
+	iommufd_file_exec_failed();
 	for (; (file = iommufd_file_next(&fd)); fd++) {
 		char words[96], entry[128];
 		int first = exec_seen_fd(seen, nseen, file);
