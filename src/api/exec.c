@@ -14,6 +14,7 @@
 #include <uiommufd/uiommufd.h>
 
 #include "../core/iommufd_private.h"
+#include "ctl_server.h"
 #include "devices.h"
 #include "../fs/file.h"
 #include "../vfio/vfio.h"
@@ -93,6 +94,8 @@ static int exec_restore_one(const char *entry)
 		if (rc < 0)
 			return rc;
 		fcntl(other, F_SETFD, FD_CLOEXEC);
+		/* uiommufdctl can look at it, as at an opened one */
+		ctl_server_start();
 		return 0;
 	}
 	if (!strcmp(word, "vfio-cdev")) {
