@@ -189,6 +189,36 @@ int uiommufd_fd_forget(int fd);
  */
 int uiommufd_fd_share(int fd);
 
+/**
+ * uiommufd_exec_prepare() - the process is about to execve(2)
+ *
+ * The engine lives in the memory an exec replaces. A file with no state
+ * yet, whose descriptor is not close-on-exec, can still be kept: an
+ * iommufd with no object and a VFIO cdev not bound (what libvirt opens for
+ * the QEMU it starts). Writes their list to @buf (at most @size bytes with
+ * the terminating NUL) for the new image's uiommufd_exec_restore(), which
+ * finds it in the environment variable UIOMMUFD_EXEC_FILES. Other files
+ * reach the new image as bare descriptors the engine does not serve.
+ * Returns the list's length (0: nothing kept) or -EINVAL. The preload
+ * shim calls it from execve(2) and its relatives.
+ */
+int uiommufd_exec_prepare(char *buf, size_t size);
+
+/** uiommufd_exec_failed() - the execve(2) after uiommufd_exec_prepare()
+ * failed: the process goes on with its files as they were */
+void uiommufd_exec_failed(void);
+
+/**
+ * uiommufd_exec_restore() - make the files kept over execve(2) again
+ *
+ * In the new image, with the list uiommufd_exec_prepare() wrote (NULL:
+ * nothing to do): each descriptor becomes the file it was, empty as it
+ * was. An entry whose descriptor is not what the list says (the list is
+ * part of the environment) is left alone. Returns the number of
+ * descriptors restored. The preload shim calls it at load time.
+ */
+int uiommufd_exec_restore(const char *list);
+
 /** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not
  * ours) */
 int uiommufd_fd_kind(int fd);
