@@ -381,13 +381,17 @@ static void test_chain(void **state)
 	assert_int_equal(STS_DONE, wait_idle());
 	assert_memory_equal(f.dst, f.src + 4000, 256);
 	assert_int_equal(DESC_IOVA(20) | STS_DONE, f.cmp[0]);
-	/* Descriptors without COMPL_WRITE leave the writeback alone */
+	/*
+	 * A writeback before the chain's end says ACTIVE; descriptors
+	 * without COMPL_WRITE leave it alone
+	 */
 	f.cmp[0] = 0;
-	copy_desc(21, 8, 0, 0, 0);
-	W16(DMACOUNT, 2);
+	copy_desc(21, 8, D_COMPL_WRITE, 0, 0);
+	copy_desc(22, 8, 0, 0, 0);
+	W16(DMACOUNT, 3);
 	assert_int_equal(STS_DONE, wait_idle());
-	assert_int_equal(0, f.cmp[0]);
-	assert_int_equal(DESC_IOVA(21) | STS_DONE, R64(CHANSTS));
+	assert_int_equal(DESC_IOVA(21) | STS_ACTIVE, f.cmp[0]);
+	assert_int_equal(DESC_IOVA(22) | STS_DONE, R64(CHANSTS));
 }
 
 /* ACTIVE with work held (no bus mastering), SUSPENDED, resumed, DONE */
