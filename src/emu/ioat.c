@@ -21,6 +21,13 @@
  * else, and any other operation halts with CONTROL. Registers live under
  * the engine's lock; the worker does each descriptor's DMA without it
  * (dma_engine.h).
+ *
+ * Accesses of any width reach the registers they cover, in address
+ * order: a load or store wider than a register reaches its neighbours
+ * too (a 32-bit store at CHANCMD also writes DMACOUNT), a narrower store
+ * merges its bytes into the register's value, offsets that hold no
+ * register read as 0 and drop stores, and stores to the read-only
+ * registers (CHANCNT, XFERCAP, CBVER, DMACAP, CHANSTS, CDAR) are dropped.
  */
 #include <stdio.h>
 #include <string.h>
