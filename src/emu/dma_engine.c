@@ -4,12 +4,6 @@
  */
 #include "dma_engine.h"
 
-void dma_engine_init(struct dma_engine *e)
-{
-	mutex_init(&e->lock);
-	pthread_cond_init(&e->kick, NULL);
-}
-
 void dma_engine_destroy(struct dma_engine *e)
 {
 	pthread_cond_destroy(&e->kick);

@@ -31,7 +31,12 @@ struct dma_engine {
 	uint64_t gen;
 };
 
-void dma_engine_init(struct dma_engine *e);
+/* A macro: each model's engine lock is a lock class of its own (lockdep) */
+#define dma_engine_init(e)                           \
+	do {                                         \
+		mutex_init(&(e)->lock);              \
+		pthread_cond_init(&(e)->kick, NULL); \
+	} while (0)
 void dma_engine_destroy(struct dma_engine *e);
 /* Start @fn(@arg) as the worker (the host opened the function) */
 void dma_engine_start(struct dma_engine *e, void *(*fn)(void *), void *arg);
