@@ -259,6 +259,11 @@ static void test_identity(void **state)
 	take_segv();
 	assert_int_equal(4, uiommufd_pread(f.dev, &id, 4, CFG(0)));
 	assert_int_equal(0x20218086, id);
+	/* The error registers in config space the selftest driver reads */
+	assert_int_equal(4, uiommufd_pread(f.dev, &id, 4, CFG(0x180)));
+	assert_int_equal(0, id);
+	assert_int_equal(4, uiommufd_pread(f.dev, &id, 4, CFG(0x148)));
+	assert_int_equal(0, id);
 	assert_int_equal(0x33, R8(CBVER));
 	assert_int_equal(1, R8(CHANCNT));
 	assert_int_equal(20, R8(XFERCAP));
