@@ -47,6 +47,7 @@
 #define CDAR	  0xa0
 #define CHANERR	  0xa8
 #define ERRMASK	  0xac
+#define DCACTRL	  0xb0
 #define BAR_LEN	  0x4000
 #define MSIX_TAB  0x2000
 
@@ -282,6 +283,13 @@ static void test_identity(void **state)
 	assert_int_equal(0x3fff, R16(INTRDELAY));
 	W32(ERRMASK, ~0u);
 	assert_int_equal(0x7ffff, R32(ERRMASK));
+	/* DCA is not modelled: DCACTRL only holds what was written */
+	W32(DCACTRL, 0x8000001f);
+	assert_int_equal(0x8000001f, R32(DCACTRL));
+	/* CHANCMD 0 is no command, not an error */
+	W8(CHANCMD, 0);
+	assert_int_equal(0, R32(CHANERR));
+	assert_int_equal(STS_HALTED, status());
 }
 
 /* The channel reset: registers back, CHANERR kept, the count restarted */
