@@ -12,7 +12,7 @@
 #                      (one TAP test name per line, # comments) did not pass
 #   --timeout SEC      per test binary (default 120)
 #   --only BIN         run only the test binary BIN (repeatable); the
-#                      must-pass check then covers that binary's tests
+#                      must-pass check then covers the tests it reported
 #
 # The selftests are compiled against uiommufd's uAPI headers (<linux/vfio.h> and
 # <linux/iommufd.h> are one-line wrappers around <uiommufd/vfio.h>, <uiommufd/iommufd.h>)
@@ -100,16 +100,21 @@ done
 awk '{ s[$1 " " $3]++ } END { for (k in s) print "  " k, s[k] }' "$OUT/results.txt" | sort
 
 [ -n "$MUST_PASS" ] || exit 0
-# The must-pass names of the binaries run (all of them, or those --only gave)
-must=$(grep -v -e '^#' -e '^$' "$MUST_PASS" | while read -r name; do
-	for t in "${TESTS[@]}"; do
-		[ "${name%%.*}" != "$t" ] || { echo "$name"; break; }
-	done
-done)
+# Every must-pass name; with --only, those the binaries run reported (TAP
+# names need not start with the binary's), and a binary that reported
+# nothing is a failure of its own
+must=$(grep -v -e '^#' -e '^$' "$MUST_PASS")
+if ((${#ONLY[@]})); then
+	must=$(echo "$must" | while read -r name; do
+		if awk -v n="$name" '$2 == n { f = 1 } END { exit !f }' "$OUT/results.txt"; then
+			echo "$name"
+		fi
+	done)
+fi
 missing=$(for name in $must; do
 	awk -v n="$name" '$2 == n && $3 == "PASS" { f = 1 } END { exit !f }' "$OUT/results.txt" ||
 		echo "  $name"
-done)
+done; awk '$2 == "-" && $3 == "CRASH" { print "  " $1 " (no result)" }' "$OUT/results.txt")
 if [ -n "$missing" ]; then
 	echo "vfio-run: must-pass tests that did not pass:"
 	echo "$missing"
