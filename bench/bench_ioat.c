@@ -63,10 +63,33 @@ static struct {
 	uint16_t count;	   /* DMACOUNT */
 } b;
 
-#define W8(off, v)  (*(volatile uint8_t *)(b.bar + (off)) = (v))
-#define W16(off, v) (*(volatile uint16_t *)(b.bar + (off)) = (v))
-#define W64(off, v) (*(volatile uint64_t *)(b.bar + (off)) = (v))
-#define R64(off)    (*(volatile uint64_t *)(b.bar + (off)))
+/*
+ * One mov per register access, as the kernel's writeb()..readq(): the
+ * engine's trap decodes movs, and a compiler may fold a plain volatile
+ * load into another instruction (tests/vfio/test_ioat.c)
+ */
+#define MMIO_WRITE(name, type, sfx, reg)                                    \
+	static void name(unsigned int off, type v)                          \
+	{                                                                   \
+		asm volatile("mov" sfx " %0, %1"                            \
+			     :                                              \
+			     : reg(v), "m"(*(volatile type *)(b.bar + off)) \
+			     : "memory");                                   \
+	}
+MMIO_WRITE(W8, uint8_t, "b", "q")
+MMIO_WRITE(W16, uint16_t, "w", "r")
+MMIO_WRITE(W64, uint64_t, "q", "r")
+
+static uint64_t R64(unsigned int off)
+{
+	uint64_t v;
+
+	asm volatile("movq %1, %0"
+		     : "=r"(v)
+		     : "m"(*(volatile uint64_t *)(b.bar + off))
+		     : "memory");
+	return v;
+}
 
 static void *alloc_pages(size_t len)
 {
