@@ -54,6 +54,7 @@ CONFIGS=(
 	"edu-container-memfd|edu|-object memory-backend-memfd,id=ram0,size=${MEM}M -machine memory-backend=ram0 -device vfio-pci,host=@BDF@"
 	"q35-iommufd|udma|-machine q35 -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
 	"q35-vtd-caching|udma|-machine q35 -device intel-iommu,caching-mode=on -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0|intel_iommu=on GUEST_DMA_MODE=vfio"
+	"q35-vtd-fsts|udma,iommu=vtd|-machine q35 -device intel-iommu,caching-mode=on,scalable-mode=on,fsts=on -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0|intel_iommu=on,sm_on GUEST_DMA_MODE=vfio"
 )
 # The guest kernel's modules for VFIO in the guest, in load order
 VFIO_MODULES="irqbypass vfio vfio_iommu_type1 vfio-pci-core vfio-pci"
@@ -201,7 +202,7 @@ run_config() {
 	{ timeout --kill-after=10 "$TIMEOUT" chroot "$chroot_dir" /usr/bin/env -i \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "${cmd[@]}" \
 		</dev/null >>"$console" 2>&1 || echo "# exit status $?" >>"$console"; } 2>/dev/null
-	grep -q "^guest-dma: RESULT PASS $model " "$console"
+	grep -q "^guest-dma: RESULT PASS ${model%%,*} " "$console"
 }
 
 # The end of a console, without the CPU registers QEMU dumps when it aborts
