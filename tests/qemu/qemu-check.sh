@@ -24,6 +24,8 @@
 # Environment: UIOMMUFD_SKIP_QEMU=1 skips it all (said loudly);
 # UIOMMUFD_QEMU_ONLY=name[,name] only those configurations (as NAME...);
 # UIOMMUFD_QEMU_TIMEOUT seconds for one boot (default 180);
+# UIOMMUFD_QEMU_RUN_OPTS more uiommufd-run options, e.g. --trace=/tmp/t
+# (paths are the chroot's);
 # UIOMMUFD_QEMU_LOGS the directory of the console logs (default
 # build/qemu-check). Needs root (debootstrap, chroot, mounts) and the
 # Debian mirror of this machine's apt sources; without them it fails.
@@ -180,7 +182,7 @@ config_command() {
 	args=${args//@SYSFS@/\/sys\/bus\/pci\/devices\/$BDF}
 	launch=${launch//@FDPASS@/$BUILD/examples/fd-pass}
 	# shellcheck disable=SC2206 # $args is a list of words
-	cmd=($BUILD/preload/uiommufd-run --device "$model" -- $launch
+	cmd=($BUILD/preload/uiommufd-run --device "$model" ${UIOMMUFD_QEMU_RUN_OPTS:-} -- $launch
 		qemu-system-x86_64 -nographic -no-reboot -m $MEM
 		-kernel "$kernel" -initrd $GUEST/initramfs.cpio
 		-append "console=ttyS0 panic=-1 hugepages=4${append:+ $append}" $args)
