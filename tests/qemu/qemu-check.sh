@@ -254,13 +254,13 @@ for c in "${CONFIGS[@]}"; do
 		log "$name FAILED; the end of its console ($LOGS/$name.log):"
 		console_tail "$LOGS/$name.log" >&2
 	fi
-	results+=("$(printf '%-22s %-5s %-4s %4d s  %s' "$name" "$model" "$verdict" \
+	results+=("$(printf '%-22s %-14s %-6s %4d s  %s' "$name" "$model" "$verdict" \
 		$((SECONDS - t0)) "$(grep -c '^guest-dma: PASS' "$LOGS/$name.log") checks passed in the guest")")
 done
 ((ran)) || die "no configuration named ${selected[*]} (see --list)"
 
 echo "qemu-check: $qemu_version, guest $kernel, -m $MEM, TCG"
-echo "qemu-check: configuration        device result boot"
+echo "qemu-check: configuration          device         result boot"
 for r in "${results[@]}"; do echo "qemu-check: $r"; done
 echo "qemu-check: chroot $t_chroot s, builds $t_build s, total $((SECONDS - t_start)) s"
 echo "qemu-check: $((ran - failed)) passed, $failed failed"
