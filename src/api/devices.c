@@ -104,11 +104,15 @@ static bool emu_name_taken(const char *name)
 /* Parse one device of a list (a copy the parser may cut) */
 static int emu_parse(char *text, struct emu_spec *spec)
 {
-	char *save = NULL;
-	char *opt = strtok_r(text, ",", &save);
+	char *save = NULL, *opt;
 	unsigned int dom, bus, slot, fn;
 	char *end;
 
+	/* strtok_r() skips empty options: "udma," is a typo, not "udma" */
+	if (text[0] == ',' || text[strlen(text) - 1] == ',' ||
+	    strstr(text, ",,"))
+		return -EINVAL;
+	opt = strtok_r(text, ",", &save);
 	memset(spec, 0, sizeof(*spec));
 	spec->group = -1;
 	for (unsigned int i = 0; i != ARRAY_SIZE(emu_models); i++)

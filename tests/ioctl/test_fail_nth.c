@@ -625,6 +625,9 @@ static void test_device_sweep(void **state)
 {
 	static const char *const bad[] = {
 		"bogus",
+		"udma,",
+		",udma",
+		"udma,,noiommu",
 		"udma,group=",
 		"udma,group=x",
 		"udma,group=-1",
