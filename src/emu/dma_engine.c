@@ -6,6 +6,7 @@
 
 void dma_engine_destroy(struct dma_engine *e)
 {
+	pthread_cond_destroy(&e->idle);
 	pthread_cond_destroy(&e->kick);
 	mutex_destroy(&e->lock);
 }
@@ -31,4 +32,12 @@ void dma_engine_stop(struct dma_engine *e)
 	mutex_unlock(&e->lock);
 	if (running)
 		pthread_join(e->worker, NULL);
+}
+
+void dma_engine_quiesce(struct dma_engine *e)
+{
+	lockdep_assert_held(&e->lock);
+	e->gen++;
+	while (e->busy)
+		pthread_cond_wait(&e->idle, &e->lock.m);
 }

@@ -49,7 +49,6 @@ struct ioat {
 	uint16_t dmacount; /* what software wrote */
 	uint16_t taken;	   /* descriptors the channel took, same count */
 	uint32_t status;   /* IOAT_STS_* */
-	bool busy;	   /* the worker is doing a descriptor */
 	bool suspending;   /* suspend when that descriptor is done */
 	uint64_t chainaddr, cmpaddr;
 	uint64_t next;	    /* where the next descriptor is fetched */
@@ -165,7 +164,7 @@ static void ioat_chancmd(struct ioat *io, uint8_t cmd)
 	}
 	switch (cmd) {
 	case IOAT_CMD_SUSPEND:
-		if (io->status == IOAT_STS_ACTIVE && io->busy)
+		if (io->status == IOAT_STS_ACTIVE && io->eng.busy)
 			io->suspending = true; /* after this descriptor */
 		else if (io->status != IOAT_STS_HALTED)
 			io->status = IOAT_STS_SUSPENDED;
@@ -471,7 +470,7 @@ static void ioat_take(struct ioat *io, struct ioat_job *job)
 		.chanctrl = io->chanctrl,
 	};
 	io->cdar = job->desc_addr;
-	io->busy = true;
+	dma_engine_begin(&io->eng);
 }
 
 /* The descriptor done: its effects on the registers. Lock held. */
@@ -515,7 +514,7 @@ static void *ioat_worker(void *arg)
 		ioat_run_job(io, &job);
 
 		mutex_lock(&e->lock);
-		io->busy = false;
+		dma_engine_end(e);
 		/* Unless a reset or an abort forgot it meanwhile */
 		if (job.gen == e->gen)
 			ioat_publish(io, &job);
@@ -530,6 +529,7 @@ static void ioat_reset(struct pci_dev *pdev)
 	struct ioat *io = to_ioat(pdev);
 
 	mutex_lock(&io->eng.lock);
+	dma_engine_quiesce(&io->eng);
 	ioat_chan_reset(io);
 	io->chanctrl = 0;
 	io->chanerr = 0;

@@ -367,12 +367,14 @@ static void *udma_worker(void *arg)
 				(uint64_t)u->tail * sizeof(struct udma_desc);
 		job.wb_addr = u->wb_addr;
 		job.next_tail = (u->tail + 1) & (u->ring_size - 1);
+		dma_engine_begin(&u->eng);
 		mutex_unlock(&u->eng.lock);
 
 		halt = udma_run_job(u, &job, &raised, &moved, &desc_err,
 				    &fault_addr);
 
 		mutex_lock(&u->eng.lock);
+		dma_engine_end(&u->eng);
 		if (job.gen != u->eng.gen)
 			continue; /* reset or disabled meanwhile */
 		if (halt) {
@@ -398,6 +400,7 @@ static void udma_reset(struct pci_dev *pdev)
 	struct udma *u = to_udma(pdev);
 
 	mutex_lock(&u->eng.lock);
+	dma_engine_quiesce(&u->eng);
 	udma_reset_regs(u);
 	memset(u->pdev.bar[UDMA_BAR_MEM].mem, 0, UDMA_BAR_MEM_LEN);
 	mutex_unlock(&u->eng.lock);
