@@ -282,6 +282,7 @@ int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 		return -EINVAL;
 	sdev->domain = ops->blocked_domain;
 	sdev->vsid = SW_NO_VSID;
+	memset(&sdev->cd_cache, 0, sizeof(sdev->cd_cache));
 	rc = iommu_device_add(&sdev->dev, ops, group);
 	if (rc)
 		return rc;

@@ -37,6 +37,17 @@ enum sw_iommu_model {
 /* sw_iommu_dev.vsid of a device without a vDEVICE where it is attached */
 #define SW_NO_VSID (-1LL)
 
+/*
+ * SMMUv3: the configuration cache of a stream, the CD its STE led to
+ * (sw_smmu.c), read locklessly by DMA
+ */
+struct sw_smmu_cd_cache {
+	uint64_t seq;	    /* odd while written */
+	uint64_t gen;	    /* moved by each invalidation */
+	const void *domain; /* the nested domain it is for; NULL: empty */
+	uint64_t cd[2];
+};
+
 /* A device behind the software IOMMU */
 struct sw_iommu_dev {
 	struct device dev;
@@ -50,6 +61,7 @@ struct sw_iommu_dev {
 	struct list_head dma_item;
 	/* SMMUv3: the vSID events name, taken at attach (or SW_NO_VSID) */
 	int64_t vsid;
+	struct sw_smmu_cd_cache cd_cache;
 };
 
 static inline struct sw_iommu_dev *to_sw_iommu_dev(struct device *dev)

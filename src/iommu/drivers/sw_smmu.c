@@ -7,8 +7,8 @@
  * the guest's CMDQ invalidations (IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3)
  * and the two-stage translation the DMA path uses: vSTE -> CD -> stage-1
  * tables, every IPA through the parent's table, with an ASID-tagged IOTLB
- * per vIOMMU (the VMID's share of the TLB) and a cached CD per nested
- * domain. Faults become SMMUv3 event records on the vIOMMU's vEVENTQ.
+ * per vIOMMU (the VMID's share of the TLB) and a cached CD per device
+ * (stream). Faults become SMMUv3 event records on the vIOMMU's vEVENTQ.
  *
  * Requests and errnos follow the kernel's arm-smmu-v3-iommufd.c; the
  * kernel runs that driver only on ARM hardware, so they come from reading
@@ -90,19 +90,10 @@ struct sw_smmu_viommu {
 	struct iotlb iotlb;
 };
 
-/* The CD an STE points at, as the configuration cache holds it */
-struct sw_smmu_cd_cache {
-	uint64_t seq; /* odd while written */
-	uint64_t gen; /* moved by each invalidation */
-	uint64_t cd[2];
-	bool valid;
-};
-
 struct sw_smmu_nested {
 	struct iommu_domain domain;
 	struct sw_smmu_viommu *vsmmu;
 	uint64_t ste[2];
-	struct sw_smmu_cd_cache cd;
 };
 
 static const struct iommu_domain_ops sw_smmu_nested_ops;
@@ -155,19 +146,24 @@ bool sw_smmu_paging_flags_ok(uint32_t flags)
 	       flags == IOMMU_HWPT_ALLOC_PASID;
 }
 
-/* The configuration cache: the CD, if cached and not invalidated */
-static bool cd_cache_lookup(struct sw_smmu_cd_cache *c, uint64_t cd[2])
+/*
+ * The configuration cache of a stream: the CD its STE led to, if cached
+ * for @domain (compared, never followed) and not invalidated since
+ */
+static bool cd_cache_lookup(struct sw_smmu_cd_cache *c,
+			    const struct iommu_domain *domain, uint64_t cd[2])
 {
 	uint64_t seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
-	bool valid;
+	const void *owner;
 
 	if (seq & 1)
 		return false;
-	valid = __atomic_load_n(&c->valid, __ATOMIC_RELAXED);
+	owner = __atomic_load_n(&c->domain, __ATOMIC_RELAXED);
 	cd[0] = __atomic_load_n(&c->cd[0], __ATOMIC_RELAXED);
 	cd[1] = __atomic_load_n(&c->cd[1], __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return valid && __atomic_load_n(&c->seq, __ATOMIC_RELAXED) == seq;
+	return owner == domain &&
+	       __atomic_load_n(&c->seq, __ATOMIC_RELAXED) == seq;
 }
 
 static bool cd_cache_trylock(struct sw_smmu_cd_cache *c, uint64_t *seq)
@@ -182,7 +178,8 @@ static bool cd_cache_trylock(struct sw_smmu_cd_cache *c, uint64_t *seq)
 }
 
 /* Cache a CD read since @gen; a racing writer or invalidation wins */
-static void cd_cache_fill(struct sw_smmu_cd_cache *c, uint64_t gen,
+static void cd_cache_fill(struct sw_smmu_cd_cache *c,
+			  const struct iommu_domain *domain, uint64_t gen,
 			  const uint64_t cd[2])
 {
 	uint64_t seq;
@@ -192,7 +189,8 @@ static void cd_cache_fill(struct sw_smmu_cd_cache *c, uint64_t gen,
 	if (__atomic_load_n(&c->gen, __ATOMIC_ACQUIRE) == gen) {
 		__atomic_store_n(&c->cd[0], cd[0], __ATOMIC_RELAXED);
 		__atomic_store_n(&c->cd[1], cd[1], __ATOMIC_RELAXED);
-		__atomic_store_n(&c->valid, true, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->domain, (const void *)domain,
+				 __ATOMIC_RELAXED);
 	}
 	__atomic_store_n(&c->seq, seq + 2, __ATOMIC_RELEASE);
 }
@@ -204,7 +202,7 @@ static void cd_cache_invalidate(struct sw_smmu_cd_cache *c)
 	__atomic_add_fetch(&c->gen, 1, __ATOMIC_SEQ_CST);
 	while (!cd_cache_trylock(c, &seq))
 		sched_yield();
-	__atomic_store_n(&c->valid, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->domain, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
@@ -230,8 +228,11 @@ static int sw_smmu_nested_attach_dev(struct iommu_domain *domain,
 		return rc;
 	__atomic_store_n(&sdev->vsid, rc ? SW_NO_VSID : (int64_t)vsid,
 			 __ATOMIC_RELAXED);
-	/* Installing the STE invalidates what was cached of it (CFGI_STE) */
-	cd_cache_invalidate(&nested->cd);
+	/*
+	 * Installing the STE invalidates the stream's cached CD (CFGI_STE).
+	 * DMA still on the old domain may cache again, but for that domain.
+	 */
+	cd_cache_invalidate(&sdev->cd_cache);
 	sw_iommu_set_domain(dev, domain);
 	return 0;
 }
@@ -326,20 +327,15 @@ static int sw_smmu_check_cmd(struct iommufd_viommu *viommu, const uint64_t *cmd)
 	}
 }
 
-/* CFGI_CD(_ALL): forget the CD the vSID's STE led to */
+/* CFGI_CD(_ALL): forget the CD the vSID's stream cached */
 static void sw_smmu_cfgi_cd(struct iommufd_viommu *viommu, unsigned long vsid)
 {
-	struct iommu_domain *domain;
 	struct device *dev;
 
 	iommufd_viommu_vdevs_lock(viommu);
 	dev = iommufd_viommu_find_dev(viommu, vsid);
-	if (dev) {
-		domain = __atomic_load_n(&to_sw_iommu_dev(dev)->domain,
-					 __ATOMIC_ACQUIRE);
-		if (sw_smmu_is_nested(domain))
-			cd_cache_invalidate(&to_sw_smmu_nested(domain)->cd);
-	}
+	if (dev)
+		cd_cache_invalidate(&to_sw_iommu_dev(dev)->cd_cache);
 	iommufd_viommu_vdevs_unlock(viommu);
 }
 
@@ -498,13 +494,14 @@ static void sw_smmu_report(struct sw_smmu_viommu *vsmmu,
 }
 
 /* The CD of the STE: cached, or read at S1ContextPtr through stage 2 */
-static bool sw_smmu_get_cd(struct sw_smmu_nested *nested, uint64_t cd[2])
+static bool sw_smmu_get_cd(struct sw_smmu_nested *nested,
+			   struct sw_iommu_dev *sdev, uint64_t cd[2])
 {
 	uint64_t ptr = nested->ste[0] & SMMU_STE_0_S1CTXPTR_MASK;
-	uint64_t gen = __atomic_load_n(&nested->cd.gen, __ATOMIC_ACQUIRE);
+	uint64_t gen = __atomic_load_n(&sdev->cd_cache.gen, __ATOMIC_ACQUIRE);
 	uint64_t *p0, *p1;
 
-	if (cd_cache_lookup(&nested->cd, cd))
+	if (cd_cache_lookup(&sdev->cd_cache, &nested->domain, cd))
 		return true;
 	p0 = sw_smmu_table_entry(nested->vsmmu, ptr);
 	p1 = sw_smmu_table_entry(nested->vsmmu, ptr + 8);
@@ -512,7 +509,7 @@ static bool sw_smmu_get_cd(struct sw_smmu_nested *nested, uint64_t cd[2])
 		return false;
 	cd[0] = __atomic_load_n(p0, __ATOMIC_ACQUIRE);
 	cd[1] = __atomic_load_n(p1, __ATOMIC_ACQUIRE);
-	cd_cache_fill(&nested->cd, gen, cd);
+	cd_cache_fill(&sdev->cd_cache, &nested->domain, gen, cd);
 	return true;
 }
 
@@ -551,7 +548,7 @@ static enum sw_dma_fault sw_smmu_stage1(struct sw_smmu_nested *nested,
 	uint64_t cd[2], gen;
 
 	/* A CD fetch that stage 2 refuses is a stage-2 fault: not forwarded */
-	if (!sw_smmu_get_cd(nested, cd))
+	if (!sw_smmu_get_cd(nested, sdev, cd))
 		return SW_DMA_NOT_MAPPED;
 	if (!smmu_cd_decode(cd, &cfg)) {
 		sw_smmu_report(vsmmu, sdev, EVT_ID_BAD_CD_CONFIG, iova, write);
