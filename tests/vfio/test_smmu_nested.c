@@ -895,6 +895,69 @@ static void test_no_veventq(void **state)
 	expect_fault(EVT_TRANSLATION, IOVA_HOLE, true);
 }
 
+/* Every allocation of hw info, vIOMMU, vDEVICE, nested HWPT, invalidation */
+static void test_fail_nth(void **state)
+{
+	const uint64_t cmds[1][2] = {{OP_CFGI_CD | (uint64_t)VSID << 32, 0}};
+	struct iommu_vdevice_alloc vdev = {.size = sizeof(vdev),
+					   .virt_id = VSID};
+	struct iommu_hw_info_arm_smmuv3 info;
+	struct iommu_hw_info hw = {
+		.size = sizeof(hw),
+		.dev_id = f.devid,
+		.data_len = sizeof(info),
+		.data_uptr = (uintptr_t)&info,
+	};
+	unsigned int nth, failed = 0;
+	uint32_t viommu = 0, id = 0, num;
+	long rc;
+
+	(void)state;
+	/* The fixture's vIOMMU goes: this sweep makes its own */
+	assert_int_equal(0, destroy(f.ctx, f.vdev));
+	assert_int_equal(0, destroy(f.ctx, f.viommu));
+	for (nth = 1; nth < 200; nth++) {
+		uiommufd_fail_nth_set(nth);
+		rc = ioc(f.ctx, IOMMU_GET_HW_INFO, &hw);
+		if (!rc)
+			rc = viommu_alloc(f.devid, f.parent,
+					  IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+					  &viommu);
+		if (!rc) {
+			vdev.viommu_id = f.viommu = viommu;
+			vdev.dev_id = f.devid;
+			rc = ioc(f.ctx, IOMMU_VDEVICE_ALLOC, &vdev);
+		}
+		if (!rc)
+			rc = nested_alloc(ste_s1(), 0, 0, &id);
+		if (!rc) {
+			num = 1;
+			rc = invalidate(cmds, &num);
+		}
+		if (uiommufd_fail_nth_get()) {
+			uiommufd_fail_nth_set(0);
+			assert_int_equal(0, rc);
+			break;
+		}
+		/* A failure the engine absorbed changes nothing visible */
+		assert_true(rc < 0 || uiommufd_fail_nth_absorbed());
+		uiommufd_fail_nth_set(0);
+		failed += rc < 0;
+		if (id)
+			assert_int_equal(0, destroy(f.ctx, id));
+		if (viommu) {
+			/* The vDEVICE, if made, holds the vIOMMU */
+			if (vdev.out_vdevice_id)
+				assert_int_equal(
+					0, destroy(f.ctx, vdev.out_vdevice_id));
+			assert_int_equal(0, destroy(f.ctx, viommu));
+		}
+		id = viommu = 0;
+		vdev.out_vdevice_id = 0;
+	}
+	assert_true(failed >= 4 && nth < 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -920,6 +983,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_veventq, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
 	};
 
 	if (uiommufd_devices_add("udma,iommu=smmuv3;udma;udma,iommu=vtd") ||
