@@ -10,6 +10,7 @@
  * ASID-tagged IOTLB that only CMDQ commands through the vIOMMU empty.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +24,7 @@
 /* Guest memory: offsets of the buffer, IPA = GUEST_BASE + offset */
 #define G_RING	 0x000000UL /* the ring (and the CD, in the same page) */
 #define G_CD	 0x001000UL
+#define G_RING2	 0x010000UL /* the second device's ring */
 #define G_TABLES 0x100000UL /* stage-1 tables, one granule each */
 #define G_SRC	 0x400000UL
 #define G_DST_A	 0x410000UL
@@ -34,6 +36,7 @@
  * slots of the direct-mapped IOTLB
  */
 #define IOVA_RING  0x0000000UL
+#define IOVA_RING2 0x0010000UL
 #define IOVA_SRC   0x1000000UL
 #define IOVA_DST   0x1110000UL
 #define IOVA_HOLE  0x1220000UL /* not mapped */
@@ -79,7 +82,7 @@
 #define OP_TLBI_NH_VAA	0x13
 #define OP_ATC_INV	0x40
 
-static struct uiommufd_device_info smmu_udma, plain_udma, vtd_udma;
+static struct uiommufd_device_info smmu_udma, plain_udma, vtd_udma, smmu_udma2;
 
 static struct {
 	int ctx, dev, evfd;
@@ -161,6 +164,7 @@ static void build(unsigned int granule)
 	f.next_table = G_TABLES;
 	f.root = new_table();
 	map_page(IOVA_RING, G_RING, D_AF);
+	map_page(IOVA_RING2, G_RING2, D_AF);
 	map_page(IOVA_SRC, G_SRC, D_AF);
 	map_page(IOVA_DST, G_DST_A, D_AF);
 	map_page(IOVA_RO, G_DST_B, D_AF | D_AP_RDONLY);
@@ -895,6 +899,95 @@ static void test_no_veventq(void **state)
 	expect_fault(EVT_TRANSLATION, IOVA_HOLE, true);
 }
 
+struct noise {
+	int dev;
+	bool stop;
+	unsigned long done, failed;
+};
+
+/* The second device copies to IOVA_DST + 2048 until told to stop */
+static void *noise_thread(void *arg)
+{
+	struct udma_desc *ring = (struct udma_desc *)(f.guest + G_RING2);
+	struct noise *n = arg;
+	uint32_t head = 0, tail;
+
+	while (!__atomic_load_n(&n->stop, __ATOMIC_ACQUIRE)) {
+		struct udma_desc *d = &ring[head];
+
+		*d = (struct udma_desc){.op = UDMA_OP_COPY,
+					.src = IOVA_SRC + 2048,
+					.dst = IOVA_DST + 2048,
+					.len = 2048};
+		head = (head + 1) % 4;
+		if (uiommufd_pwrite(n->dev, &head, 4, UDMA_REG_RING_HEAD) != 4)
+			break;
+		do {
+			if (uiommufd_pread(n->dev, &tail, 4,
+					   UDMA_REG_RING_TAIL) != 4)
+				return NULL;
+		} while (tail != head);
+		if (__atomic_load_n(&d->status, __ATOMIC_ACQUIRE) ==
+		    UDMA_DESC_DONE)
+			n->done++;
+		else
+			n->failed++;
+	}
+	return NULL;
+}
+
+/*
+ * Two devices (two vSIDs) on one nested HWPT, one walking and filling the
+ * IOTLB and its CD cache all the time, while the other's page moves and
+ * is invalidated each time: after the TLBI returns, no walk that began
+ * before it may have left the old page cached.
+ */
+static void test_invalidate_races_walks(void **state)
+{
+	struct iommu_vdevice_alloc vdev = {.size = sizeof(vdev),
+					   .viommu_id = f.viommu,
+					   .virt_id = VSID + 1};
+	struct noise n = {};
+	pthread_t thread;
+	uint32_t pt;
+
+	(void)state;
+	attach_ste(ste_s1());
+	n.dev = uiommufd_vfio_cdev_open((unsigned int)smmu_udma2.vfio_index, 0);
+	assert_true(n.dev >= 0);
+	assert_int_equal(0, bind(n.dev, f.ctx, &vdev.dev_id));
+	assert_int_equal(0, ioc(f.ctx, IOMMU_VDEVICE_ALLOC, &vdev));
+	pt = f.nested;
+	assert_int_equal(0, attach(n.dev, &pt));
+	bus_master(n.dev);
+	reg(n.dev, UDMA_REG_RING_BASE, (uint32_t)IOVA_RING2);
+	reg(n.dev, UDMA_REG_RING_BASE + 4, 0);
+	reg(n.dev, UDMA_REG_RING_SIZE, 4);
+	reg(n.dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+	assert_int_equal(0, pthread_create(&thread, NULL, noise_thread, &n));
+
+	for (unsigned int i = 0; i != 300; i++) {
+		uint64_t target = i & 1 ? G_DST_B : G_DST_A;
+
+		__atomic_store_n(slot(IOVA_DST, 3),
+				 gpa(target) | D_VALID | D_TABLE | D_AF,
+				 __ATOMIC_RELEASE);
+		cmd1(OP_TLBI_NH_VA | (uint64_t)ASID << 48, IOVA_DST);
+		if (!(i % 8))
+			cmd1(OP_CFGI_CD | (uint64_t)(VSID + 1) << 32, 0);
+		memset(f.guest + G_SRC, (int)(i & 0xff), 2048);
+		assert_int_equal(UDMA_DESC_DONE,
+				 copy(IOVA_SRC, IOVA_DST, 2048));
+		assert_true(all(target, (int)(i & 0xff), 2048));
+	}
+	__atomic_store_n(&n.stop, true, __ATOMIC_RELEASE);
+	assert_int_equal(0, pthread_join(thread, NULL));
+	assert_int_equal(0, n.failed);
+	assert_true(n.done > 0);
+	reg(n.dev, UDMA_REG_CONTROL, 0);
+	uiommufd_close(n.dev);
+}
+
 /* Every allocation of hw info, vIOMMU, vDEVICE, nested HWPT, invalidation */
 static void test_fail_nth(void **state)
 {
@@ -983,13 +1076,17 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_veventq, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_invalidate_races_walks,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
 	};
 
-	if (uiommufd_devices_add("udma,iommu=smmuv3;udma;udma,iommu=vtd") ||
+	if (uiommufd_devices_add("udma,iommu=smmuv3;udma;udma,iommu=vtd;"
+				 "udma,iommu=smmuv3") ||
 	    uiommufd_device_info(0, &smmu_udma) ||
 	    uiommufd_device_info(1, &plain_udma) ||
-	    uiommufd_device_info(2, &vtd_udma))
+	    uiommufd_device_info(2, &vtd_udma) ||
+	    uiommufd_device_info(3, &smmu_udma2))
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
