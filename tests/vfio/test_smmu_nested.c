@@ -69,6 +69,7 @@
 /* Event record IDs */
 #define EVT_BAD_CD	0x0a
 #define EVT_TRANSLATION 0x10
+#define EVT_ADDR_SIZE	0x11
 #define EVT_ACCESS	0x12
 #define EVT_PERMISSION	0x13
 
@@ -611,6 +612,18 @@ static void test_faults_events(void **state)
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_SRC_FAULT,
 			 copy(IOVA_HOLE, IOVA_DST, 16));
 	expect_fault(EVT_TRANSLATION, IOVA_HOLE, false);
+	/* An output above the 48-bit OAS: an address size fault */
+	*slot(IOVA_HOLE, 3) = (gpa(G_DST_B) | 1ULL << 48) | D_VALID | D_TABLE |
+			      D_AF;
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_SRC_FAULT,
+			 copy(IOVA_HOLE, IOVA_DST, 16));
+	expect_fault(EVT_ADDR_SIZE, IOVA_HOLE, false);
+	/* ... and a table there */
+	*slot(IOVA_HOLE, 2) |= 1ULL << 50;
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_SRC_FAULT,
+			 copy(IOVA_HOLE, IOVA_DST, 16));
+	expect_fault(EVT_ADDR_SIZE, IOVA_HOLE, false);
+	*slot(IOVA_HOLE, 2) &= ~(1ULL << 50);
 	/* An input above T0SZ's range */
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_SRC_FAULT,
 			 copy(1ULL << IAS, IOVA_DST, 16));
