@@ -22,6 +22,7 @@
 #                                            the command of one configuration
 #
 # Environment: UIOMMUFD_SKIP_QEMU=1 skips it all (said loudly);
+# UIOMMUFD_QEMU_ONLY=name[,name] only those configurations (as NAME...);
 # UIOMMUFD_QEMU_TIMEOUT seconds for one boot (default 180);
 # UIOMMUFD_QEMU_LOGS the directory of the console logs (default
 # build/qemu-check). Needs root (debootstrap, chroot, mounts) and the
@@ -42,7 +43,8 @@ log() { echo "qemu-check: $*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
 # name|device model|QEMU arguments for the device and memory (@BDF@ and
-# @SYSFS@ become the device's address and sysfs directory)
+# @SYSFS@ become the device's address and sysfs directory)[|a launcher
+# that starts QEMU, run by uiommufd-run: @FDPASS@ is examples/fd-pass]
 CONFIGS=(
 	"iommufd-host|udma|-object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
 	"iommufd-sysfsdev|udma|-object iommufd,id=iommufd0 -device vfio-pci,sysfsdev=@SYSFS@,iommufd=iommufd0"
@@ -52,6 +54,7 @@ CONFIGS=(
 	"edu-iommufd|edu|-object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
 	"edu-container-memfd|edu|-object memory-backend-memfd,id=ram0,size=${MEM}M -machine memory-backend=ram0 -device vfio-pci,host=@BDF@"
 	"q35-iommufd|udma|-machine q35 -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
+	"iommufd-fdpass|udma|-object iommufd,id=iommufd0,fd={iommufd} -device vfio-pci,id=hostdev0,host=@BDF@,fd={vfio},iommufd=iommufd0|@FDPASS@ --exec --vfio /dev/vfio/devices/vfio0"
 )
 # The first emulated device's address (src/emu/emu_devices.c, docs/vfio.md)
 BDF=5546:00:01.0
@@ -123,7 +126,8 @@ in_chroot() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin
 t0=$SECONDS
 log "building uiommufd in the chroot"
 if ! in_chroot sh -c "rm -rf $BUILD && meson setup $BUILD $SRC >/dev/null &&
-	ninja -C $BUILD -j2 preload/uiommufd-run preload/libuiommufd-preload.so >/dev/null" \
+	ninja -C $BUILD -j2 preload/uiommufd-run preload/libuiommufd-preload.so \
+		examples/fd-pass >/dev/null" \
 	>"$LOGS/build.log" 2>&1; then
 	tail -n 40 "$LOGS/build.log" >&2
 	die "building uiommufd in the chroot failed (log: $LOGS/build.log)"
@@ -153,16 +157,17 @@ log "$qemu_version; guest kernel $kernel"
 # The configuration named $1: its device model in $model, the command
 # (run in the chroot) in the array cmd
 config_command() {
-	local c name args
+	local c name args launch
 	for c in "${CONFIGS[@]}"; do
-		IFS='|' read -r name model args <<<"$c"
+		IFS='|' read -r name model args launch <<<"$c"
 		[ "$name" = "$1" ] && break
 	done
 	[ "$name" = "$1" ] || return 1
 	args=${args//@BDF@/$BDF}
 	args=${args//@SYSFS@/\/sys\/bus\/pci\/devices\/$BDF}
+	launch=${launch//@FDPASS@/$BUILD/examples/fd-pass}
 	# shellcheck disable=SC2206 # $args is a list of words
-	cmd=($BUILD/preload/uiommufd-run --device "$model" --
+	cmd=($BUILD/preload/uiommufd-run --device "$model" -- $launch
 		qemu-system-x86_64 -nographic -no-reboot -m $MEM
 		-kernel "$kernel" -initrd $GUEST/initramfs.cpio
 		-append "console=ttyS0 panic=-1 hugepages=4" $args)
@@ -207,6 +212,10 @@ if [ "${1:-}" = --shell ]; then
 fi
 
 selected=("$@")
+# UIOMMUFD_QEMU_ONLY=name[,name]: those configurations, when none is named
+if ((!${#selected[@]})) && [ -n "${UIOMMUFD_QEMU_ONLY:-}" ]; then
+	IFS=, read -ra selected <<<"$UIOMMUFD_QEMU_ONLY"
+fi
 wanted() {
 	local s
 	((${#selected[@]})) || return 0
