@@ -169,6 +169,36 @@ static void test_invalidate_errors(void **state)
 	assert_true(all(G_DST_B, 0x53, 4096));
 }
 
+/*
+ * arm_vsmmu_cache_invalidate() copies the array into a kzalloc_objs()
+ * buffer: past kmalloc's 4 MiB (arm64, 4 KiB pages) that is ENOMEM before
+ * any command is looked at, and entry_num stays what the caller gave
+ */
+static void test_invalidate_kmalloc_limit(void **state)
+{
+	const uint32_t max = (4U << 20) / 16;
+	uint64_t(*cmds)[2] = calloc(max + 1, sizeof(*cmds));
+	uint32_t num;
+
+	(void)state;
+	assert_non_null(cmds);
+	for (uint32_t i = 0; i != max + 1; i++)
+		cmds[i][0] = OP_ATC_INV | (uint64_t)VSID << 32;
+	num = max + 1;
+	assert_int_equal(-ENOMEM, invalidate((const uint64_t(*)[2])cmds, &num));
+	assert_int_equal(max + 1, num);
+	/* Even for a bad command in it */
+	cmds[0][0] = 0x7f;
+	num = max + 1;
+	assert_int_equal(-ENOMEM, invalidate((const uint64_t(*)[2])cmds, &num));
+	assert_int_equal(max + 1, num);
+	cmds[0][0] = OP_ATC_INV | (uint64_t)VSID << 32;
+	num = max;
+	assert_int_equal(0, invalidate((const uint64_t(*)[2])cmds, &num));
+	assert_int_equal(max, num);
+	free(cmds);
+}
+
 /* Without a vEVENTQ, faults only fail the DMA */
 static void test_no_veventq(void **state)
 {
@@ -300,6 +330,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate_errors, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_invalidate_kmalloc_limit,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_veventq, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate_races_walks,

@@ -82,6 +82,12 @@
 #define CMDQ_CFGI_0_SID_SHIFT  32
 /* The kernel issues converted commands in batches of this many */
 #define SW_SMMU_CMD_BATCH 63
+/*
+ * The kernel copies the commands into a kzalloc_objs() array, which
+ * kmalloc refuses above KMALLOC_MAX_SIZE: 4 MiB with arm64's 4 KiB pages
+ * (MAX_PAGE_ORDER 10), Debian's arm64 kernel
+ */
+#define SW_SMMU_CMDS_MAX_BYTES (4UL << 20)
 
 struct sw_smmu_viommu {
 	struct iommufd_viommu *core;
@@ -375,11 +381,11 @@ static void sw_smmu_issue_cmd(struct iommufd_viommu *viommu,
 }
 
 /*
- * As arm_vsmmu_cache_invalidate(): commands are checked one by one and
- * issued in batches of 63 (then a CMD_SYNC: DMA that used an old entry has
- * finished). A bad command stops the call with EIO and entry_num at its
- * index, and, as in the kernel, the checked commands of its batch before
- * it are not issued.
+ * As arm_vsmmu_cache_invalidate(): an array over 4 MiB is ENOMEM; then
+ * commands are checked one by one and issued in batches of 63 (then a
+ * CMD_SYNC: DMA that used an old entry has finished). A bad command stops
+ * the call with EIO and entry_num at its index, and, as in the kernel, the
+ * checked commands of its batch before it are not issued.
  */
 static int sw_smmu_cache_invalidate(struct iommufd_viommu *viommu,
 				    struct iommu_user_data_array *array)
@@ -389,6 +395,9 @@ static int sw_smmu_cache_invalidate(struct iommufd_viommu *viommu,
 	uint32_t cur = 0, last = 0;
 	int rc;
 
+	/* As kzalloc_objs() fails: entry_num left as the caller gave it */
+	if ((size_t)array->entry_num * sizeof(*cmds) > SW_SMMU_CMDS_MAX_BYTES)
+		return -ENOMEM;
 	cmds = ufd_realloc_array(NULL, array->entry_num ? array->entry_num : 1,
 				 sizeof(*cmds));
 	if (!cmds)
