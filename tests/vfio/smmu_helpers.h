@@ -52,15 +52,20 @@
 #define D_APT_RDONLY (1ULL << 62)
 
 /* STE and CD fields */
-#define STE0_V	     (1ULL << 0)
-#define STE0_CFG(c)  ((uint64_t)(c) << 1)
-#define STE1_EATS(e) ((uint64_t)(e) << 28)
-#define CD0_V	     (1ULL << 31)
-#define CD0_AA64     (1ULL << 41)
-#define CD0_AFFD     (1ULL << 35)
-#define CD0_EPD0     (1ULL << 14)
-#define CD0_IPS_48   (5ULL << 32)
-#define CD0_ASID(a)  ((uint64_t)(a) << 48)
+#define STE0_V		(1ULL << 0)
+#define STE0_CFG(c)	((uint64_t)(c) << 1)
+#define STE1_EATS(e)	((uint64_t)(e) << 28)
+#define STE0_S1FMT(x)	((uint64_t)(x) << 4)
+#define STE0_S1CDMAX(x) ((uint64_t)(x) << 59)
+#define STE1_S1DSS(x)	((uint64_t)(x))
+#define STE1_S1CACHE_WB (0x3fULL << 2) /* S1CIR, S1COR WB; S1CSH inner */
+#define STE1_S1STALLD	(1ULL << 27)
+#define CD0_V		(1ULL << 31)
+#define CD0_AA64	(1ULL << 41)
+#define CD0_AFFD	(1ULL << 35)
+#define CD0_EPD0	(1ULL << 14)
+#define CD0_IPS_48	(5ULL << 32)
+#define CD0_ASID(a)	((uint64_t)(a) << 48)
 
 /* Event record IDs */
 #define EVT_BAD_CD	0x0a

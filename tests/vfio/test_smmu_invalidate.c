@@ -127,6 +127,10 @@ static void test_invalidate_errors(void **state)
 	num = 1;
 	assert_int_equal(-EIO, invalidate((const uint64_t(*)[2])cmds, &num));
 	assert_int_equal(0, num);
+	cmds[0][0] = OP_CFGI_CD_ALL | (uint64_t)(VSID + 1) << 32;
+	num = 1;
+	assert_int_equal(-EIO, invalidate((const uint64_t(*)[2])cmds, &num));
+	assert_int_equal(0, num);
 	cmds[0][0] = OP_CFGI_CD | (uint64_t)VSID << 32;
 	cmds[1][0] = OP_TLBI_NH_ASID;
 	cmds[2][0] = OP_ATC_INV | (uint64_t)VSID << 32;
@@ -167,6 +171,91 @@ static void test_invalidate_errors(void **state)
 	fill(G_SRC, 0x53);
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
 	assert_true(all(G_DST_B, 0x53, 4096));
+}
+
+/*
+ * The array's entry_len, as iommu_copy_struct_from_full_user_array() reads
+ * it: shorter entries are zero-extended (no minimum), longer ones must
+ * have zero tails (E2BIG, nothing issued, entry_num 0), past a page the
+ * core refuses (EINVAL)
+ */
+static void test_invalidate_entry_len(void **state)
+{
+	uint64_t words[6] = {OP_TLBI_NH_ALL, OP_ATC_INV | (uint64_t)VSID << 32,
+			     OP_CFGI_CD | (uint64_t)VSID << 32};
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = f.viommu,
+		.data_uptr = (uintptr_t)words,
+		.data_type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+		.entry_len = 8,
+		.entry_num = 3,
+	};
+
+	(void)state;
+	assert_int_equal(0, ioc(f.ctx, IOMMU_HWPT_INVALIDATE, &cmd));
+	assert_int_equal(3, cmd.entry_num);
+	/* Even one byte: the opcode */
+	cmd.entry_len = 1;
+	cmd.entry_num = 1;
+	assert_int_equal(0, ioc(f.ctx, IOMMU_HWPT_INVALIDATE, &cmd));
+	assert_int_equal(1, cmd.entry_num);
+	/* Short entries are checked as any: a bad vSID in the second */
+	words[1] = OP_CFGI_CD | (uint64_t)(VSID + 1) << 32;
+	cmd.entry_len = 8;
+	cmd.entry_num = 3;
+	assert_int_equal(-EIO, ioc(f.ctx, IOMMU_HWPT_INVALIDATE, &cmd));
+	assert_int_equal(1, cmd.entry_num);
+	/* 24 bytes: the second entry's tail is not zero */
+	memset(words, 0, sizeof(words));
+	words[0] = OP_TLBI_NH_ALL;
+	words[3] = OP_TLBI_NH_ALL;
+	words[5] = 1;
+	cmd.entry_len = 24;
+	cmd.entry_num = 2;
+	assert_int_equal(-E2BIG, ioc(f.ctx, IOMMU_HWPT_INVALIDATE, &cmd));
+	assert_int_equal(0, cmd.entry_num);
+	cmd.entry_len = 4097;
+	cmd.entry_num = 1;
+	assert_int_equal(-EINVAL, ioc(f.ctx, IOMMU_HWPT_INVALIDATE, &cmd));
+	assert_int_equal(0, cmd.entry_num);
+}
+
+/*
+ * A bad command in the second batch: the first 63 were issued, the ones
+ * after them not, though entry_num counts them
+ */
+static void test_invalidate_bad_in_second_batch(void **state)
+{
+	uint64_t(*cmds)[2] = calloc(100, sizeof(*cmds));
+	uint32_t num;
+
+	(void)state;
+	assert_non_null(cmds);
+	attach_ste(ste_s1());
+	fill(G_SRC, 0x61);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	map_page(IOVA_DST, G_DST_B, D_AF);
+	for (int i = 0; i != 100; i++)
+		cmds[i][0] = OP_ATC_INV | (uint64_t)VSID << 32;
+	cmds[70][0] = OP_TLBI_NH_ALL;
+	cmds[80][0] = OP_CFGI_STE | (uint64_t)VSID << 32;
+	num = 100;
+	assert_int_equal(-EIO, invalidate((const uint64_t(*)[2])cmds, &num));
+	assert_int_equal(80, num);
+	fill(G_SRC, 0x62);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x62, 4096));
+	/* In the first batch, the same TLBI is issued */
+	cmds[70][0] = OP_ATC_INV | (uint64_t)VSID << 32;
+	cmds[10][0] = OP_TLBI_NH_ALL;
+	num = 100;
+	assert_int_equal(-EIO, invalidate((const uint64_t(*)[2])cmds, &num));
+	assert_int_equal(80, num);
+	fill(G_SRC, 0x63);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x63, 4096));
+	free(cmds);
 }
 
 /*
@@ -330,6 +419,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate_errors, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_invalidate_entry_len,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_invalidate_bad_in_second_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate_kmalloc_limit,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_veventq, setup,

@@ -97,6 +97,19 @@ static void test_viommu_errors(void **state)
 				       IOMMU_HWPT_DATA_ARM_SMMUV3,
 				       &(struct iommu_hwpt_arm_smmuv3){}, 16,
 				       NULL));
+	/* No HW queue op (arm_vsmmu_ops has none) */
+	{
+		struct iommu_hw_queue_alloc q = {
+			.size = sizeof(q),
+			.viommu_id = f.viommu,
+			.type = IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,
+			.nesting_parent_iova = GUEST_BASE,
+			.length = 4096,
+		};
+
+		assert_int_equal(-EOPNOTSUPP,
+				 ioc(f.ctx, IOMMU_HW_QUEUE_ALLOC, &q));
+	}
 	assert_int_equal(0, destroy(f.ctx, paging));
 }
 
@@ -167,6 +180,27 @@ static void test_vste_errors(void **state)
 	assert_int_equal(0, attach(f.dev, &pt));
 	assert_int_equal(0, detach(f.dev));
 	assert_int_equal(0, destroy(f.ctx, id));
+}
+
+/*
+ * arm_smmu_validate_vste() checks no S1CDMax, S1Fmt or S1DSS rule: any
+ * value is taken, S1DSS 3 (reserved) too. With SSIDSIZE 0 the
+ * architecture ignores all three: S1ContextPtr is the one CD
+ */
+static void test_vste_substream_fields(void **state)
+{
+	const uint64_t ste0 = ste_s1() | STE0_S1FMT(1) | STE0_S1CDMAX(31);
+	const uint64_t ste1 = STE1_S1DSS(3) | STE1_S1CACHE_WB | STE1_S1STALLD;
+	uint32_t pt;
+
+	(void)state;
+	assert_int_equal(0, nested_alloc(ste0, ste1, 0, &f.nested));
+	pt = f.nested;
+	assert_int_equal(0, attach(f.dev, &pt));
+	udma_start_ring(f.dev, IOVA_RING);
+	fill(G_SRC, 0x3c);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x3c, 4096));
 }
 
 /* Bytes through CD, stage 1 and stage 2 at one granule */
@@ -387,6 +421,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_vste_errors, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_vste_substream_fields,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_granule_4k, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_granule_16k, setup,
