@@ -127,6 +127,23 @@ static void test_vste_errors(void **state)
 	assert_int_equal(-EINVAL, hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
 						IOMMU_HWPT_DATA_VTD_S1, &vtd,
 						sizeof(vtd), NULL));
+	/* No data (the ioctl's check), short or long data: EINVAL */
+	{
+		uint64_t ste[3] = {ste_s1(), 0, 0};
+
+		assert_int_equal(-EINVAL,
+				 hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
+					       IOMMU_HWPT_DATA_ARM_SMMUV3, ste,
+					       0, NULL));
+		assert_int_equal(-EINVAL,
+				 hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
+					       IOMMU_HWPT_DATA_ARM_SMMUV3, ste,
+					       8, NULL));
+		assert_int_equal(-EINVAL,
+				 hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
+					       IOMMU_HWPT_DATA_ARM_SMMUV3, ste,
+					       sizeof(ste), NULL));
+	}
 	/* Bits outside the allowed fields, in either dword */
 	assert_int_equal(-EIO, nested_alloc(ste_s1() | 1ULL << 55, 0, 0, NULL));
 	assert_int_equal(-EIO, nested_alloc(ste_s1(), 1ULL << 8, 0, NULL));
