@@ -2,10 +2,8 @@
 /*
  * The fixture and helpers of the SMMUv3 model tests (smmu_helpers.h).
  */
-#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "smmu_helpers.h"
 
