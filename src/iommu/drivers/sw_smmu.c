@@ -82,12 +82,6 @@
 #define CMDQ_CFGI_0_SID_SHIFT  32
 /* The kernel issues converted commands in batches of this many */
 #define SW_SMMU_CMD_BATCH 63
-/*
- * The kernel copies the commands into a kzalloc_objs() array, which
- * kmalloc refuses above KMALLOC_MAX_SIZE: 4 MiB with arm64's 4 KiB pages
- * (MAX_PAGE_ORDER 10), Debian's arm64 kernel
- */
-#define SW_SMMU_CMDS_MAX_BYTES (4UL << 20)
 
 struct sw_smmu_viommu {
 	struct iommufd_viommu *core;
@@ -395,8 +389,11 @@ static int sw_smmu_cache_invalidate(struct iommufd_viommu *viommu,
 	uint32_t cur = 0, last = 0;
 	int rc;
 
-	/* As kzalloc_objs() fails: entry_num left as the caller gave it */
-	if ((size_t)array->entry_num * sizeof(*cmds) > SW_SMMU_CMDS_MAX_BYTES)
+	/*
+	 * As the kernel's kzalloc_objs() fails (Debian's arm64 kernel has
+	 * 4 KiB pages): entry_num left as the caller gave it
+	 */
+	if ((size_t)array->entry_num * sizeof(*cmds) > UFD_KMALLOC_MAX_SIZE)
 		return -ENOMEM;
 	cmds = ufd_realloc_array(NULL, array->entry_num ? array->entry_num : 1,
 				 sizeof(*cmds));
