@@ -2,18 +2,11 @@
 /*
  * The SMMUv3 model's two-stage translation, below iommufd (issue 11): what
  * one translation of a device address costs the software IOMMU, at each
- * stage-1 granule
- *
- *  - one stage: io_pgtable_lookup() of the parent table alone, as a device
- *    attached to a paging HWPT pays;
- *  - two stages, IOTLB miss: the CD decoded, the VMSAv8-64 walk (every
- *    descriptor reached through a stage-2 lookup) and the stage-2 lookup
- *    of its result, as sw_smmu_walk() does when its IOTLB has no entry;
- *  - two stages, IOTLB hit: the CD decoded, the ASID-tagged IOTLB lookup
- *    and the stage-2 lookup.
- *
- * Random addresses of 32 MiB (miss and one-stage rows), and of 256 4 KiB
- * slots that all stay in the IOTLB (hit row). The same functions as the
+ * stage-1 granule (the rows: two_stage.h). Its two-stage translation is
+ * the CD decoded, the VMSAv8-64 walk (every descriptor reached through a
+ * stage-2 lookup) and the stage-2 lookup of its result, as sw_smmu_walk()
+ * does when its IOTLB has no entry, or the CD decoded, the ASID-tagged
+ * IOTLB lookup and the stage-2 lookup on a hit: the same functions as the
  * driver's DMA path, without the DMA section and the CD cache's sequence
  * read around them.
  *
@@ -22,40 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include "../../src/iommu/io_pgtable.h"
-#include "../../src/iommu/iotlb.h"
 #include "../../src/iommu/smmu_s1.h"
-#include "../bench_row.h"
+#include "two_stage.h"
 
-#define PG	   4096UL
-#define GUEST_SIZE (48UL << 20)
-#define GUEST_BASE 0x40000000UL
-#define DATA_OFF   (8UL << 20)
-#define SPAN	   (32UL << 20) /* device addresses [0, SPAN) */
-#define IAS	   48
-#define ASID	   3
+#define IAS  48
+#define ASID 3
 
-static char *guest;
-static struct io_pgtable s2;
 static uint64_t next_table;
-
-static void expect(bool ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "bench_smmu: %s failed\n", what);
-		exit(1);
-	}
-}
-
-static unsigned long xorshift(unsigned long *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static uint64_t *gpa_to_host(void *arg, uint64_t gpa)
 {
@@ -118,18 +85,11 @@ static void build(unsigned int g, uint64_t cd[2])
 	cd[1] = GUEST_BASE + root;
 }
 
-static uintptr_t one_stage(uint64_t iova)
+/* A two_stage_fn: @arg is the CD, two dwords */
+static inline __attribute__((always_inline)) uintptr_t
+two_stage(const void *arg, struct iotlb *tlb, uint64_t iova)
 {
-	struct io_pgtable_walk walk;
-
-	expect(io_pgtable_lookup(&s2, GUEST_BASE + DATA_OFF + iova, &walk),
-	       "stage 2");
-	return walk.host;
-}
-
-static uintptr_t two_stage(const uint64_t cd[2], struct iotlb *tlb,
-			   uint64_t iova)
-{
+	const uint64_t *cd = arg;
 	struct smmu_s1_cfg cfg = {.gpa_to_host = gpa_to_host};
 	struct io_pgtable_walk walk;
 	struct smmu_s1_result res;
@@ -157,77 +117,35 @@ static uintptr_t two_stage(const uint64_t cd[2], struct iotlb *tlb,
 	return walk.host;
 }
 
-enum kind { ONE_STAGE, MISS, HIT };
-
-static double run(enum kind kind, const uint64_t cd[2], struct iotlb *tlb,
-		  unsigned long n)
-{
-	unsigned long seed = 88172645463325252UL;
-	uintptr_t sum = 0;
-	double t = now_ns();
-
-	for (unsigned long i = 0; i != n; i++) {
-		uint64_t r = xorshift(&seed);
-		uint64_t iova = kind == HIT
-					? (r % IOTLB_ENTRIES) * PG + (r & 0xff8)
-					: r % SPAN;
-
-		sum += kind == ONE_STAGE
-			       ? one_stage(iova)
-			       : two_stage(cd, kind == HIT ? tlb : NULL, iova);
-	}
-	t = (now_ns() - t) / n;
-	if (!sum)
-		printf(" ");
-	return t;
-}
-
-/* Best of three interleaved rounds: the machine is shared */
+/* The rows of granule @g */
 static void granule(unsigned int g, const char *name, struct iotlb *tlb)
 {
-	const unsigned long n = 400000;
-	double t_one = 1e30, t_miss = 1e30, t_hit = 1e30;
+	struct two_stage_rows rows;
 	char label[96];
 	uint64_t cd[2];
 
 	build(g, cd);
 	iotlb_invalidate(tlb, 0, UINT64_MAX);
-	for (int r = 0; r != 3; r++) {
-		double t = run(ONE_STAGE, cd, tlb, n);
-
-		t_one = t < t_one ? t : t_one;
-		t = run(MISS, cd, tlb, n);
-		t_miss = t < t_miss ? t : t_miss;
-		t = run(HIT, cd, tlb, n);
-		t_hit = t < t_hit ? t : t_hit;
-	}
+	rows = two_stage_rows(two_stage, cd, tlb);
 	snprintf(label, sizeof(label), "SMMUv3 %s two-stage, IOTLB miss", name);
-	bench_row(label, t_miss, "ns", "one-stage walk", t_one, "(report)");
+	bench_row(label, rows.miss, "ns", "one-stage walk", rows.one,
+		  "(report)");
 	snprintf(label, sizeof(label), "SMMUv3 %s two-stage, IOTLB hit", name);
-	bench_row(label, t_hit, "ns", "one-stage walk", t_one, "(report)");
+	bench_row(label, rows.hit, "ns", "one-stage walk", rows.one,
+		  "(report)");
 }
 
 int main(void)
 {
-	const struct io_pgtable_cfg s2_cfg = {.granule_shift = 12, .levels = 4};
 	struct iotlb *tlb = calloc(1, sizeof(*tlb));
-	char *p;
 
 	expect(tlb, "alloc");
-	p = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	expect(p != MAP_FAILED, "mmap");
-	guest = p;
-	expect(!io_pgtable_init(&s2, &s2_cfg), "init");
-	expect(!io_pgtable_map(&s2, GUEST_BASE, (uintptr_t)guest, GUEST_SIZE,
-			       IOPTE_READ | IOPTE_WRITE, PG),
-	       "map guest");
+	guest_map();
 	printf("SMMUv3 model: translation of one device address, ns\n");
 	granule(12, "4K", tlb);
 	granule(14, "16K", tlb);
 	granule(16, "64K", tlb);
-	io_pgtable_destroy(&s2);
-	munmap(p, GUEST_SIZE);
+	guest_unmap();
 	free(tlb);
 	return 0;
 }
