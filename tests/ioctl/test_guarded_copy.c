@@ -289,36 +289,20 @@ static void test_threads(void **state)
 	EXPECT_EQ(0, munmap(bad, PG));
 }
 
-static long access_rw(int fd, int access, uint64_t iova, void *buf, size_t len,
-		      uint32_t flags)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_ACCESS_RW,
-		.id = (uint32_t)access,
-		.access_rw = {.iova = iova,
-			      .length = len,
-			      .uptr = (uintptr_t)buf,
-			      .flags = flags},
-	};
-
-	return test_op(fd, &cmd);
-}
-
 /* Access data: the caller's buffer and the IOAS's memory, good and bad */
 static void test_access_rw(void **state)
 {
 	int fd = (int)(intptr_t)*state;
 	const size_t len = 16 * PG;
-	struct iommu_test_cmd cmd = {.op = IOMMU_TEST_OP_CREATE_ACCESS};
 	unsigned char *mem = map_anon(len), *buf = malloc(len);
 	unsigned char *bad = map_anon(PG);
+	uint32_t ioas = ioas_alloc(fd);
 	uint64_t iova = 0;
 	int access;
 
-	cmd.id = ioas_alloc(fd);
-	EXPECT_EQ(0, ioas_map(fd, cmd.id, mem, len, &iova, RW));
-	EXPECT_EQ(0, test_op(fd, &cmd));
-	access = (int)cmd.create_access.out_access_fd;
+	EXPECT_EQ(0, ioas_map(fd, ioas, mem, len, &iova, RW));
+	access = (int)access_create(fd, ioas, 0);
+	CHECK(access >= 0);
 
 	for (size_t i = 0; i != len; i++)
 		buf[i] = (unsigned char)(i * 7 + 3);

@@ -101,6 +101,33 @@ long test_op(int fd, struct iommu_test_cmd *cmd)
 	return ioc(fd, IOMMU_TEST_CMD, cmd);
 }
 
+long access_create(int fd, uint32_t ioas, uint32_t flags)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_CREATE_ACCESS,
+		.id = ioas,
+		.create_access.flags = flags,
+	};
+	long rc = test_op(fd, &cmd);
+
+	return rc ? rc : (long)cmd.create_access.out_access_fd;
+}
+
+long access_rw(int fd, int access, uint64_t iova, void *buf, uint64_t len,
+	       uint32_t flags)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_ACCESS_RW,
+		.id = (uint32_t)access,
+		.access_rw = {.iova = iova,
+			      .length = len,
+			      .uptr = (uintptr_t)buf,
+			      .flags = flags},
+	};
+
+	return test_op(fd, &cmd);
+}
+
 long mock_dev_add_flags(int fd, uint32_t pt_id, uint32_t flags,
 			struct mock_dev_ids *out)
 {

@@ -63,12 +63,16 @@ long mock_dev_add_flags(int fd, uint32_t pt_id, uint32_t flags,
 long mock_dev_replace(int fd, uint32_t stdev, uint32_t *pt_id);
 /* IOMMU_TEST_CMD with cmd->size set */
 long test_op(int fd, struct iommu_test_cmd *cmd);
+/* IOMMU_TEST_OP_CREATE_ACCESS on ioas: the access fd, or -errno */
+long access_create(int fd, uint32_t ioas, uint32_t flags);
+/* IOMMU_TEST_OP_ACCESS_RW through access: 0 or -errno */
+long access_rw(int fd, int access, uint64_t iova, void *buf, uint64_t len,
+	       uint32_t flags);
 /* IOMMU_HWPT_ALLOC; *out (if given) the new HWPT, 0 when it failed */
 long hwpt_alloc_ex(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
 		   uint32_t fault_id, uint32_t data_type, void *data,
 		   uint32_t data_len, uint32_t *out);
-long hwpt_new(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
-	      uint32_t *out);
+long hwpt_new(int fd, uint32_t dev, uint32_t pt, uint32_t flags, uint32_t *out);
 /* A FAULT queue: returns its fd, its object ID in *id; CHECKs */
 int fault_queue_alloc(int fd, uint32_t *id);
 /* Does the mock domain hwpt translate [iova, iova + len) to va? */

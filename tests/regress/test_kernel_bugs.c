@@ -104,30 +104,11 @@ static int teardown(void **state)
 
 static int create_access(int fd, uint32_t ioas)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_CREATE_ACCESS,
-		.id = ioas,
-		.create_access =
-			{.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES},
-	};
+	long access = access_create(fd, ioas,
+				    MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES);
 
-	assert_int_equal(0, test_op(fd, &cmd));
-	return (int)cmd.create_access.out_access_fd;
-}
-
-static long access_rw(int fd, int access, uint64_t iova, void *buf,
-		      uint64_t len, uint32_t flags)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_ACCESS_RW,
-		.id = (uint32_t)access,
-		.access_rw = {.iova = iova,
-			      .length = len,
-			      .uptr = (uintptr_t)buf,
-			      .flags = flags},
-	};
-
-	return test_op(fd, &cmd);
+	assert_true(access >= 0);
+	return (int)access;
 }
 
 static long access_pages(int fd, int access, uint64_t iova, uint64_t len,

@@ -33,20 +33,12 @@
 #include <uiommufd/iommufd.h>
 #include <uiommufd/vfio.h>
 
+#include "../lib/check.h"
+
 #define CDEV	"/dev/vfio/devices/vfio0"
 #define EXECVAR "UIOMMUFD_EXEC_FILES"
 
-static int failures;
 static const char *self;
-
-#define CHECK(cond)                                                      \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "%s:%d: %s failed (errno %d)\n", \
-				__FILE__, __LINE__, #cond, errno);       \
-			failures++;                                      \
-		}                                                        \
-	} while (0)
 
 static int ioas_alloc(int fd, uint32_t *id)
 {
@@ -254,7 +246,7 @@ static int run_case(unsigned int i)
 
 	if (!pid) {
 		cases[i].before();
-		_exit(failures ? 1 : 125);
+		_exit(check_failures ? 1 : 125);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return 1;
@@ -286,5 +278,5 @@ int main(int argc, char **argv)
 			bad += run_case(i);
 	else
 		return 2;
-	return failures || bad ? 1 : 0;
+	return check_failures || bad ? 1 : 0;
 }

@@ -29,6 +29,8 @@
 
 #include <uiommufd/iommufd.h>
 
+#include "../lib/check.h"
+
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define NO_GUARD 1
 #elif defined(__has_feature)
@@ -38,15 +40,6 @@
 #endif
 
 #define PG 4096UL
-
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);                                    \
-			exit(1);                                           \
-		}                                                          \
-	} while (0)
 
 static volatile sig_atomic_t faults_seen, recover_armed;
 static sigjmp_buf recover;
@@ -79,7 +72,7 @@ static void *map(size_t len)
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	CHECK(p != MAP_FAILED);
+	REQUIRE(p != MAP_FAILED);
 	return p;
 }
 
@@ -114,12 +107,12 @@ int main(void)
 	pthread_t t;
 	int mfd;
 
-	CHECK(fd >= 0 && heap);
+	REQUIRE(fd >= 0 && heap);
 	/* The first engine call: the shim has promised the guarded copy */
-	CHECK(!ioctl(fd, IOMMU_IOAS_ALLOC, &first));
+	REQUIRE(!ioctl(fd, IOMMU_IOAS_ALLOC, &first));
 	sigemptyset(&act.sa_mask);
-	CHECK(!sigaction(SIGSEGV, &act, NULL));
-	CHECK(signal(SIGBUS, on_fault) != SIG_ERR);
+	REQUIRE(!sigaction(SIGSEGV, &act, NULL));
+	REQUIRE(signal(SIGBUS, on_fault) != SIG_ERR);
 #ifndef NO_GUARD
 	{
 		/* The engine's handler is the real one, ours is chained */
@@ -130,32 +123,32 @@ int main(void)
 			unsigned long mask;
 		} raw;
 
-		CHECK(!syscall(SYS_rt_sigaction, SIGSEGV, NULL, &raw, 8));
-		CHECK(raw.handler != (void *)on_segv);
-		CHECK(!syscall(SYS_rt_sigaction, SIGBUS, NULL, &raw, 8));
-		CHECK(raw.handler != (void *)on_fault);
+		REQUIRE(!syscall(SYS_rt_sigaction, SIGSEGV, NULL, &raw, 8));
+		REQUIRE(raw.handler != (void *)on_segv);
+		REQUIRE(!syscall(SYS_rt_sigaction, SIGBUS, NULL, &raw, 8));
+		REQUIRE(raw.handler != (void *)on_fault);
 	}
 #endif
 
-	CHECK(!mprotect(none, PG, PROT_NONE));
-	CHECK(ioas_alloc_at(fd, none) == -EFAULT);
-	CHECK(!munmap(gone, PG));
-	CHECK(ioas_alloc_at(fd, gone) == -EFAULT);
-	CHECK(ioas_alloc_at(fd, (void *)0x1000) == -EFAULT);
+	REQUIRE(!mprotect(none, PG, PROT_NONE));
+	REQUIRE(ioas_alloc_at(fd, none) == -EFAULT);
+	REQUIRE(!munmap(gone, PG));
+	REQUIRE(ioas_alloc_at(fd, gone) == -EFAULT);
+	REQUIRE(ioas_alloc_at(fd, (void *)0x1000) == -EFAULT);
 	mfd = (int)syscall(SYS_memfd_create, "guarded", 0);
-	CHECK(mfd >= 0 && !ftruncate(mfd, (off_t)PG));
+	REQUIRE(mfd >= 0 && !ftruncate(mfd, (off_t)PG));
 	file = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-	CHECK(file != MAP_FAILED);
-	CHECK(ioas_alloc_at(fd, file + PG) == -EFAULT);
+	REQUIRE(file != MAP_FAILED);
+	REQUIRE(ioas_alloc_at(fd, file + PG) == -EFAULT);
 	*heap = (struct iommu_ioas_alloc){.size = sizeof(*heap)};
-	CHECK(!ioas_alloc_at(fd, heap) &&
-	      heap->out_ioas_id > first.out_ioas_id);
+	REQUIRE(!ioas_alloc_at(fd, heap) &&
+		heap->out_ioas_id > first.out_ioas_id);
 
 	b = (struct blocked){.fd = fd, .bad = none};
-	CHECK(!pthread_create(&t, NULL, blocked_thread, &b));
-	CHECK(!pthread_join(t, NULL));
-	CHECK(b.rc == -EFAULT);
-	CHECK(faults_seen == 0);
+	REQUIRE(!pthread_create(&t, NULL, blocked_thread, &b));
+	REQUIRE(!pthread_join(t, NULL));
+	REQUIRE(b.rc == -EFAULT);
+	REQUIRE(faults_seen == 0);
 
 	/* The program's own faults, both signals, reach its handlers */
 	recover_armed = 1;
@@ -164,7 +157,7 @@ int main(void)
 	recover_armed = 1;
 	if (!sigsetjmp(recover, 1))
 		(void)*(volatile char *)(file + PG);
-	CHECK(faults_seen == 2);
+	REQUIRE(faults_seen == 2);
 
 	munmap(file, 2 * PG);
 	close(mfd);

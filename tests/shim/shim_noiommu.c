@@ -22,20 +22,11 @@
 #include <uiommufd/experimental.h>
 #include <uiommufd/vfio.h>
 
+#include "../lib/check.h"
+
 #define NODE  "/dev/vfio/devices/noiommu-vfio0"
 #define IOVA  0x100000UL
 #define BYTES 0x4000UL
-
-static int failures;
-
-#define CHECK(cond)                                                      \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "%s:%d: %s failed (errno %d)\n", \
-				__FILE__, __LINE__, #cond, errno);       \
-			failures++;                                      \
-		}                                                        \
-	} while (0)
 
 /* Is @name in the directory @dir? */
 static int listed(const char *dir, const char *name)
@@ -116,5 +107,5 @@ int main(int argc, char **argv)
 	else
 		off(fd, buf);
 	close(fd);
-	return failures ? 1 : 0;
+	return check_failures ? 1 : 0;
 }

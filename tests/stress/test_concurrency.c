@@ -292,12 +292,6 @@ static long iova_ranges(int fd, uint32_t ioas, struct iommu_iova_range *r,
 	return rc;
 }
 
-static long test_cmd(int fd, struct iommu_test_cmd *cmd)
-{
-	cmd->size = sizeof(*cmd);
-	return ioc(fd, IOMMU_TEST_CMD, cmd);
-}
-
 static long add_reserved(int fd, uint32_t ioas, uint64_t start, uint64_t len)
 {
 	struct iommu_test_cmd cmd = {
@@ -306,21 +300,7 @@ static long add_reserved(int fd, uint32_t ioas, uint64_t start, uint64_t len)
 		.add_reserved = {.start = start, .length = len},
 	};
 
-	return test_cmd(fd, &cmd);
-}
-
-/* Returns the access fd or -errno */
-static long create_access(int fd, uint32_t ioas, bool pin)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_CREATE_ACCESS,
-		.id = ioas,
-		.create_access.flags =
-			pin ? MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES : 0,
-	};
-	long rc = test_cmd(fd, &cmd);
-
-	return rc ? rc : (long)cmd.create_access.out_access_fd;
+	return test_op(fd, &cmd);
 }
 
 static long access_pages(int fd, int afd, uint64_t iova, uint64_t len,
@@ -334,7 +314,7 @@ static long access_pages(int fd, int afd, uint64_t iova, uint64_t len,
 				 .length = len,
 				 .uptr = (uintptr_t)uptr},
 	};
-	long rc = test_cmd(fd, &cmd);
+	long rc = test_op(fd, &cmd);
 
 	*item = cmd.access_pages.out_access_pages_id;
 	return rc;
@@ -348,22 +328,7 @@ static long unpin(int fd, int afd, uint32_t item)
 		.destroy_access_pages.access_pages_id = item,
 	};
 
-	return test_cmd(fd, &cmd);
-}
-
-static long access_rw(int fd, int afd, uint64_t iova, void *buf, uint64_t len,
-		      uint32_t flags)
-{
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_ACCESS_RW,
-		.id = (uint32_t)afd,
-		.access_rw = {.iova = iova,
-			      .length = len,
-			      .uptr = (uintptr_t)buf,
-			      .flags = flags},
-	};
-
-	return test_cmd(fd, &cmd);
+	return test_op(fd, &cmd);
 }
 
 /* ------------------------------------------------------------------ */
@@ -573,7 +538,8 @@ static void op_priv_ioas(struct worker *w, int fd)
 		EXPECT(w, unmap_len(fd, id, 0, UINT64_MAX), 0);
 		break;
 	case 1: /* an access holds it: EBUSY until it is closed */
-		afd = create_access(fd, id, true);
+		afd = access_create(fd, id,
+				    MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES);
 		if (!CHECK_W(w, afd >= 0))
 			break;
 		EXPECT(w, destroy(fd, id), -EBUSY);
@@ -600,7 +566,8 @@ static void op_access_cycle(struct worker *w, int fd)
 	uint32_t item;
 	long afd;
 
-	afd = create_access(fd, w->ctx->ioas[s], true);
+	afd = access_create(fd, w->ctx->ioas[s],
+			    MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES);
 	if (!CHECK_W(w, afd >= 0))
 		return;
 	if (w->own_mapped[s][i]) {
@@ -615,7 +582,7 @@ static void op_access_cycle(struct worker *w, int fd)
 	EXPECT(w, check_refs(fd, own_buf(w, s, i), slot_len, 0), 0);
 
 	/* An access that does not pin cannot pin */
-	afd = create_access(fd, w->ctx->ioas[s], false);
+	afd = access_create(fd, w->ctx->ioas[s], 0);
 	if (!CHECK_W(w, afd >= 0))
 		return;
 	EXPECT(w, access_pages(fd, (int)afd, iova, psz, NULL, false, &item),
@@ -905,11 +872,12 @@ static void worker_open_accesses(struct worker *w)
 	long afd;
 
 	for (int s = 0; s != NSHARED; s++) {
-		afd = create_access(c->fd, c->ioas[s], true);
+		afd = access_create(c->fd, c->ioas[s],
+				    MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES);
 		CHECK_W(w, afd >= 0);
 		w->acc[s] = (int)afd;
 	}
-	afd = create_access(c->fd, c->src_ioas, false);
+	afd = access_create(c->fd, c->src_ioas, 0);
 	CHECK_W(w, afd >= 0);
 	w->acc_src = (int)afd;
 }
@@ -939,7 +907,8 @@ static int ctx_open(struct ctx *c, unsigned int nworkers,
 	EXPECT(NULL, ioas_alloc_id(c->fd, &c->src_ioas), 0);
 	for (int s = 0; s != NSHARED; s++) {
 		EXPECT(NULL, ioas_alloc_id(c->fd, &c->ioas[s]), 0);
-		afd = create_access(c->fd, c->ioas[s], true);
+		afd = access_create(c->fd, c->ioas[s],
+				    MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES);
 		CHECK_W(NULL, afd >= 0);
 		c->holder[s] = (int)afd;
 	}
@@ -947,7 +916,8 @@ static int ctx_open(struct ctx *c, unsigned int nworkers,
 	       ioas_map(c->fd, c->src_ioas, c->src_buf, SRC_PAGES * psz, &iova,
 			IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_FIXED_IOVA),
 	       0);
-	afd = create_access(c->fd, c->src_ioas, true);
+	afd = access_create(c->fd, c->src_ioas,
+			    MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES);
 	CHECK_W(NULL, afd >= 0);
 	c->holder_src = (int)afd;
 	EXPECT(NULL,

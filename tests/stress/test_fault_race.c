@@ -17,14 +17,7 @@
 #include <uiommufd/iommufd_test.h>
 #include <uiommufd/uiommufd.h>
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);                                    \
-			exit(1);                                           \
-		}                                                          \
-	} while (0)
+#include "../lib/helpers.h"
 
 static unsigned long iterations = 20000;
 
@@ -33,11 +26,6 @@ struct race {
 	uint32_t ioas, stdev, idev, fault, parent;
 	int fault_fd;
 };
-
-static long ioc(int fd, unsigned long cmd, void *arg)
-{
-	return uiommufd_ioctl(fd, cmd, (unsigned long)arg);
-}
 
 static long replace(struct race *r, uint32_t pt_id)
 {

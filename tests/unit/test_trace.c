@@ -10,18 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/check.h"
+
 #include "../../src/lib/trace.h"
-
-static int failures;
-
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);                                    \
-			failures++;                                        \
-		}                                                          \
-	} while (0)
 
 static char *read_all(const char *path)
 {
@@ -123,7 +114,8 @@ int main(void)
 	write_lines();
 	check_file(path);
 	unlink(path);
-	if (failures)
-		fprintf(stderr, "test_trace: %d checks failed\n", failures);
-	return failures ? 1 : 0;
+	if (check_failures)
+		fprintf(stderr, "test_trace: %d checks failed\n",
+			check_failures);
+	return check_failures ? 1 : 0;
 }
