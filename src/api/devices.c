@@ -12,6 +12,8 @@
  *   udma,iommu=vtd            behind the software IOMMU's Intel VT-d
  *                             model (nested first-stage tables); the
  *                             default, iommu=sw, is its own one-stage one
+ *   udma,iommu=smmuv3         behind its ARM SMMUv3 model (vIOMMU, vSTE,
+ *                             CD and stage-1 tables)
  *   edu                       QEMU's "edu" educational device
  *
  * UIOMMUFD_DEVICES holds the list the process starts with (uiommufd-run
@@ -137,6 +139,8 @@ static int emu_parse(char *text, struct emu_spec *spec)
 			spec->iommu = SW_IOMMU_MODEL_DEFAULT;
 		} else if (!strcmp(opt, "iommu=vtd")) {
 			spec->iommu = SW_IOMMU_MODEL_VTD;
+		} else if (!strcmp(opt, "iommu=smmuv3")) {
+			spec->iommu = SW_IOMMU_MODEL_SMMUV3;
 		} else {
 			return -EINVAL;
 		}

@@ -30,6 +30,22 @@ enum sw_iommu_model {
 	SW_IOMMU_MODEL_DEFAULT = 0,
 	/* Intel VT-d: nested first-stage tables over a second stage */
 	SW_IOMMU_MODEL_VTD,
+	/* ARM SMMUv3: vIOMMU, vSTE -> CD -> stage-1 tables over stage 2 */
+	SW_IOMMU_MODEL_SMMUV3,
+};
+
+/* sw_iommu_dev.vsid of a device without a vDEVICE where it is attached */
+#define SW_NO_VSID (-1LL)
+
+/*
+ * SMMUv3: the configuration cache of a stream, the CD its STE led to
+ * (sw_smmu.c), read locklessly by DMA
+ */
+struct sw_smmu_cd_cache {
+	uint64_t seq;	    /* odd while written */
+	uint64_t gen;	    /* moved by each invalidation */
+	const void *domain; /* the nested domain it is for; NULL: empty */
+	uint64_t cd[2];
 };
 
 /* A device behind the software IOMMU */
@@ -43,6 +59,9 @@ struct sw_iommu_dev {
 	uint64_t dma_seq;
 	/* On the list of devices an unmap waits for */
 	struct list_head dma_item;
+	/* SMMUv3: the vSID events name, taken at attach (or SW_NO_VSID) */
+	int64_t vsid;
+	struct sw_smmu_cd_cache cd_cache;
 };
 
 static inline struct sw_iommu_dev *to_sw_iommu_dev(struct device *dev)
@@ -149,5 +168,20 @@ struct io_pgtable_walk;
 bool sw_vtd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
 		 bool mark, struct io_pgtable_walk *walk,
 		 struct sw_dma_fault_info *fault);
+
+/* The SMMUv3 model (sw_smmu.c) */
+bool sw_smmu_owns(const struct iommu_domain *domain);
+void *sw_smmu_hw_info(struct device *dev, uint32_t *length, uint32_t *type);
+bool sw_smmu_paging_flags_ok(uint32_t flags);
+size_t sw_smmu_get_viommu_size(struct device *dev, unsigned int type);
+int sw_smmu_viommu_init(struct iommufd_viommu *viommu,
+			struct iommu_domain *parent,
+			const struct iommu_user_data *user_data,
+			const struct iommufd_viommu_ops **ops);
+bool sw_smmu_is_nested(const struct iommu_domain *domain);
+bool sw_smmu_walk(struct sw_iommu_dev *sdev, struct iommu_domain *domain,
+		  uint64_t iova, bool write, bool mark,
+		  struct io_pgtable_walk *walk,
+		  struct sw_dma_fault_info *fault);
 
 #endif
