@@ -158,7 +158,10 @@ ssize_t __pread64_chk(int fd, void *buf, size_t count, off64_t offset,
 	X(freopen64, FILE *, (const char *, const char *, FILE *))             \
 	X(fclose, int, (FILE *))                                               \
 	X(sendmsg, ssize_t, (int, const struct msghdr *, int))                 \
-	X(sendmmsg, int, (int, struct mmsghdr *, unsigned int, int))
+	X(sendmmsg, int, (int, struct mmsghdr *, unsigned int, int))          \
+	X(execve, int, (const char *, char *const[], char *const[]))           \
+	X(execvpe, int, (const char *, char *const[], char *const[]))          \
+	X(fexecve, int, (int, char *const[], char *const[]))
 
 #define X(name, ret, args) typedef ret(*shim_##name##_fn) args;
 SHIM_REAL_LIST(X)
@@ -219,6 +222,12 @@ static inline int shim_fail(long neg_errno)
 		errno = __saved_errno;           \
 		__res;                           \
 	})
+
+/*
+ * Before the first call into an engine file: let the engine copy the
+ * caller's memory without a system call (shim_signal.c)
+ */
+void shim_guard_faults(void);
 
 /* The engine's kind of @fd, NONE for the engine's own libc calls */
 static inline int shim_fd_kind(int fd)

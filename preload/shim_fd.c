@@ -70,7 +70,10 @@ SHIM_EXPORT int ioctl(int fd, unsigned long request, ...)
 	va_end(ap);
 
 	if (shim_fd_ours(fd) && !shim_vfs_ioctl(request)) {
-		long ret = ENGINE_CALL(uiommufd_ioctl(fd, request, arg));
+		long ret;
+
+		shim_guard_faults();
+		ret = ENGINE_CALL(uiommufd_ioctl(fd, request, arg));
 
 		return ret < 0 ? shim_fail(ret) : (int)ret;
 	}
@@ -81,7 +84,10 @@ SHIM_EXPORT int ioctl(int fd, unsigned long request, ...)
 	 */
 	if (_IOC_TYPE(request) == IOMMUFD_TYPE && !shim_tls.in_engine &&
 	    !shim_disabled()) {
-		long ret = ENGINE_CALL(uiommufd_ioctl(fd, request, arg));
+		long ret;
+
+		shim_guard_faults();
+		ret = ENGINE_CALL(uiommufd_ioctl(fd, request, arg));
 
 		/* EBADF of an adopted context's ioctl is its answer */
 		if (ret != -EBADF || shim_fd_ours(fd))

@@ -35,6 +35,7 @@ static ssize_t shim_engine_pread(int fd, int kind, void *buf, size_t count,
 			return -EINVAL;
 		return shim_fail_nth_read(fd, buf, count, pos);
 	}
+	shim_guard_faults();
 	if (pos)
 		return ENGINE_CALL(uiommufd_pread(fd, buf, count, *pos));
 	return ENGINE_CALL(uiommufd_read(fd, buf, count));
@@ -49,6 +50,7 @@ static ssize_t shim_engine_pwrite(int fd, int kind, const void *buf,
 			return -EINVAL;
 		pos = NULL;
 	}
+	shim_guard_faults();
 	if (pos)
 		return ENGINE_CALL(uiommufd_pwrite(fd, buf, count, *pos));
 	return ENGINE_CALL(uiommufd_write(fd, buf, count));

@@ -117,10 +117,12 @@ int uiommufd_mmap_live(void);
 
 /**
  * uiommufd_sigaction() - the program's sigaction(2), when the engine has
- * taken SIGSEGV over
+ * taken SIGSEGV (or SIGBUS) over
  *
  * Once a register BAR is mapped, the engine's SIGSEGV handler serves the
- * BAR accesses and passes every other fault to the program's action: the
+ * BAR accesses (after uiommufd_guard_faults(), its SIGSEGV and SIGBUS
+ * handler also the guarded copy's faults) and passes every other fault to
+ * the program's action: the
  * one in place when it was installed, or the one given here later. Returns
  * 1 when @sig is taken over (@act recorded, @oldact filled: the real
  * sigaction() must not be called), 0 when the caller should do the real
@@ -129,6 +131,21 @@ int uiommufd_mmap_live(void);
  */
 int uiommufd_sigaction(int sig, const struct sigaction *act,
 		       struct sigaction *oldact);
+
+/**
+ * uiommufd_guard_faults() - copy the caller's memory without a system call
+ *
+ * The program promises that from now on every sigaction(2) (and signal(2))
+ * of SIGSEGV and SIGBUS goes through uiommufd_sigaction(). The engine then
+ * installs its handler for both and copies ioctl arguments and access
+ * data anywhere in the process with a copy whose fault it turns into
+ * EFAULT, as the kernel's copy_from_user() does; other faults go to the
+ * program's actions. A thread with either signal blocked still gets the
+ * slower, system-call copy. The shim makes this call itself. Returns 0,
+ * -EOPNOTSUPP when this build has no such copy (other than x86-64, or
+ * built with a sanitizer), or -errno of sigaction(2).
+ */
+int uiommufd_guard_faults(void);
 
 /**
  * uiommufd_close() - close a uiommufd descriptor
@@ -171,6 +188,36 @@ int uiommufd_fd_forget(int fd);
  * an iommufd, -ENOMEM or -EAGAIN.
  */
 int uiommufd_fd_share(int fd);
+
+/**
+ * uiommufd_exec_prepare() - the process is about to execve(2)
+ *
+ * The engine lives in the memory an exec replaces. A file with no state
+ * yet, whose descriptor is not close-on-exec, can still be kept: an
+ * iommufd with no object and a VFIO cdev not bound (what libvirt opens for
+ * the QEMU it starts). Writes their list to @buf (at most @size bytes with
+ * the terminating NUL) for the new image's uiommufd_exec_restore(), which
+ * finds it in the environment variable UIOMMUFD_EXEC_FILES. Other files
+ * reach the new image as bare descriptors the engine does not serve.
+ * Returns the list's length (0: nothing kept) or -EINVAL. The preload
+ * shim calls it from execve(2) and its relatives.
+ */
+int uiommufd_exec_prepare(char *buf, size_t size);
+
+/** uiommufd_exec_failed() - the execve(2) after uiommufd_exec_prepare()
+ * failed: the process goes on with its files as they were */
+void uiommufd_exec_failed(void);
+
+/**
+ * uiommufd_exec_restore() - make the files kept over execve(2) again
+ *
+ * In the new image, with the list uiommufd_exec_prepare() wrote (NULL:
+ * nothing to do): each descriptor becomes the file it was, empty as it
+ * was. An entry whose descriptor is not what the list says (the list is
+ * part of the environment) is left alone. Returns the number of
+ * descriptors restored. The preload shim calls it at load time.
+ */
+int uiommufd_exec_restore(const char *list);
 
 /** uiommufd_fd_kind() - enum uiommufd_fd_kind of @fd (UIOMMUFD_FD_NONE if not
  * ours) */

@@ -17,6 +17,7 @@
 #include "../core/iommufd_private.h"
 #include "../fs/file.h"
 #include "../lib/uaccess.h"
+#include "../mm/sigfault.h"
 #include "trace.h"
 
 /* The trace's line for an open of @path */
@@ -98,7 +99,7 @@ static long ioctl_adopt(int fd, unsigned long request,
 
 UFD_EXPORT long uiommufd_ioctl(int fd, unsigned long request, unsigned long arg)
 {
-	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	struct uaccess_frame outer = uaccess_enter(UACCESS_CALLER_SP);
 	struct iommufd_file *file = iommufd_file_get(fd);
 	long rc;
 
@@ -187,7 +188,7 @@ static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 
 UFD_EXPORT ssize_t uiommufd_read(int fd, void *buf, size_t count)
 {
-	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	struct uaccess_frame outer = uaccess_enter(UACCESS_CALLER_SP);
 	ssize_t rc = file_rw(fd, buf, count, NULL, false);
 
 	uaccess_leave(outer);
@@ -196,7 +197,7 @@ UFD_EXPORT ssize_t uiommufd_read(int fd, void *buf, size_t count)
 
 UFD_EXPORT ssize_t uiommufd_write(int fd, const void *buf, size_t count)
 {
-	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	struct uaccess_frame outer = uaccess_enter(UACCESS_CALLER_SP);
 	ssize_t rc = file_rw(fd, (void *)buf, count, NULL, true);
 
 	uaccess_leave(outer);
@@ -205,7 +206,7 @@ UFD_EXPORT ssize_t uiommufd_write(int fd, const void *buf, size_t count)
 
 UFD_EXPORT ssize_t uiommufd_pread(int fd, void *buf, size_t count, off_t offset)
 {
-	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	struct uaccess_frame outer = uaccess_enter(UACCESS_CALLER_SP);
 	ssize_t rc = file_rw(fd, buf, count, &offset, false);
 
 	uaccess_leave(outer);
@@ -215,7 +216,7 @@ UFD_EXPORT ssize_t uiommufd_pread(int fd, void *buf, size_t count, off_t offset)
 UFD_EXPORT ssize_t uiommufd_pwrite(int fd, const void *buf, size_t count,
 				   off_t offset)
 {
-	uintptr_t outer = uaccess_enter(UACCESS_CALLER_SP);
+	struct uaccess_frame outer = uaccess_enter(UACCESS_CALLER_SP);
 	ssize_t rc = file_rw(fd, (void *)buf, count, &offset, true);
 
 	uaccess_leave(outer);
@@ -270,7 +271,20 @@ UFD_EXPORT int uiommufd_mmap_live(void)
 UFD_EXPORT int uiommufd_sigaction(int sig, const struct sigaction *act,
 				  struct sigaction *oldact)
 {
-	return mmio_trap_sigaction(sig, act, oldact);
+	return sigfault_sigaction(sig, act, oldact);
+}
+
+UFD_EXPORT int uiommufd_guard_faults(void)
+{
+	int rc;
+
+	if (!uaccess_guard_available())
+		return -EOPNOTSUPP;
+	rc = sigfault_install(true);
+	if (rc)
+		return rc;
+	uaccess_guard_enable();
+	return 0;
 }
 
 UFD_EXPORT int uiommufd_close(int fd)

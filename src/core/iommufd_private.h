@@ -231,6 +231,11 @@ iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
  * descriptor, or -errno.
  */
 int iommufd_fops_open(int flags, bool vfio_container);
+/*
+ * An empty /dev/iommu context on a socket pair kept over execve()
+ * (file_exec.c): @fd the program's end, @share_fd the engine's
+ */
+int iommufd_fops_open_kept(int fd, int share_fd);
 /* The context of an iommufd or container file, or NULL for another file */
 struct iommufd_ctx *iommufd_file_ctx(struct iommufd_file *file);
 

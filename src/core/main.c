@@ -386,8 +386,34 @@ static int iommufd_fops_mmap(struct iommufd_file *file, void *addr,
 	return rc;
 }
 
+/*
+ * A context in which nothing was made yet (no object, no option set) has
+ * no state an execve() would lose: the new image makes an empty context on
+ * the same socket pair (file_exec.c). An emptied one qualifies too: IDs
+ * are allocated lowest first, as the kernel's xarray does.
+ */
+static int iommufd_fops_exec_describe(struct iommufd_file *file, char *buf,
+				      size_t size)
+{
+	struct iommufd_ctx *ictx = file->private_data;
+	bool empty;
+
+	mutex_lock(&ictx->objects_lock);
+	empty = idt_empty(&ictx->objects) && list_empty(&ictx->groups) &&
+		!ictx->vfio_ioas && !ictx->no_iommu_mode &&
+		ictx->account_mode == IOPT_PAGES_ACCOUNT_NONE;
+	mutex_unlock(&ictx->objects_lock);
+	mutex_lock(&ictx->mmaps_lock);
+	empty = empty && list_empty(&ictx->mmaps);
+	mutex_unlock(&ictx->mmaps_lock);
+	if (!empty)
+		return 0;
+	return snprintf(buf, size, "iommufd:%d", file->share_fd);
+}
+
 static const struct iommufd_file_ops iommufd_fops = {
 	.kind = UIOMMUFD_FD_IOMMUFD,
+	.exec_describe = iommufd_fops_exec_describe,
 	.shareable = true,
 	.ioctl = iommufd_fops_ioctl,
 	.mmap = iommufd_fops_mmap,
@@ -467,5 +493,23 @@ int iommufd_fops_open(int flags, bool vfio_container)
 	/* VFIO bind and accesses reach the file through the context */
 	ictx->file = file;
 	iommufd_file_install(fd);
+	return fd;
+}
+
+int iommufd_fops_open_kept(int fd, int share_fd)
+{
+	struct iommufd_file *file;
+	struct iommufd_ctx *ictx;
+	int rc;
+
+	ictx = iommufd_ctx_create(IOPT_PAGES_ACCOUNT_NONE);
+	if (!ictx)
+		return -ENOMEM;
+	rc = iommufd_file_create_kept(&iommufd_fops, ictx, fd, share_fd, &file);
+	if (rc < 0) {
+		iommufd_ctx_release(ictx);
+		return rc;
+	}
+	ictx->file = file;
 	return fd;
 }

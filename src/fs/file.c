@@ -122,6 +122,23 @@ static int file_handle_create(int pollable, int open_flags, bool shareable,
 	return fd < 0 ? -errno : fd;
 }
 
+static struct iommufd_file *file_new(const struct iommufd_file_ops *ops,
+				     void *private_data)
+{
+	struct iommufd_file *file = ufd_new(struct iommufd_file);
+
+	if (!file)
+		return NULL;
+	file->ops = ops;
+	file->private_data = private_data;
+	file->event_fd = -1;
+	file->drain_fd = -1;
+	file->share_fd = -1;
+	file->owner_pid = ufd_selfpid();
+	refcount_set(&file->refs, 1);
+	return file;
+}
+
 int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 		       int pollable, int open_flags,
 		       struct iommufd_file **out_file)
@@ -131,16 +148,9 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	int fd;
 	int rc;
 
-	file = ufd_new(struct iommufd_file);
+	file = file_new(ops, private_data);
 	if (!file)
 		return -ENOMEM;
-	file->ops = ops;
-	file->private_data = private_data;
-	file->event_fd = -1;
-	file->drain_fd = -1;
-	file->share_fd = -1;
-	file->owner_pid = ufd_selfpid();
-	refcount_set(&file->refs, 1);
 
 	/* A client's ioctl cannot give the client a descriptor (yet) */
 	if (ufd_caller_is_remote()) {
@@ -197,6 +207,60 @@ err_close_event:
 err_free:
 	ufd_free(file);
 	return rc;
+}
+
+int iommufd_file_create_kept(const struct iommufd_file_ops *ops,
+			     void *private_data, int fd, int share_fd,
+			     struct iommufd_file **out_file)
+{
+	struct iommufd_file **slot = fd_slot(fd, true);
+	struct iommufd_file *file;
+
+	if (!slot)
+		return -EMFILE;
+	if (WARN_ON(ops->shareable != (share_fd >= 0)))
+		return -EINVAL;
+	file = file_new(ops, private_data);
+	if (!file)
+		return -ENOMEM;
+	file->share_fd = share_fd;
+	if (ops->shareable && share_file_register(file)) {
+		ufd_free(file);
+		return -ENOMEM;
+	}
+	file->installed = true;
+	mutex_lock(fd_lock(fd));
+	if (*slot) {
+		mutex_unlock(fd_lock(fd));
+		if (ops->shareable)
+			share_file_unregister(file);
+		ufd_free(file);
+		return -EBUSY;
+	}
+	if (out_file)
+		*out_file = file;
+	__atomic_store_n(slot, file, __ATOMIC_RELEASE);
+	mutex_unlock(fd_lock(fd));
+	return fd;
+}
+
+struct iommufd_file *iommufd_file_next(int *fd)
+{
+	for (unsigned int n = (unsigned int)*fd; n < FD_TOP * FD_CHUNK; n++) {
+		unsigned int top = n >> FD_CHUNK_SHIFT;
+		struct iommufd_file *file;
+
+		if (!__atomic_load_n(&fd_chunks[top], __ATOMIC_ACQUIRE)) {
+			n = ((top + 1) << FD_CHUNK_SHIFT) - 1;
+			continue;
+		}
+		file = iommufd_file_get((int)n);
+		if (file) {
+			*fd = (int)n;
+			return file;
+		}
+	}
+	return NULL;
 }
 
 void iommufd_file_install(int fd)

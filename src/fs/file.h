@@ -71,6 +71,13 @@ struct iommufd_file_ops {
 	int (*devnode)(struct iommufd_file *file, char *buf, size_t size);
 	/* Lines of /proc/<pid>/fdinfo/<fd> after the kernel's own, to @out */
 	void (*show_fdinfo)(struct iommufd_file *file, int out);
+	/*
+	 * The file has no state yet that execve() would lose (file_exec.c):
+	 * the words that make it again in the new image to @buf ("iommufd:7",
+	 * with no ',' in them), their length; 0 if it cannot be kept
+	 */
+	int (*exec_describe)(struct iommufd_file *file, char *buf,
+			     size_t size);
 	/* Last reference gone */
 	void (*release)(struct iommufd_file *file);
 };
@@ -131,6 +138,21 @@ enum {
 int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 		       int pollable, int open_flags,
 		       struct iommufd_file **out_file);
+/*
+ * A file on descriptors that exist already: one kept over execve()
+ * (file_exec.c), its descriptor @fd and, for a shareable file, the
+ * engine's end @share_fd (-1 otherwise). Installed at once. Returns @fd,
+ * -EBUSY when @fd is a file already, -ENOMEM; the release op is not called
+ * on failure, and the descriptors stay the caller's.
+ */
+int iommufd_file_create_kept(const struct iommufd_file_ops *ops,
+			     void *private_data, int fd, int share_fd,
+			     struct iommufd_file **out_file);
+/*
+ * The first usable file at a descriptor number >= *fd, with a reference,
+ * its number in *fd; NULL when there is none
+ */
+struct iommufd_file *iommufd_file_next(int *fd);
 /* The object behind an allocated descriptor is complete: publish it */
 void iommufd_file_install(int fd);
 /*
@@ -171,6 +193,15 @@ int iommufd_file_adopt(int fd);
  * SCM_RIGHTS): start serving the file. 0, or -errno.
  */
 int iommufd_file_share(int fd);
+
+/*
+ * The process is about to execve(): the files it can keep (file_exec.c)
+ * described in @buf, for the new image's iommufd_exec_restore(); their
+ * engine ends made inheritable. The length of the list, or -EINVAL.
+ */
+int iommufd_file_exec_prepare(char *buf, size_t size);
+/* The execve() failed: the engine ends are close-on-exec again */
+void iommufd_file_exec_failed(void);
 
 /* The file's engine is this process' (not a fork()ed copy of another's) */
 bool iommufd_file_local(struct iommufd_file *file);

@@ -75,6 +75,13 @@ void *ufd_zalloc(size_t size)
 	return calloc(1, size ? size : 1);
 }
 
+void *ufd_alloc(size_t size)
+{
+	if (ufd_should_fail())
+		return NULL;
+	return malloc(size ? size : 1);
+}
+
 void *ufd_zalloc_nofail(size_t size)
 {
 	void *p = calloc(1, size ? size : 1);

@@ -13,6 +13,8 @@
 
 /* Zeroed allocation; NULL on failure or when fault injection fires. */
 void *ufd_zalloc(size_t size);
+/* The same, not zeroed: for buffers written whole before any read */
+void *ufd_alloc(size_t size);
 /* Allocation a caller cannot fail on (destroy paths); never injected. */
 void *ufd_zalloc_nofail(size_t size);
 void *ufd_realloc_array(void *ptr, size_t nmemb, size_t size);

@@ -19,7 +19,8 @@
 unsigned long ufd_page_size = 4096;
 unsigned int ufd_page_shift = 12;
 
-__attribute__((constructor)) static void ufd_page_init(void)
+/* Early: the preload shim's start-up may need it (constructor 110) */
+__attribute__((constructor(105))) static void ufd_page_init(void)
 {
 	long sz = sysconf(_SC_PAGESIZE);
 

@@ -8,18 +8,30 @@
  * the engine (uaccess_enter()) up to the top of that stack is live frames,
  * mapped and writable. Such copies are a memcpy.
  *
- * Any other address goes through process_vm_readv()/process_vm_writev() on
- * our own pid: the kernel performs the copy and reports EFAULT for unmapped
- * or protected memory instead of delivering SIGSEGV. Where a seccomp policy
- * forbids them (some container runtimes do), /proc/self/mem gives the same
- * guarantee through pread/pwrite.
+ * Any other address of this process is copied by the guarded copy when it
+ * is usable: one rep movsb whose fault (SIGSEGV, SIGBUS) the engine's
+ * handler resumes after with the bytes left, as the kernel's exception
+ * table does for copy_from_user(). It is usable when the handler is in
+ * place and stays there (the program promised its actions go through the
+ * engine: uaccess_guard_enable()), and when the calling thread has
+ * neither signal blocked: a synchronous fault with its signal blocked
+ * kills the process whatever the handler. The mask is asked once per
+ * engine call (one rt_sigprocmask), the rest is free.
+ *
+ * Otherwise, and for another process' memory, process_vm_readv() and
+ * process_vm_writev(): the kernel performs the copy and reports EFAULT for
+ * unmapped or protected memory instead of delivering SIGSEGV. Where a
+ * seccomp policy forbids them (some container runtimes do),
+ * /proc/self/mem gives the same guarantee through pread/pwrite.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "uaccess.h"
@@ -90,25 +102,29 @@ static int procmem_copy(int pid, void *local, const void *remote, size_t len,
 }
 
 /*
- * The calling thread's stack, looked up once per thread, and the lowest
- * address of the caller's frames while the engine serves a call (0 when it
- * does not: then no address is proven valid this way).
+ * The calling thread's stack, looked up once per thread, and the engine
+ * call this thread is in: the lowest address of the caller's frames (0
+ * when none: then no address is proven valid this way) and whether the
+ * guarded copy is usable in it.
  */
 static __thread uintptr_t stack_lo, stack_hi;
 static __thread bool stack_looked_up;
-static __thread uintptr_t caller_frames;
+static __thread struct uaccess_frame frame;
 
-uintptr_t uaccess_enter(uintptr_t caller_sp)
+enum { GUARD_UNKNOWN, GUARD_YES, GUARD_NO };
+
+struct uaccess_frame uaccess_enter(uintptr_t caller_sp)
 {
-	uintptr_t prev = caller_frames;
+	struct uaccess_frame prev = frame;
 
-	caller_frames = caller_sp;
+	frame.caller_sp = caller_sp;
+	frame.guard = GUARD_UNKNOWN;
 	return prev;
 }
 
-void uaccess_leave(uintptr_t prev)
+void uaccess_leave(struct uaccess_frame prev)
 {
-	caller_frames = prev;
+	frame = prev;
 }
 
 static void stack_lookup(void)
@@ -133,7 +149,7 @@ static void stack_lookup(void)
  */
 static bool in_caller_frames(const void *addr, size_t len)
 {
-	uintptr_t a = (uintptr_t)addr, sp = caller_frames;
+	uintptr_t a = (uintptr_t)addr, sp = frame.caller_sp;
 
 	if (!sp)
 		return false;
@@ -174,6 +190,136 @@ static void frames_copy(void *dst, const void *src, size_t len)
 }
 #endif
 
+/*
+ * The guarded copy: rdi dst, rsi src, rdx len; returns the bytes not
+ * copied. The rep movsb is the one instruction that touches memory; a
+ * fault there leaves rcx the bytes left and the handler resumes at the
+ * next instruction, which returns them.
+ */
+#if defined(__x86_64__) && !defined(UACCESS_RAW_COPY)
+size_t uaccess_guarded_copy(void *dst, const void *src, size_t len);
+extern const char uaccess_guarded_insn[], uaccess_guarded_fixup[];
+__asm__(".pushsection .text\n"
+	".p2align 4\n"
+	".globl uaccess_guarded_copy\n"
+	".hidden uaccess_guarded_copy\n"
+	".type uaccess_guarded_copy, @function\n"
+	"uaccess_guarded_copy:\n"
+	".cfi_startproc\n"
+	"	endbr64\n"
+	"	movq %rdx, %rcx\n"
+	".globl uaccess_guarded_insn\n"
+	".hidden uaccess_guarded_insn\n"
+	"uaccess_guarded_insn:\n"
+	"	rep movsb\n"
+	".globl uaccess_guarded_fixup\n"
+	".hidden uaccess_guarded_fixup\n"
+	"uaccess_guarded_fixup:\n"
+	"	movq %rcx, %rax\n"
+	"	ret\n"
+	".cfi_endproc\n"
+	".size uaccess_guarded_copy, .-uaccess_guarded_copy\n"
+	".popsection\n");
+
+static bool guard_on;
+#define GUARD_USER_TOP 0x7ffffffff000UL
+
+bool uaccess_guard_available(void)
+{
+	return true;
+}
+
+void uaccess_guard_enable(void)
+{
+	__atomic_store_n(&guard_on, true, __ATOMIC_RELEASE);
+}
+
+bool uaccess_fault_fixup(void *ucontext)
+{
+	greg_t *gregs = ((ucontext_t *)ucontext)->uc_mcontext.gregs;
+
+	if (gregs[REG_RIP] != (greg_t)(uintptr_t)uaccess_guarded_insn)
+		return false;
+	gregs[REG_RIP] = (greg_t)(uintptr_t)uaccess_guarded_fixup;
+	return true;
+}
+
+/* Neither fault signal blocked in this thread: one system call */
+static int guard_mask_check(void)
+{
+	sigset_t set;
+
+	if (pthread_sigmask(SIG_BLOCK, NULL, &set))
+		return GUARD_NO;
+	if (sigismember(&set, SIGSEGV) || sigismember(&set, SIGBUS))
+		return GUARD_NO;
+	return GUARD_YES;
+}
+
+/*
+ * The answer holds for the engine call: the engine blocks neither signal
+ * around a copy, and a signal handler that runs in between restores the
+ * mask before the call goes on (one that calls the engine enters anew).
+ * Outside a call (caller_sp 0) nothing says how long it holds.
+ */
+static bool guard_usable(const void *uaddr, size_t len)
+{
+	uintptr_t a = (uintptr_t)uaddr;
+	int guard;
+
+	if (!__atomic_load_n(&guard_on, __ATOMIC_ACQUIRE))
+		return false;
+	/*
+	 * Beyond the lowest user address space (47 bits) the kernel decides:
+	 * a 5-level process may map there, the vsyscall page may be readable
+	 * where copy_from_user() refuses it
+	 */
+	if (a >= GUARD_USER_TOP || len > GUARD_USER_TOP - a)
+		return false;
+	if (frame.guard != GUARD_UNKNOWN)
+		return frame.guard == GUARD_YES;
+	guard = guard_mask_check();
+	if (frame.caller_sp)
+		frame.guard = guard;
+	return guard == GUARD_YES;
+}
+
+static int guarded_copy(void *dst, const void *src, size_t len)
+{
+	return uaccess_guarded_copy(dst, src, len) ? -EFAULT : 0;
+}
+#else
+bool uaccess_guard_available(void)
+{
+	return false;
+}
+
+void uaccess_guard_enable(void)
+{
+}
+
+bool uaccess_fault_fixup(void *ucontext)
+{
+	(void)ucontext;
+	return false;
+}
+
+static bool guard_usable(const void *uaddr, size_t len)
+{
+	(void)uaddr;
+	(void)len;
+	return false;
+}
+
+static int guarded_copy(void *dst, const void *src, size_t len)
+{
+	(void)dst;
+	(void)src;
+	(void)len;
+	return -EFAULT;
+}
+#endif
+
 static int vm_copy(int pid, void *local, const void *remote, size_t len,
 		   bool write)
 {
@@ -204,6 +350,8 @@ int copy_from_pid(int pid, void *dst, const void *src, size_t len)
 		return 0;
 	if (!src)
 		return -EFAULT;
+	if (pid == ufd_selfpid() && guard_usable(src, len))
+		return guarded_copy(dst, src, len);
 	return vm_copy(pid, dst, src, len, false);
 }
 
@@ -213,6 +361,8 @@ int copy_to_pid(int pid, void *dst, const void *src, size_t len)
 		return 0;
 	if (!dst)
 		return -EFAULT;
+	if (pid == ufd_selfpid() && guard_usable(dst, len))
+		return guarded_copy(dst, src, len);
 	return vm_copy(pid, (void *)src, dst, len, true);
 }
 
@@ -222,9 +372,13 @@ int copy_from_user(void *dst, const void *usrc, size_t len)
 		return 0;
 	if (!usrc)
 		return -EFAULT;
-	if (!ufd_caller_is_remote() && in_caller_frames(usrc, len)) {
-		frames_copy(dst, usrc, len);
-		return 0;
+	if (!ufd_caller_is_remote()) {
+		if (in_caller_frames(usrc, len)) {
+			frames_copy(dst, usrc, len);
+			return 0;
+		}
+		if (guard_usable(usrc, len))
+			return guarded_copy(dst, usrc, len);
 	}
 	return vm_copy(ufd_getpid(), dst, usrc, len, false);
 }
@@ -235,9 +389,13 @@ int copy_to_user(void *udst, const void *src, size_t len)
 		return 0;
 	if (!udst)
 		return -EFAULT;
-	if (!ufd_caller_is_remote() && in_caller_frames(udst, len)) {
-		frames_copy(udst, src, len);
-		return 0;
+	if (!ufd_caller_is_remote()) {
+		if (in_caller_frames(udst, len)) {
+			frames_copy(udst, src, len);
+			return 0;
+		}
+		if (guard_usable(udst, len))
+			return guarded_copy(udst, src, len);
 	}
 	return vm_copy(ufd_getpid(), (void *)src, udst, len, true);
 }

@@ -7,19 +7,39 @@
 #ifndef UIOMMUFD_CORE_UACCESS_H
 #define UIOMMUFD_CORE_UACCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /*
  * The engine serves a call of its caller: addresses in the caller's live
  * stack frames, from caller_sp up, are copied without a system call. Pass
- * UACCESS_CALLER_SP from the function the caller called; uaccess_leave()
- * with the value returned restores the outer call's (calls may nest).
+ * UACCESS_CALLER_SP from the function the caller called (0: no caller
+ * frames); uaccess_leave() with the value returned restores the outer
+ * call's (calls may nest, a signal handler may enter in the middle).
  */
-uintptr_t uaccess_enter(uintptr_t caller_sp);
-void uaccess_leave(uintptr_t prev);
+struct uaccess_frame {
+	uintptr_t caller_sp;
+	int guard; /* the guarded copy usable in this call: unknown, yes, no */
+};
+struct uaccess_frame uaccess_enter(uintptr_t caller_sp);
+void uaccess_leave(struct uaccess_frame prev);
 /* The caller's stack pointer before it called the current function */
 #define UACCESS_CALLER_SP ((uintptr_t)__builtin_dwarf_cfa())
+
+/*
+ * The guarded copy: once the engine's SIGSEGV/SIGBUS handler is in place
+ * (mm/sigfault.c) and the program has promised that its own actions for
+ * them go through the engine, any address of this process is copied with
+ * one instruction whose fault the handler turns into EFAULT.
+ * uaccess_guard_available() is false when this build has none (another
+ * architecture, sanitizers); uaccess_guard_enable() is called once the
+ * handler is installed. uaccess_fault_fixup() is the handler's first question:
+ * true when the fault was the guarded copy's, whose context now returns EFAULT.
+ */
+bool uaccess_guard_available(void);
+void uaccess_guard_enable(void);
+bool uaccess_fault_fixup(void *ucontext);
 
 /* 0 or -EFAULT */
 int copy_from_user(void *dst, const void *usrc, size_t len);

@@ -5,7 +5,8 @@
  * the handler takes a copy only when the count was even and unchanged
  * around it. Changes are serialised by trap_lock.
  *
- * The handler runs on the faulting thread with SIGSEGV blocked; what it
+ * The handler (sigfault.c) runs on the faulting thread with SIGSEGV
+ * blocked; what it
  * calls (the device's register ops) may take the device's locks: the
  * faulting instruction is the program's own load or store, never inside
  * the engine, so no engine lock is held there.
@@ -19,6 +20,7 @@
 #include "../lib/util.h"
 #include "../lib/x86_insn.h"
 #include "mmio_trap.h"
+#include "sigfault.h"
 
 #define MMIO_TRAP_SLOTS 64
 
@@ -33,14 +35,8 @@ struct mmio_trap_range {
 
 static struct mmio_trap_range ranges[MMIO_TRAP_SLOTS];
 static struct mutex trap_lock = MUTEX_INITIALIZER(trap_lock);
-static bool trap_installed;
-/*
- * Where faults that are not MMIO go: the program's SIGSEGV action. Two
- * copies, the handler reads the one chain_cur names, an update writes
- * the other and then switches.
- */
-static struct sigaction chain_act[2];
-static unsigned int chain_cur;
+/* A range was ever trapped: munmap() must tell mmio_trap_remove() */
+static bool trap_used;
 
 static void slot_write(struct mmio_trap_range *r,
 		       const struct mmio_trap_range *val)
@@ -86,8 +82,7 @@ static const int gregs_of_reg[16] = {
 	REG_R8,	 REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
 };
 
-/* 0: done; -EFAULT: not an MMIO access; -EIO: the device refused it */
-static int mmio_trap_fault(siginfo_t *si, ucontext_t *uc)
+int mmio_trap_fault(siginfo_t *si, ucontext_t *uc)
 {
 	greg_t *gregs = uc->uc_mcontext.gregs;
 	uintptr_t addr = (uintptr_t)si->si_addr;
@@ -118,83 +113,13 @@ static int mmio_trap_fault(siginfo_t *si, ucontext_t *uc)
 	return 0;
 }
 #else
-static int mmio_trap_fault(siginfo_t *si, ucontext_t *uc)
+int mmio_trap_fault(siginfo_t *si, ucontext_t *uc)
 {
 	(void)si;
 	(void)uc;
 	return -EFAULT;
 }
 #endif
-
-/* Call act for sig as the kernel would have */
-static void mmio_trap_deliver(const struct sigaction *act, int sig,
-			      siginfo_t *si, void *ctx)
-{
-	struct sigaction dfl = {.sa_handler = SIG_DFL};
-	sigset_t set;
-
-	if (act->sa_flags & SA_SIGINFO) {
-		act->sa_sigaction(sig, si, ctx);
-		return;
-	}
-	if (act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN) {
-		act->sa_handler(sig);
-		return;
-	}
-	/*
-	 * The default action (a fault cannot be ignored): the signal again,
-	 * with nothing in its way, ends the program as it would have.
-	 */
-	sigaction(sig, &dfl, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	if (sig != SIGSEGV)
-		raise(sig);
-}
-
-/* Memory decoding off: the access gets SIGBUS (BUS_ADRERR) */
-static void mmio_trap_sigbus(siginfo_t *si, void *ctx)
-{
-	siginfo_t bus = {.si_signo = SIGBUS, .si_code = BUS_ADRERR};
-	struct sigaction act;
-
-	bus.si_addr = si->si_addr;
-	sigaction(SIGBUS, NULL, &act);
-	mmio_trap_deliver(&act, SIGBUS, &bus, ctx);
-}
-
-static void mmio_trap_handler(int sig, siginfo_t *si, void *ctx)
-{
-	int saved_errno = errno;
-	int rc = mmio_trap_fault(si, ctx);
-
-	errno = saved_errno;
-	if (!rc)
-		return;
-	if (rc == -EIO) {
-		mmio_trap_sigbus(si, ctx);
-		return;
-	}
-	mmio_trap_deliver(
-		&chain_act[__atomic_load_n(&chain_cur, __ATOMIC_ACQUIRE)], sig,
-		si, ctx);
-}
-
-static const struct sigaction trap_act = {
-	.sa_sigaction = mmio_trap_handler,
-	.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART,
-};
-
-static int mmio_trap_install(void)
-{
-	if (__atomic_load_n(&trap_installed, __ATOMIC_RELAXED))
-		return 0;
-	if (sigaction(SIGSEGV, &trap_act, &chain_act[0]))
-		return -errno;
-	__atomic_store_n(&trap_installed, true, __ATOMIC_RELEASE);
-	return 0;
-}
 
 int mmio_trap_add(uintptr_t start, size_t length, int prot, uint64_t offset,
 		  const struct mmio_trap_ops *ops, void *priv)
@@ -213,9 +138,11 @@ int mmio_trap_add(uintptr_t start, size_t length, int prot, uint64_t offset,
 	for (unsigned int i = 0; i != MMIO_TRAP_SLOTS; i++) {
 		if (ranges[i].end)
 			continue;
-		rc = mmio_trap_install();
-		if (!rc)
+		rc = sigfault_install(false);
+		if (!rc) {
+			__atomic_store_n(&trap_used, true, __ATOMIC_RELEASE);
 			slot_write(&ranges[i], &val);
+		}
 		break;
 	}
 	mutex_unlock(&trap_lock);
@@ -225,7 +152,7 @@ int mmio_trap_add(uintptr_t start, size_t length, int prot, uint64_t offset,
 /* Has a register BAR ever been trapped (munmap() must then be told)? */
 bool mmio_trap_any(void)
 {
-	return __atomic_load_n(&trap_installed, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&trap_used, __ATOMIC_ACQUIRE);
 }
 
 void mmio_trap_remove(uintptr_t start, size_t length)
@@ -233,7 +160,7 @@ void mmio_trap_remove(uintptr_t start, size_t length)
 	static const struct mmio_trap_range free_slot;
 
 	/* Every munmap() of the program comes here: most before any trap */
-	if (!__atomic_load_n(&trap_installed, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&trap_used, __ATOMIC_ACQUIRE))
 		return;
 	mutex_lock(&trap_lock);
 	for (unsigned int i = 0; i != MMIO_TRAP_SLOTS; i++) {
@@ -243,30 +170,4 @@ void mmio_trap_remove(uintptr_t start, size_t length)
 			slot_write(r, &free_slot);
 	}
 	mutex_unlock(&trap_lock);
-}
-
-bool mmio_trap_sigaction(int sig, const struct sigaction *act,
-			 struct sigaction *oldact)
-{
-	unsigned int cur;
-
-	if (sig != SIGSEGV ||
-	    !__atomic_load_n(&trap_installed, __ATOMIC_ACQUIRE))
-		return false;
-	mutex_lock(&trap_lock);
-	if (!trap_installed) {
-		mutex_unlock(&trap_lock);
-		return false;
-	}
-	cur = chain_cur;
-	if (oldact)
-		*oldact = chain_act[cur];
-	if (act) {
-		chain_act[!cur] = *act;
-		__atomic_store_n(&chain_cur, !cur, __ATOMIC_RELEASE);
-		/* Back in place if the raw call replaced it meanwhile */
-		sigaction(SIGSEGV, &trap_act, NULL);
-	}
-	mutex_unlock(&trap_lock);
-	return true;
 }

@@ -9,7 +9,7 @@
  * access reaches the device, in program order, on the faulting thread.
  *
  * Faults that are not MMIO accesses go to the handler the program had
- * (or installs later through mmio_trap_sigaction()), or end the program as
+ * (or installs later through sigfault_sigaction()), or end the program as
  * they would have. An access the device refuses (memory decoding off)
  * raises SIGBUS, as a vfio-pci BAR mapping does.
  */
@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ucontext.h>
 
 struct mmio_trap_ops {
 	/*
@@ -44,13 +45,10 @@ void mmio_trap_remove(uintptr_t start, size_t length);
 bool mmio_trap_any(void);
 
 /*
- * The program's sigaction() for SIGSEGV once the trap handler is in
- * place: act becomes the handler faults that are not MMIO go to, oldact
- * gets the previous one, and the trap handler stays (or is put back, when
- * a sigaction() that bypassed this replaced it). Returns false when
- * sig is not taken over (the caller does the real sigaction()).
+ * A SIGSEGV at si's address, on the faulting thread (sigfault.c): 0 when
+ * it was a trapped access, now done (the context moved past it),
+ * -EFAULT when it is not one, -EIO when the device refused it.
  */
-bool mmio_trap_sigaction(int sig, const struct sigaction *act,
-			 struct sigaction *oldact);
+int mmio_trap_fault(siginfo_t *si, ucontext_t *uc);
 
 #endif

@@ -324,7 +324,11 @@ int iommufd_test_access_rw(struct iommufd_ucmd *ucmd, unsigned int access_id,
 	if (IS_ERR(staccess))
 		return (int)PTR_ERR(staccess);
 
-	tmp = ufd_zalloc(length);
+	/*
+	 * The kernel's is zeroed, which nobody sees: a write fills it from
+	 * the caller, a read from the pages, or the op fails unread
+	 */
+	tmp = ufd_alloc(length);
 	if (!tmp) {
 		rc = -ENOMEM;
 		goto out_put;

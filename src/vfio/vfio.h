@@ -134,6 +134,11 @@ int vfio_register_device(struct vfio_device *vdev, struct device *dev,
 
 /* Files: open a device's cdev, a group, or the container */
 int vfio_device_cdev_open(unsigned int index, int flags);
+/*
+ * The cdev of device @index, named @name, kept over execve() on descriptor
+ * @fd (file_exec.c); @fd, or -ENOENT when this process has no such device
+ */
+int vfio_device_cdev_open_kept(unsigned int index, const char *name, int fd);
 int vfio_group_open(const char *name, int flags);
 int vfio_container_open(int flags);
 

@@ -751,8 +751,29 @@ static const struct iommufd_file_ops vfio_device_fops = {
 	.show_fdinfo = vfio_device_show_fdinfo,
 };
 
+/*
+ * A cdev not bound yet has no state an execve() would lose: the new image
+ * opens the same device's cdev again on the descriptor (file_exec.c)
+ */
+static int vfio_cdev_exec_describe(struct iommufd_file *file, char *buf,
+				   size_t size)
+{
+	struct vfio_device_file *df = file->private_data;
+	struct vfio_device *vdev = df->device;
+	bool bound;
+
+	mutex_lock(&vdev->lock);
+	bound = __atomic_load_n(&df->access_granted, __ATOMIC_ACQUIRE);
+	mutex_unlock(&vdev->lock);
+	if (bound)
+		return 0;
+	return snprintf(buf, size, "vfio-cdev:%u@%s", vdev->index,
+			vdev->dev->name);
+}
+
 /* The same file opened through /dev/vfio/devices/vfioN */
 static const struct iommufd_file_ops vfio_cdev_fops = {
+	.exec_describe = vfio_cdev_exec_describe,
 	.kind = UIOMMUFD_FD_VFIO_DEVICE,
 	.ioctl = vfio_device_fops_ioctl,
 	.read_at = vfio_device_fops_read_at,
@@ -763,9 +784,12 @@ static const struct iommufd_file_ops vfio_cdev_fops = {
 	.show_fdinfo = vfio_device_show_fdinfo,
 };
 
-int vfio_device_cdev_open(unsigned int index, int flags)
+/*
+ * Open device @index's cdev on @kept_fd (a descriptor kept over execve(),
+ * file_exec.c) when it is not negative, else on a new descriptor
+ */
+static int vfio_cdev_open_file(struct vfio_device *vdev, int flags, int kept_fd)
 {
-	struct vfio_device *vdev = vfio_device_find(index);
 	struct vfio_device_file *df;
 	int fd;
 
@@ -780,10 +804,30 @@ int vfio_device_cdev_open(unsigned int index, int flags)
 	if (!df)
 		return -ENOMEM;
 	df->device = vdev;
-	fd = iommufd_file_create(&vfio_cdev_fops, df, false, flags, NULL);
+	if (kept_fd >= 0)
+		fd = iommufd_file_create_kept(&vfio_cdev_fops, df, kept_fd, -1,
+					      NULL);
+	else
+		fd = iommufd_file_create(&vfio_cdev_fops, df, false, flags,
+					 NULL);
 	if (fd < 0)
 		ufd_free(df);
 	return fd;
+}
+
+int vfio_device_cdev_open(unsigned int index, int flags)
+{
+	return vfio_cdev_open_file(vfio_device_find(index), flags, -1);
+}
+
+int vfio_device_cdev_open_kept(unsigned int index, const char *name, int fd)
+{
+	struct vfio_device *vdev = vfio_device_find(index);
+
+	/* The devices are the environment's: the same list, or not ours */
+	if (!vdev || strcmp(vdev->dev->name, name))
+		return -ENOENT;
+	return vfio_cdev_open_file(vdev, 0, fd);
 }
 
 /* VFIO_GROUP_GET_DEVICE_FD: the device opened, bound and attached */

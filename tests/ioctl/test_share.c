@@ -4,8 +4,9 @@
  * reference kernel cannot judge (tests/compare/fork_matrix.c compares the
  * rest with it): what a client gets when the owner of the engine dies, a
  * client that crashes, a client that sends garbage, a client of another
- * user, and the documented differences (descriptor-creating ioctls,
- * private memory of a client, a client's device binding).
+ * user, a process connecting to a context's name, and the documented
+ * differences (descriptor-creating ioctls, private memory of a client, a
+ * client's device binding).
  *
  * Every case runs in a process of its own (the owner), so that the test
  * process' own engine is never the one that dies; each waiting step has
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "test_helpers.h"
@@ -278,6 +280,53 @@ static void test_other_user(void **state)
 	if (geteuid() != 0)
 		skip();
 	assert_int_equal(0, run_owner(other_user));
+}
+
+/* A process that connects to @addr; its exit code, 0 if refused */
+static int try_connect(const struct sockaddr_un *addr, socklen_t len, uid_t uid)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		int s;
+
+		STEP(1, uid == getuid() || !setresuid(uid, uid, uid));
+		s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		STEP(2, s >= 0);
+		STEP(3, connect(s, (const struct sockaddr *)addr, len) == -1 &&
+				errno == ECONNREFUSED);
+		exit(0);
+	}
+	return exit_code(pid);
+}
+
+/*
+ * The name a served context's engine end carries labels the descriptor
+ * and opens nothing: neither a process of the same user nor one of
+ * another user reaches the context by connecting to it.
+ */
+static int name_no_door(void)
+{
+	struct sockaddr_un addr = {};
+	socklen_t len = sizeof(addr);
+	int fd = uiommufd_open(0);
+
+	STEP(1, fd >= 0 && uiommufd_fd_share(fd) == 0);
+	STEP(2, !getpeername(fd, (struct sockaddr *)&addr, &len) &&
+			len > offsetof(struct sockaddr_un, sun_path) + 1 &&
+			addr.sun_path[0] == 0);
+	STEP(3, try_connect(&addr, len, getuid()) == 0);
+	if (getuid() == 0)
+		STEP(4, try_connect(&addr, len, 65534) == 0);
+	STEP(5, ioas_alloc_rc(fd) == 0);
+	STEP(6, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_name_no_door(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(name_no_door));
 }
 
 /*
@@ -638,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_client_crashes),
 		cmocka_unit_test(test_bad_hellos),
 		cmocka_unit_test(test_other_user),
+		cmocka_unit_test(test_name_no_door),
 		cmocka_unit_test(test_differences),
 		cmocka_unit_test(test_child_binds_device),
 		cmocka_unit_test(test_scm_rights),

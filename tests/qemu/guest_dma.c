@@ -6,8 +6,10 @@
  * config space, maps its register BAR through resource0 and runs the
  * checks of its model. Guest-physical addresses of its buffers come from
  * /proc/self/pagemap: with no vIOMMU they are the IOVAs QEMU mapped guest
- * RAM at. One line per check, then "guest-dma: RESULT PASS" or
- * "guest-dma: RESULT FAIL", which the host script looks for.
+ * RAM at. With GUEST_DMA_MODE=vfio in its environment, it drives a udma
+ * through the guest's own VFIO and IOMMU instead (guest_vfio.c). One line per
+ * check, then "guest-dma: RESULT PASS" or "guest-dma: RESULT FAIL", which the
+ * host script looks for.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -292,6 +294,7 @@ int main(void)
 	struct guest_pci pci = {};
 	unsigned int model = 0, failed;
 	double t0 = now_seconds();
+	const char *mode;
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -301,6 +304,15 @@ int main(void)
 		goto fail;
 	printf("guest-dma: device %s %04x:%04x (%s)\n", pci.path, pci.vendor,
 	       pci.device, models[model].name);
+	/* GUEST_DMA_MODE=vfio on the kernel's command line: /init's env */
+	mode = getenv("GUEST_DMA_MODE");
+	if (mode && !strcmp(mode, "vfio")) {
+		if (!report(models[model].checks == udma_checks,
+			    "the device is a udma, for the vfio checks"))
+			goto fail;
+		failed = udma_vfio_checks(&pci);
+		goto done;
+	}
 	rc = enable_device(&pci);
 	if (!report(!rc, "memory space and bus mastering enabled in config"))
 		goto fail;
@@ -309,6 +321,7 @@ int main(void)
 		    pci.bar0_len, rc ? ": " : "", rc ? strerror(-rc) : ""))
 		goto fail;
 	failed = models[model].checks(&pci);
+done:
 	if (failed)
 		goto fail;
 	printf("guest-dma: RESULT PASS %s (%.1f s)\n", models[model].name,

@@ -53,9 +53,32 @@ size_t count_diff(const uint8_t *got, const uint8_t *want, size_t len,
 bool report(bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A udma descriptor ring, polled (guest_udma.c) */
+#define RING_ENTRIES 64
+struct udma_desc;
+struct udma_ring {
+	struct guest_pci *pci;
+	volatile struct udma_desc *desc;
+	volatile uint32_t *wb; /* the tail write-back, after the ring */
+	uint32_t head;
+	uint64_t submitted, moved; /* for the engine's counters */
+};
+
+int udma_ring_start(struct udma_ring *r, struct guest_pci *pci, void *ring,
+		    uint64_t iova);
+/* Run @n descriptors; each one's status comes back in @d */
+bool udma_run(struct udma_ring *r, struct udma_desc *d, size_t n);
+/* Descriptors whose status is not @want; the first such status in *first */
+size_t count_status(const struct udma_desc *d, size_t n, uint32_t want,
+		    uint32_t *first);
+/* What a FILL of @pattern writes */
+void fill_expected(uint8_t *p, uint64_t pattern, size_t len);
+
 /* The checks of each device model; each returns the checks that failed */
 unsigned int udma_checks(struct guest_pci *pci);
 unsigned int edu_checks(struct guest_pci *pci);
+/* udma bound to the guest's vfio-pci, DMA through the guest's IOMMU */
+unsigned int udma_vfio_checks(struct guest_pci *pci);
 
 /* Guest-physical ranges QEMU never maps for DMA */
 #define LEGACY_VGA_HOLE 0xa0000ull /* [0xa0000, 0xc0000): MMIO, not RAM */

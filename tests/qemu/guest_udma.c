@@ -18,53 +18,54 @@
 
 #include "guest_dma.h"
 
-#define RING_ENTRIES	64
 #define RING_WB_OFFSET	(RING_ENTRIES * sizeof(struct udma_desc))
 #define SCATTER_PAGES	256
 #define BATCH_TIMEOUT_S 30.0
 #define FILL_PATTERN	0x0123456789abcdefull
 
-struct udma_ring {
-	struct guest_pci *pci;
-	struct dma_buf mem; /* the ring, then the tail write-back */
-	volatile struct udma_desc *desc;
-	volatile uint32_t *wb;
-	uint32_t head;
-	uint64_t submitted, moved; /* for the engine's counters */
-};
-
-static int udma_start(struct udma_ring *r, struct guest_pci *pci)
+/*
+ * Reset the engine and start it on the ring at @ring (a page of the
+ * program's memory) that the device reaches at @iova
+ */
+int udma_ring_start(struct udma_ring *r, struct guest_pci *pci, void *ring,
+		    uint64_t iova)
 {
-	uint64_t base;
-	int rc;
-
 	memset(r, 0, sizeof(*r));
 	r->pci = pci;
 	if (mmio_read32(pci, UDMA_REG_ID) != UDMA_ID)
 		return -1;
-	rc = dma_buf_alloc(&r->mem, PAGE_SIZE, false);
-	if (rc)
-		return rc;
-	r->desc = (volatile struct udma_desc *)r->mem.va;
-	r->wb = (volatile uint32_t *)(r->mem.va + RING_WB_OFFSET);
-	base = dma_buf_pa(&r->mem, 0);
+	r->desc = ring;
+	r->wb = (volatile uint32_t *)((uint8_t *)ring + RING_WB_OFFSET);
 	mmio_write32(pci, UDMA_REG_CONTROL, UDMA_CTRL_RESET);
-	mmio_write64(pci, UDMA_REG_RING_BASE, base);
+	mmio_write64(pci, UDMA_REG_RING_BASE, iova);
 	mmio_write32(pci, UDMA_REG_RING_SIZE, RING_ENTRIES);
-	mmio_write64(pci, UDMA_REG_WB_ADDR, base + RING_WB_OFFSET);
+	mmio_write64(pci, UDMA_REG_WB_ADDR, iova + RING_WB_OFFSET);
 	mmio_write32(pci, UDMA_REG_IRQ_MASK, 0); /* polled */
 	mmio_write32(pci, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
-	if (!(mmio_read32(pci, UDMA_REG_STATUS) & UDMA_STATUS_RUNNING)) {
-		dma_buf_free(&r->mem);
+	if (!(mmio_read32(pci, UDMA_REG_STATUS) & UDMA_STATUS_RUNNING))
 		return -1;
-	}
 	return 0;
 }
 
-static void udma_stop(struct udma_ring *r)
+/* The ring in a page of guest RAM, at its guest-physical address */
+static int udma_start(struct udma_ring *r, struct guest_pci *pci,
+		      struct dma_buf *mem)
+{
+	int rc;
+
+	rc = dma_buf_alloc(mem, PAGE_SIZE, false);
+	if (rc)
+		return rc;
+	rc = udma_ring_start(r, pci, mem->va, dma_buf_pa(mem, 0));
+	if (rc)
+		dma_buf_free(mem);
+	return rc;
+}
+
+static void udma_stop(struct udma_ring *r, struct dma_buf *mem)
 {
 	mmio_write32(r->pci, UDMA_REG_CONTROL, UDMA_CTRL_RESET);
-	dma_buf_free(&r->mem);
+	dma_buf_free(mem);
 }
 
 /* Until the engine's tail reaches the head; false on a halt or timeout */
@@ -85,7 +86,7 @@ static bool udma_wait(struct udma_ring *r)
  * Run @n descriptors, in batches that fit the ring; each one's status is
  * written back into @d. False if the engine halted or did not finish.
  */
-static bool udma_run(struct udma_ring *r, struct udma_desc *d, size_t n)
+bool udma_run(struct udma_ring *r, struct udma_desc *d, size_t n)
 {
 	while (n) {
 		size_t batch = n < RING_ENTRIES - 1 ? n : RING_ENTRIES - 1;
@@ -119,8 +120,8 @@ static bool udma_run(struct udma_ring *r, struct udma_desc *d, size_t n)
 }
 
 /* Descriptors whose status is not @want; the first such status in *first */
-static size_t count_status(const struct udma_desc *d, size_t n, uint32_t want,
-			   uint32_t *first)
+size_t count_status(const struct udma_desc *d, size_t n, uint32_t want,
+		    uint32_t *first)
 {
 	size_t bad = 0;
 
@@ -135,7 +136,7 @@ static size_t count_status(const struct udma_desc *d, size_t n, uint32_t want,
 	return bad;
 }
 
-static void fill_expected(uint8_t *p, uint64_t pattern, size_t len)
+void fill_expected(uint8_t *p, uint64_t pattern, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		p[i] = (uint8_t)(pattern >> (8 * (i % 8)));
@@ -444,8 +445,8 @@ err_free:
 	return rc;
 }
 
-static unsigned int udma_run_checks(struct udma_ring *r, struct dma_buf *bufs,
-				    uint8_t *want)
+static unsigned int udma_run_checks(struct udma_ring *r, struct dma_buf *ring,
+				    struct dma_buf *bufs, uint8_t *want)
 {
 	unsigned int failed = 0;
 	bool unmoved;
@@ -456,7 +457,7 @@ static unsigned int udma_run_checks(struct udma_ring *r, struct dma_buf *bufs,
 	failed += !check_p2p(r, &bufs[SRC], &bufs[DST]);
 	failed += check_faults(r, &bufs[DST], &bufs[HUGE_DST], want);
 	failed += !check_goes_on(r, &bufs[DST], want);
-	unmoved = dma_buf_unmoved(&r->mem);
+	unmoved = dma_buf_unmoved(ring);
 	for (int i = 0; i < NR_BUFS; i++)
 		unmoved = unmoved && dma_buf_unmoved(&bufs[i]);
 	failed += !report(unmoved,
@@ -466,13 +467,13 @@ static unsigned int udma_run_checks(struct udma_ring *r, struct dma_buf *bufs,
 
 unsigned int udma_checks(struct guest_pci *pci)
 {
-	struct dma_buf bufs[NR_BUFS];
+	struct dma_buf bufs[NR_BUFS], ring;
 	unsigned int failed = 1;
 	struct udma_ring r;
 	uint8_t *want;
 	int rc;
 
-	if (!report(!udma_start(&r, pci), "udma identified and enabled"))
+	if (!report(!udma_start(&r, pci, &ring), "udma identified and enabled"))
 		return 1;
 	want = malloc(HUGE_SIZE);
 	if (!want)
@@ -483,12 +484,12 @@ unsigned int udma_checks(struct guest_pci *pci)
 		    "from pagemap%s%s",
 		    rc ? ": " : "", rc ? strerror(-rc) : ""))
 		goto out_want;
-	failed = udma_run_checks(&r, bufs, want);
+	failed = udma_run_checks(&r, &ring, bufs, want);
 	for (int i = NR_BUFS - 1; i >= 0; i--)
 		dma_buf_free(&bufs[i]);
 out_want:
 	free(want);
 out_ring:
-	udma_stop(&r);
+	udma_stop(&r, &ring);
 	return failed;
 }

@@ -22,7 +22,10 @@
 #                                            the command of one configuration
 #
 # Environment: UIOMMUFD_SKIP_QEMU=1 skips it all (said loudly);
+# UIOMMUFD_QEMU_ONLY=name[,name] only those configurations (as NAME...);
 # UIOMMUFD_QEMU_TIMEOUT seconds for one boot (default 180);
+# UIOMMUFD_QEMU_RUN_OPTS more uiommufd-run options, e.g. --trace=/tmp/t
+# (paths are the chroot's);
 # UIOMMUFD_QEMU_LOGS the directory of the console logs (default
 # build/qemu-check). Needs root (debootstrap, chroot, mounts) and the
 # Debian mirror of this machine's apt sources; without them it fails.
@@ -42,7 +45,9 @@ log() { echo "qemu-check: $*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
 # name|device model|QEMU arguments for the device and memory (@BDF@ and
-# @SYSFS@ become the device's address and sysfs directory)
+# @SYSFS@ become the device's address and sysfs directory)[|words added
+# to the guest kernel's command line[|a launcher that starts QEMU, run by
+# uiommufd-run: @FDPASS@ is examples/fd-pass]]
 CONFIGS=(
 	"iommufd-host|udma|-object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
 	"iommufd-sysfsdev|udma|-object iommufd,id=iommufd0 -device vfio-pci,sysfsdev=@SYSFS@,iommufd=iommufd0"
@@ -52,7 +57,12 @@ CONFIGS=(
 	"edu-iommufd|edu|-object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
 	"edu-container-memfd|edu|-object memory-backend-memfd,id=ram0,size=${MEM}M -machine memory-backend=ram0 -device vfio-pci,host=@BDF@"
 	"q35-iommufd|udma|-machine q35 -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
+	"iommufd-fdpass|udma|-object iommufd,id=iommufd0,fd={iommufd} -device vfio-pci,id=hostdev0,host=@BDF@,fd={vfio},iommufd=iommufd0||@FDPASS@ --exec --vfio /dev/vfio/devices/vfio0"
+	"q35-vtd-caching|udma|-machine q35 -device intel-iommu,caching-mode=on -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0|intel_iommu=on GUEST_DMA_MODE=vfio"
+	"q35-vtd-fsts|udma,iommu=vtd|-machine q35 -device intel-iommu,caching-mode=on,scalable-mode=on,fsts=on -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0|intel_iommu=on,sm_on GUEST_DMA_MODE=vfio"
 )
+# The guest kernel's modules for VFIO in the guest, in load order
+VFIO_MODULES="irqbypass vfio vfio_iommu_type1 vfio-pci-core vfio-pci"
 # The first emulated device's address (src/emu/emu_devices.c, docs/vfio.md)
 BDF=5546:00:01.0
 
@@ -123,7 +133,8 @@ in_chroot() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin
 t0=$SECONDS
 log "building uiommufd in the chroot"
 if ! in_chroot sh -c "rm -rf $BUILD && meson setup $BUILD $SRC >/dev/null &&
-	ninja -C $BUILD -j2 preload/uiommufd-run preload/libuiommufd-preload.so >/dev/null" \
+	ninja -C $BUILD -j2 preload/uiommufd-run preload/libuiommufd-preload.so \
+		examples/fd-pass >/dev/null" \
 	>"$LOGS/build.log" 2>&1; then
 	tail -n 40 "$LOGS/build.log" >&2
 	die "building uiommufd in the chroot failed (log: $LOGS/build.log)"
@@ -134,8 +145,16 @@ log "building the guest initramfs"
 if ! in_chroot sh -ec "rm -rf $GUEST && mkdir -p $GUEST/root/bin $GUEST/root/dev \
 		$GUEST/root/proc $GUEST/root/sys
 	gcc -static -O2 -Wall -Wextra -Werror -I$SRC/include -o $GUEST/root/guest-dma \
-		$SRC/tests/qemu/guest_dma.c $SRC/tests/qemu/guest_udma.c $SRC/tests/qemu/guest_edu.c
+		$SRC/tests/qemu/guest_dma.c $SRC/tests/qemu/guest_udma.c $SRC/tests/qemu/guest_edu.c \
+		$SRC/tests/qemu/guest_vfio.c
 	cp /bin/busybox $GUEST/root/bin/busybox
+	# The guest's VFIO (type1: the kernel has no iommufd), in load order
+	mkdir $GUEST/root/modules
+	for m in $VFIO_MODULES; do
+		f=\$(find /lib/modules/*/kernel -name \$m.ko.xz)
+		busybox xzcat \$f >$GUEST/root/modules/\$m.ko
+		echo \$m >>$GUEST/root/modules/order
+	done
 	install -m 755 $SRC/tests/qemu/init $GUEST/root/init
 	mknod $GUEST/root/dev/console c 5 1
 	cd $GUEST/root && find . | cpio -o -H newc --quiet >$GUEST/initramfs.cpio" \
@@ -153,19 +172,20 @@ log "$qemu_version; guest kernel $kernel"
 # The configuration named $1: its device model in $model, the command
 # (run in the chroot) in the array cmd
 config_command() {
-	local c name args
+	local c name args append launch
 	for c in "${CONFIGS[@]}"; do
-		IFS='|' read -r name model args <<<"$c"
+		IFS='|' read -r name model args append launch <<<"$c"
 		[ "$name" = "$1" ] && break
 	done
 	[ "$name" = "$1" ] || return 1
 	args=${args//@BDF@/$BDF}
 	args=${args//@SYSFS@/\/sys\/bus\/pci\/devices\/$BDF}
+	launch=${launch//@FDPASS@/$BUILD/examples/fd-pass}
 	# shellcheck disable=SC2206 # $args is a list of words
-	cmd=($BUILD/preload/uiommufd-run --device "$model" --
+	cmd=($BUILD/preload/uiommufd-run --device "$model" ${UIOMMUFD_QEMU_RUN_OPTS:-} -- $launch
 		qemu-system-x86_64 -nographic -no-reboot -m $MEM
 		-kernel "$kernel" -initrd $GUEST/initramfs.cpio
-		-append "console=ttyS0 panic=-1 hugepages=4" $args)
+		-append "console=ttyS0 panic=-1 hugepages=4${append:+ $append}" $args)
 }
 
 # A command to paste into a shell: words with blanks in quotes
@@ -189,7 +209,7 @@ run_config() {
 	{ timeout --kill-after=10 "$TIMEOUT" chroot "$chroot_dir" /usr/bin/env -i \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "${cmd[@]}" \
 		</dev/null >>"$console" 2>&1 || echo "# exit status $?" >>"$console"; } 2>/dev/null
-	grep -q "^guest-dma: RESULT PASS $model " "$console"
+	grep -q "^guest-dma: RESULT PASS ${model%%,*} " "$console"
 }
 
 # The end of a console, without the CPU registers QEMU dumps when it aborts
@@ -207,6 +227,10 @@ if [ "${1:-}" = --shell ]; then
 fi
 
 selected=("$@")
+# UIOMMUFD_QEMU_ONLY=name[,name]: those configurations, when none is named
+if ((!${#selected[@]})) && [ -n "${UIOMMUFD_QEMU_ONLY:-}" ]; then
+	IFS=, read -ra selected <<<"$UIOMMUFD_QEMU_ONLY"
+fi
 wanted() {
 	local s
 	((${#selected[@]})) || return 0
@@ -230,13 +254,13 @@ for c in "${CONFIGS[@]}"; do
 		log "$name FAILED; the end of its console ($LOGS/$name.log):"
 		console_tail "$LOGS/$name.log" >&2
 	fi
-	results+=("$(printf '%-22s %-5s %-4s %4d s  %s' "$name" "$model" "$verdict" \
+	results+=("$(printf '%-22s %-14s %-6s %4d s  %s' "$name" "$model" "$verdict" \
 		$((SECONDS - t0)) "$(grep -c '^guest-dma: PASS' "$LOGS/$name.log") checks passed in the guest")")
 done
 ((ran)) || die "no configuration named ${selected[*]} (see --list)"
 
 echo "qemu-check: $qemu_version, guest $kernel, -m $MEM, TCG"
-echo "qemu-check: configuration        device result boot"
+echo "qemu-check: configuration          device         result boot"
 for r in "${results[@]}"; do echo "qemu-check: $r"; done
 echo "qemu-check: chroot $t_chroot s, builds $t_build s, total $((SECONDS - t_start)) s"
 echo "qemu-check: $((ran - failed)) passed, $failed failed"
