@@ -26,9 +26,13 @@
 
 /*
  * SMMU_IDR0: stage 1 and stage 2, AArch64 tables, coherent walks, 16-bit
- * ASIDs and VMIDs, little-endian tables, no stalls (terminate model).
+ * ASIDs and VMIDs, little-endian tables, no stalls (terminate model),
+ * 2-level stream tables. The stream table is the host kernel's and never
+ * seen through iommufd, but a VMM may compare STLEVEL with its own: QEMU's
+ * arm-smmuv3,accel=on refuses a host whose STLEVEL is not the 1 its own
+ * SMMU model reports (smmuv3_accel_check_hw_compatible()).
  * Not set: HTTU (no hardware access/dirty updates), ATS, PRI, MSI, HYP,
- * 2-level CD tables, 2-level stream tables.
+ * 2-level CD tables.
  */
 #define IDR0_S2P		  (1u << 0)
 #define IDR0_S1P		  (1u << 1)
@@ -38,9 +42,11 @@
 #define IDR0_VMID16		  (1u << 18)
 #define IDR0_TTENDIAN_LE	  (2u << 21)
 #define IDR0_STALL_MODEL_NO_STALL (1u << 24)
+#define IDR0_STLEVEL_2LVL	  (1u << 27)
 #define SW_SMMU_IDR0                                                          \
 	(IDR0_S2P | IDR0_S1P | IDR0_TTF_AARCH64 | IDR0_COHACC | IDR0_ASID16 | \
-	 IDR0_VMID16 | IDR0_TTENDIAN_LE | IDR0_STALL_MODEL_NO_STALL)
+	 IDR0_VMID16 | IDR0_TTENDIAN_LE | IDR0_STALL_MODEL_NO_STALL |         \
+	 IDR0_STLEVEL_2LVL)
 /*
  * SMMU_IDR1: 16-bit StreamIDs, no SubstreamIDs (SSIDSIZE 0: no PASIDs, so
  * an STE's CD table is one CD), 256-entry command and event queues.
