@@ -23,6 +23,7 @@
 #define UIOMMUFD_DEVICE_SW_IOMMU_H
 
 #include "../iommu.h"
+#include "../vtd_s1.h"
 
 /* Which hardware the software IOMMU of a device models */
 enum sw_iommu_model {
@@ -165,6 +166,23 @@ bool sw_vtd_is_nested(const struct iommu_domain *domain);
 /* The IOTLB flush of a PASID entry's tear-down: the device left @domain */
 void sw_vtd_flush_all(struct iommu_domain *domain);
 struct io_pgtable_walk;
+/*
+ * Stage 2 of one access of an x86-64 first-stage walk (the VT-d and AMD
+ * models): the parent's leaf, with its permission checked
+ */
+struct sw_vtd_s2 {
+	struct paging_domain *pd;
+	bool mark;
+	/* Why a first-stage entry did not translate */
+	enum sw_dma_fault table_fault;
+};
+enum sw_dma_fault sw_vtd_s2_lookup(struct sw_vtd_s2 *s2, uint64_t gpa,
+				   bool write, struct io_pgtable_walk *walk);
+/* vtd_s1_cfg.gpa_to_host with a struct sw_vtd_s2 for @arg */
+uint64_t *sw_vtd_table_entry(void *arg, uint64_t gpa, bool write);
+/* A first-stage fault as the DMA's: false with @fault filled */
+bool sw_vtd_s1_fault(enum vtd_s1_fault f, uint64_t iova, bool write,
+		     struct sw_dma_fault_info *fault);
 bool sw_vtd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
 		 bool mark, struct io_pgtable_walk *walk,
 		 struct sw_dma_fault_info *fault);
