@@ -33,6 +33,8 @@ enum sw_iommu_model {
 	SW_IOMMU_MODEL_VTD,
 	/* ARM SMMUv3: vIOMMU, vSTE -> CD -> stage-1 tables over stage 2 */
 	SW_IOMMU_MODEL_SMMUV3,
+	/* AMD: vIOMMU, guest DTE -> GCR3 table -> v2 tables over the host's */
+	SW_IOMMU_MODEL_AMD,
 };
 
 /* sw_iommu_dev.vsid of a device without a vDEVICE where it is attached */
@@ -201,5 +203,19 @@ bool sw_smmu_walk(struct sw_iommu_dev *sdev, struct iommu_domain *domain,
 		  uint64_t iova, bool write, bool mark,
 		  struct io_pgtable_walk *walk,
 		  struct sw_dma_fault_info *fault);
+
+/* The AMD model (sw_amd.c) */
+bool sw_amd_owns(const struct iommu_domain *domain);
+void *sw_amd_hw_info(struct device *dev, uint32_t *length, uint32_t *type);
+bool sw_amd_paging_flags_ok(uint32_t flags);
+size_t sw_amd_get_viommu_size(struct device *dev, unsigned int type);
+int sw_amd_viommu_init(struct iommufd_viommu *viommu,
+		       struct iommu_domain *parent,
+		       const struct iommu_user_data *user_data,
+		       const struct iommufd_viommu_ops **ops);
+bool sw_amd_is_nested(const struct iommu_domain *domain);
+bool sw_amd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
+		 bool mark, struct io_pgtable_walk *walk,
+		 struct sw_dma_fault_info *fault);
 
 #endif
