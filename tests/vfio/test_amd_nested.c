@@ -651,6 +651,45 @@ static void test_stage2_unmap(void **state)
 			 copy(IOVA_SRC, 3 * SZ_2M, 16));
 }
 
+/* Every allocation of the AMD path failed in turn: an errno, no leak */
+static void test_fail_nth(void **state)
+{
+	struct iommu_hwpt_amd_guest g = gdte(gpa(G_GCR3), 0, 0, true);
+	struct iommu_hw_info_amd amd;
+	unsigned int nth, failed = 0;
+	uint32_t type, viommu = 0, id = 0;
+	long rc;
+
+	(void)state;
+	for (nth = 1; nth < 100; nth++) {
+		uiommufd_fail_nth_set(nth);
+		rc = hw_info(f.devid, 0, &amd, &type);
+		if (!rc)
+			rc = viommu_alloc(f.devid, f.parent, VIOMMU_TYPE,
+					  &viommu);
+		if (!rc)
+			rc = hwpt_alloc_ex(f.ctx, f.devid, viommu, 0, 0,
+					   IOMMU_HWPT_DATA_AMD_GUEST, &g,
+					   sizeof(g), &id);
+		if (uiommufd_fail_nth_get()) {
+			uiommufd_fail_nth_set(0);
+			assert_int_equal(0, rc);
+			break;
+		}
+		assert_true(rc < 0 || uiommufd_fail_nth_absorbed());
+		uiommufd_fail_nth_set(0);
+		failed += rc < 0;
+		if (id)
+			assert_int_equal(0, destroy(f.ctx, id));
+		if (viommu)
+			assert_int_equal(0, destroy(f.ctx, viommu));
+		id = viommu = 0;
+	}
+	assert_true(failed >= 3 && nth < 100);
+	assert_int_equal(0, destroy(f.ctx, id));
+	assert_int_equal(0, destroy(f.ctx, viommu));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -668,6 +707,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage2_unmap, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
 	};
 
 	if (uiommufd_devices_add("udma,iommu=amd;udma,iommu=vtd;"
