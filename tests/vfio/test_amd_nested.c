@@ -333,7 +333,7 @@ static void test_hw_info(void **state)
 static void test_paging_and_viommu(void **state)
 {
 	struct iommu_hwpt_amd_guest g = gdte(gpa(G_GCR3), 0, 0, true);
-	uint32_t id, paging, vtd_id = 0, vtd_parent;
+	uint32_t id, paging, vtd_id = 0, vtd_parent, pt;
 	int vtd;
 
 	(void)state;
@@ -379,6 +379,11 @@ static void test_paging_and_viommu(void **state)
 					  &vtd_parent));
 	assert_int_equal(-EINVAL,
 			 viommu_alloc(f.devid, vtd_parent, VIOMMU_TYPE, NULL));
+	/* Nor is an AMD nested HWPT the other model's device's */
+	assert_int_equal(0, nested_alloc(&g, &id));
+	pt = id;
+	assert_int_equal(-EINVAL, attach(vtd, &pt));
+	assert_int_equal(0, destroy(f.ctx, id));
 	uiommufd_close(vtd);
 	assert_int_equal(0, destroy(f.ctx, vtd_parent));
 	assert_int_equal(0, destroy(f.ctx, paging));
