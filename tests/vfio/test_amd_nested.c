@@ -470,6 +470,8 @@ static void test_copy_and_ad_bits(void **state)
 /* Faults fail the descriptor; nothing is cached, so fixes take at once */
 static void test_faults_no_iotlb(void **state)
 {
+	struct iommu_hwpt_amd_guest g;
+
 	(void)state;
 	attach_default();
 	fill(G_SRC, 0x11);
@@ -500,6 +502,15 @@ static void test_faults_no_iotlb(void **state)
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
 	assert_true(all(G_DST_B, 0x13, 4096));
 	assert_true(all(G_DST_A, 0x12, 4096));
+	/* A GCR3 root outside guest memory: stage 2 refuses it */
+	g = gdte(0x7000000000ULL, 0, 0, true);
+	attach_gdte(&g);
+	start_ring(IOVA_RING);
+	ring_fault(IOVA_RING);
+	g = gdte(gpa(G_GCR3), 0, 0, true);
+	attach_gdte(&g);
+	start_ring(IOVA_RING);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 16));
 	/* The GCR3 entry of PASID 0 made invalid: not even the ring */
 	*entry(G_GCR3, 0) &= ~GCR3_VALID;
 	ring_fault(IOVA_RING);
