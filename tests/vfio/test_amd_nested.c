@@ -422,6 +422,18 @@ static void test_bad_dte(void **state)
 	g = gdte(gpa(G_GCR3), 2, 1, true);
 	assert_int_equal(0, nested_alloc(&g, &id));
 	assert_int_equal(0, destroy(f.ctx, id));
+	/* The driver does not look at the flags; the core refuses some */
+	g = gdte(gpa(G_GCR3), 0, 0, true);
+	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, f.viommu,
+					  IOMMU_HWPT_ALLOC_PASID, 0,
+					  IOMMU_HWPT_DATA_AMD_GUEST, &g,
+					  sizeof(g), &id));
+	assert_int_equal(0, destroy(f.ctx, id));
+	assert_int_equal(-EOPNOTSUPP,
+			 hwpt_alloc_ex(f.ctx, f.devid, f.viommu,
+				       IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
+				       IOMMU_HWPT_DATA_AMD_GUEST, &g, sizeof(g),
+				       NULL));
 	/* The data: its type, its length, bytes past it */
 	assert_int_equal(-EOPNOTSUPP, hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0,
 						    0, IOMMU_HWPT_DATA_VTD_S1,
