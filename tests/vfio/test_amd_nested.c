@@ -602,6 +602,50 @@ static void test_gcr3_levels_five_levels(void **state)
 	ring_fault(IOVA_RING);
 }
 
+static long invalidate(uint32_t id, uint32_t *num)
+{
+	uint64_t entry[2] = {};
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = id,
+		.data_uptr = (uintptr_t)entry,
+		.data_type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+		.entry_len = sizeof(entry),
+		.entry_num = *num,
+	};
+	long rc = ioc(f.ctx, IOMMU_HWPT_INVALIDATE, &cmd);
+
+	*num = cmd.entry_num;
+	return rc;
+}
+
+/*
+ * 7.2 gives the AMD vIOMMU and its nested domains no invalidation op:
+ * IOMMU_HWPT_INVALIDATE is EOPNOTSUPP on both, with nothing done. A vDEVICE
+ * is the core's alone (no vdevice ops) and changes no translation.
+ */
+static void test_no_invalidation(void **state)
+{
+	struct iommu_vdevice_alloc vdev = {
+		.size = sizeof(vdev), .viommu_id = 0, .virt_id = 0x42};
+	uint32_t nested, num = 1;
+
+	(void)state;
+	nested = attach_default();
+	assert_int_equal(-EOPNOTSUPP, invalidate(nested, &num));
+	assert_int_equal(0, num);
+	num = 1;
+	assert_int_equal(-EOPNOTSUPP, invalidate(f.viommu, &num));
+	assert_int_equal(0, num);
+	vdev.viommu_id = f.viommu;
+	vdev.dev_id = f.devid;
+	assert_int_equal(0, ioc(f.ctx, IOMMU_VDEVICE_ALLOC, &vdev));
+	fill(G_SRC, 0x81);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_A, 0x81, 4096));
+	assert_int_equal(0, destroy(f.ctx, vdev.out_vdevice_id));
+}
+
 /* Replace: another guest DTE and back, the parent itself, blocking */
 static void test_replace(void **state)
 {
@@ -732,6 +776,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_giov, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gcr3_levels_five_levels,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_invalidation, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage2_unmap, setup,
 						teardown),
