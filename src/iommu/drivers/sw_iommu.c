@@ -165,8 +165,9 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 	if (model == SW_IOMMU_MODEL_AMD && !sw_amd_paging_flags_ok(flags))
 		return ERR_PTR(-EOPNOTSUPP);
 	/*
-	 * Only the VT-d model nests on a second stage; it takes the PASID
-	 * flag as the intel driver does, whatever the device supports
+	 * Every model but the default nests on a second stage; the VT-d one
+	 * takes the PASID flag as the intel driver does, whatever the device
+	 * supports (the SMMUv3 and AMD flags were checked above)
 	 */
 	if (model != SW_IOMMU_MODEL_DEFAULT)
 		supported |= IOMMU_HWPT_ALLOC_NEST_PARENT |

@@ -10,7 +10,9 @@
  * the permissions of each leaf; writes set dirty bits while tracking is on.
  * A device of the VT-d model (sw_vtd.c) may also be attached to a nested
  * domain, whose first-stage tables in guest memory are walked through its
- * parent's table, with an IOTLB.
+ * parent's table, with an IOTLB; so may one of the SMMUv3 model
+ * (sw_smmu.c: vSTE -> CD -> tables, an IOTLB per vIOMMU) or of the AMD
+ * model (sw_amd.c: guest DTE -> GCR3 -> v2 tables, nothing cached).
  *
  * The DMA path takes no lock. A device brackets its DMA with
  * sw_dma_begin() and sw_dma_end(); the host addresses a translation gives
