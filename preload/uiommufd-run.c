@@ -37,7 +37,7 @@ static void usage(FILE *out)
 		"  --device SPEC       an emulated device, served through "
 		"VFIO:\n"
 		"                      "
-		"udma[,group=N][,name=DDDD:BB:DD.F][,iommu=vtd|smmuv3][,"
+		"udma[,group=N][,name=DDDD:BB:DD.F][,iommu=vtd|smmuv3|amd][,"
 		"noiommu]\n"
 		"                      (repeat for more; added to "
 		"$UIOMMUFD_DEVICES)\n"

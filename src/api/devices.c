@@ -14,6 +14,8 @@
  *                             default, iommu=sw, is its own one-stage one
  *   udma,iommu=smmuv3         behind its ARM SMMUv3 model (vIOMMU, vSTE,
  *                             CD and stage-1 tables)
+ *   udma,iommu=amd            behind its AMD IOMMU model (vIOMMU, guest
+ *                             DTE, GCR3 and v2 page tables)
  *   edu                       QEMU's "edu" educational device
  *
  * UIOMMUFD_DEVICES holds the list the process starts with (uiommufd-run
@@ -141,6 +143,8 @@ static int emu_parse(char *text, struct emu_spec *spec)
 			spec->iommu = SW_IOMMU_MODEL_VTD;
 		} else if (!strcmp(opt, "iommu=smmuv3")) {
 			spec->iommu = SW_IOMMU_MODEL_SMMUV3;
+		} else if (!strcmp(opt, "iommu=amd")) {
+			spec->iommu = SW_IOMMU_MODEL_AMD;
 		} else {
 			return -EINVAL;
 		}

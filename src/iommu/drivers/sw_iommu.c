@@ -30,6 +30,7 @@
 static const struct iommu_ops sw_iommu_ops;
 static const struct iommu_ops sw_vtd_iommu_ops;
 static const struct iommu_ops sw_smmu_iommu_ops;
+static const struct iommu_ops sw_amd_iommu_ops;
 
 /* Devices an unmap must wait for */
 static struct mutex dma_devs_lock = MUTEX_INITIALIZER(dma_devs_lock);
@@ -96,6 +97,12 @@ static struct iommu_domain sw_smmu_blocked_domain = {
 	.owner = &sw_smmu_iommu_ops,
 };
 
+static struct iommu_domain sw_amd_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &sw_blocked_ops,
+	.owner = &sw_amd_iommu_ops,
+};
+
 /* The page table's IOTLB sync: every device, not only the domain's */
 static void sw_iotlb_sync(void *cookie)
 {
@@ -155,9 +162,12 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 
 	if (model == SW_IOMMU_MODEL_SMMUV3 && !sw_smmu_paging_flags_ok(flags))
 		return ERR_PTR(-EOPNOTSUPP);
+	if (model == SW_IOMMU_MODEL_AMD && !sw_amd_paging_flags_ok(flags))
+		return ERR_PTR(-EOPNOTSUPP);
 	/*
-	 * Only the VT-d model nests on a second stage; it takes the PASID
-	 * flag as the intel driver does, whatever the device supports
+	 * Every model but the default nests on a second stage; the VT-d one
+	 * takes the PASID flag as the intel driver does, whatever the device
+	 * supports (the SMMUv3 and AMD flags were checked above)
 	 */
 	if (model != SW_IOMMU_MODEL_DEFAULT)
 		supported |= IOMMU_HWPT_ALLOC_NEST_PARENT |
@@ -239,9 +249,25 @@ static const struct iommu_ops sw_smmu_iommu_ops = {
 	.viommu_init = sw_smmu_viommu_init,
 };
 
+static const struct iommu_ops sw_amd_iommu_ops = {
+	.name = "sw-iommu-amd",
+	.blocked_domain = &sw_amd_blocked_domain,
+	.hw_info = sw_amd_hw_info,
+	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
+	.capable = sw_capable,
+	.get_resv_regions = sw_get_resv_regions,
+	.get_viommu_size = sw_amd_get_viommu_size,
+	.viommu_init = sw_amd_viommu_init,
+};
+
 bool sw_smmu_owns(const struct iommu_domain *domain)
 {
 	return domain->owner == &sw_smmu_iommu_ops;
+}
+
+bool sw_amd_owns(const struct iommu_domain *domain)
+{
+	return domain->owner == &sw_amd_iommu_ops;
 }
 
 static const struct iommu_ops *sw_model_ops(enum sw_iommu_model model)
@@ -251,6 +277,8 @@ static const struct iommu_ops *sw_model_ops(enum sw_iommu_model model)
 		return &sw_vtd_iommu_ops;
 	case SW_IOMMU_MODEL_SMMUV3:
 		return &sw_smmu_iommu_ops;
+	case SW_IOMMU_MODEL_AMD:
+		return &sw_amd_iommu_ops;
 	default:
 		return &sw_iommu_ops;
 	}
@@ -314,6 +342,8 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
 	if (sw_smmu_is_nested(domain))
 		return sw_smmu_walk(sdev, domain, iova, write, mark, walk,
 				    fault);
+	if (sw_amd_is_nested(domain))
+		return sw_amd_walk(domain, iova, write, mark, walk, fault);
 	/* Blocked, or a domain of another kind: nothing gets through */
 	if (domain->ops != &sw_domain_ops)
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
