@@ -22,6 +22,7 @@ run() {
 run bench_ioctl
 run bench_pgtable
 run bench_vtd
+run bench_smmu
 run bench_map "${BENCH_MB:-1024}" "${BENCH_AREAS:-1000000}"
 run bench_access
 run bench_dma "${BENCH_DMA_MB:-256}"

@@ -12,6 +12,10 @@
  *   udma,iommu=vtd            behind the software IOMMU's Intel VT-d
  *                             model (nested first-stage tables); the
  *                             default, iommu=sw, is its own one-stage one
+ *   udma,iommu=smmuv3         behind its ARM SMMUv3 model (vIOMMU, vSTE,
+ *                             CD and stage-1 tables)
+ *   udma,iommu=amd            behind its AMD IOMMU model (vIOMMU, guest
+ *                             DTE, GCR3 and v2 page tables)
  *   edu                       QEMU's "edu" educational device
  *   ioat                      an Intel I/OAT (CBDMA) DMA channel
  *
@@ -139,6 +143,10 @@ static int emu_parse(char *text, struct emu_spec *spec)
 			spec->iommu = SW_IOMMU_MODEL_DEFAULT;
 		} else if (!strcmp(opt, "iommu=vtd")) {
 			spec->iommu = SW_IOMMU_MODEL_VTD;
+		} else if (!strcmp(opt, "iommu=smmuv3")) {
+			spec->iommu = SW_IOMMU_MODEL_SMMUV3;
+		} else if (!strcmp(opt, "iommu=amd")) {
+			spec->iommu = SW_IOMMU_MODEL_AMD;
 		} else {
 			return -EINVAL;
 		}

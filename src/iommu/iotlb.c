@@ -10,20 +10,24 @@
 #define IOTLB_WRITABLE (1u << 1)
 #define IOTLB_DIRTY    (1u << 2)
 
-static struct iotlb_entry *iotlb_slot(struct iotlb *tlb, uint64_t iova)
+/* Neighbouring pages of one tag, and one page of neighbouring tags, differ */
+static struct iotlb_entry *iotlb_slot(struct iotlb *tlb, uint32_t tag,
+				      uint64_t iova)
 {
-	return &tlb->entry[(iova >> 12) % IOTLB_ENTRIES];
+	return &tlb->entry[((iova >> 12) + tag * 37ULL) % IOTLB_ENTRIES];
 }
 
-bool iotlb_lookup(struct iotlb *tlb, uint64_t iova, struct iotlb_hit *hit)
+bool iotlb_lookup_tag(struct iotlb *tlb, uint32_t tag, uint64_t iova,
+		      struct iotlb_hit *hit)
 {
-	struct iotlb_entry *e = iotlb_slot(tlb, iova);
+	struct iotlb_entry *e = iotlb_slot(tlb, tag, iova);
 	uint64_t seq = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
-	uint32_t flags;
+	uint32_t flags, e_tag;
 
 	if (seq & 1)
 		return false;
 	flags = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+	e_tag = __atomic_load_n(&e->tag, __ATOMIC_RELAXED);
 	hit->iova_base = __atomic_load_n(&e->iova_base, __ATOMIC_RELAXED);
 	hit->size = __atomic_load_n(&e->size, __ATOMIC_RELAXED);
 	hit->out_base = __atomic_load_n(&e->out_base, __ATOMIC_RELAXED);
@@ -31,7 +35,8 @@ bool iotlb_lookup(struct iotlb *tlb, uint64_t iova, struct iotlb_hit *hit)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) != seq)
 		return false;
-	if (!(flags & IOTLB_VALID) || iova - hit->iova_base >= hit->size)
+	if (!(flags & IOTLB_VALID) || e_tag != tag ||
+	    iova - hit->iova_base >= hit->size)
 		return false;
 	hit->writable = flags & IOTLB_WRITABLE;
 	hit->dirty = flags & IOTLB_DIRTY;
@@ -62,10 +67,10 @@ static void entry_unlock(struct iotlb_entry *e, uint64_t seq)
 	__atomic_store_n(&e->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
-void iotlb_fill(struct iotlb *tlb, uint64_t gen, uint64_t iova,
-		const struct iotlb_hit *hit)
+void iotlb_fill_tag(struct iotlb *tlb, uint64_t gen, uint32_t tag,
+		    uint64_t iova, const struct iotlb_hit *hit)
 {
-	struct iotlb_entry *e = iotlb_slot(tlb, iova);
+	struct iotlb_entry *e = iotlb_slot(tlb, tag, iova);
 	uint32_t flags = IOTLB_VALID;
 	uint64_t seq;
 
@@ -84,10 +89,12 @@ void iotlb_fill(struct iotlb *tlb, uint64_t gen, uint64_t iova,
 	__atomic_store_n(&e->size, hit->size, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->out_base, hit->out_base, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->tag, tag, __ATOMIC_RELAXED);
 	entry_unlock(e, seq);
 }
 
-unsigned int iotlb_invalidate(struct iotlb *tlb, uint64_t first, uint64_t last)
+unsigned int iotlb_invalidate_tag(struct iotlb *tlb, uint32_t tag,
+				  uint64_t first, uint64_t last)
 {
 	unsigned int n = 0;
 
@@ -103,6 +110,8 @@ unsigned int iotlb_invalidate(struct iotlb *tlb, uint64_t first, uint64_t last)
 		base = __atomic_load_n(&e->iova_base, __ATOMIC_RELAXED);
 		if ((__atomic_load_n(&e->flags, __ATOMIC_RELAXED) &
 		     IOTLB_VALID) &&
+		    (tag == IOTLB_ANY_TAG ||
+		     __atomic_load_n(&e->tag, __ATOMIC_RELAXED) == tag) &&
 		    base <= last &&
 		    base + (__atomic_load_n(&e->size, __ATOMIC_RELAXED) - 1) >=
 			    first) {

@@ -37,24 +37,54 @@ struct iotlb_entry {
 	uint64_t seq;
 	uint64_t iova_base, size, out_base;
 	uint32_t flags;
+	uint32_t tag;
 };
+
+/* iotlb_invalidate_tag(): entries of every tag */
+#define IOTLB_ANY_TAG UINT32_MAX
 
 struct iotlb {
 	uint64_t gen;
 	struct iotlb_entry entry[IOTLB_ENTRIES];
 };
 
-/* The entry covering @iova, if one is cached */
-bool iotlb_lookup(struct iotlb *tlb, uint64_t iova, struct iotlb_hit *hit);
+/*
+ * Entries carry a tag (an address-space ID: the SMMUv3 model's ASID) that
+ * a lookup must match and an invalidation may select; a cache of one
+ * address space uses tag 0 throughout.
+ */
+
+/* The entry of @tag covering @iova, if one is cached */
+bool iotlb_lookup_tag(struct iotlb *tlb, uint32_t tag, uint64_t iova,
+		      struct iotlb_hit *hit);
 /* Read before a walk whose result may be filled in */
 uint64_t iotlb_generation(struct iotlb *tlb);
-/* Cache a walk's result for @iova, unless invalidated since @gen */
-void iotlb_fill(struct iotlb *tlb, uint64_t gen, uint64_t iova,
-		const struct iotlb_hit *hit);
+/* Cache a walk's result for @iova in @tag, unless invalidated since @gen */
+void iotlb_fill_tag(struct iotlb *tlb, uint64_t gen, uint32_t tag,
+		    uint64_t iova, const struct iotlb_hit *hit);
 /*
- * Forget every entry meeting [first, last]; a fill racing with it for
- * that range is dropped. Returns the number of entries forgotten.
+ * Forget every entry of @tag (or IOTLB_ANY_TAG) meeting [first, last]; a
+ * fill racing with it is dropped. Returns the number of entries forgotten.
  */
-unsigned int iotlb_invalidate(struct iotlb *tlb, uint64_t first, uint64_t last);
+unsigned int iotlb_invalidate_tag(struct iotlb *tlb, uint32_t tag,
+				  uint64_t first, uint64_t last);
+
+static inline bool iotlb_lookup(struct iotlb *tlb, uint64_t iova,
+				struct iotlb_hit *hit)
+{
+	return iotlb_lookup_tag(tlb, 0, iova, hit);
+}
+
+static inline void iotlb_fill(struct iotlb *tlb, uint64_t gen, uint64_t iova,
+			      const struct iotlb_hit *hit)
+{
+	iotlb_fill_tag(tlb, gen, 0, iova, hit);
+}
+
+static inline unsigned int iotlb_invalidate(struct iotlb *tlb, uint64_t first,
+					    uint64_t last)
+{
+	return iotlb_invalidate_tag(tlb, IOTLB_ANY_TAG, first, last);
+}
 
 #endif

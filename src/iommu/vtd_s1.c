@@ -19,11 +19,13 @@ static uint64_t level_size(unsigned int level)
 	return 1ULL << (VTD_S1_PAGE_SHIFT + VTD_S1_IDX_BITS * (level - 1));
 }
 
-static bool canonical(uint64_t iova, unsigned int levels)
+static bool canonical(uint64_t iova, const struct vtd_s1_cfg *cfg)
 {
-	unsigned int bits = VTD_S1_PAGE_SHIFT + VTD_S1_IDX_BITS * levels;
+	unsigned int bits = VTD_S1_PAGE_SHIFT + VTD_S1_IDX_BITS * cfg->levels;
 	uint64_t top = iova >> (bits - 1);
 
+	if (cfg->zero_extend)
+		return !(iova >> bits);
 	/* Bits 63 to bits-1 all equal: all zeros or all ones */
 	return !top || top == (~0ULL >> (bits - 1));
 }
@@ -136,7 +138,7 @@ enum vtd_s1_fault vtd_s1_walk(const struct vtd_s1_cfg *cfg, uint64_t iova,
 	struct vtd_s1_path path;
 	enum vtd_s1_fault fault;
 
-	if (!canonical(iova, cfg->levels))
+	if (!canonical(iova, cfg))
 		return VTD_S1_NON_CANONICAL;
 	/* Progress needs the guest to rewrite an entry between two passes */
 	for (;;) {

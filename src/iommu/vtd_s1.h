@@ -43,13 +43,20 @@ enum vtd_s1_fault {
 	VTD_S1_NO_WRITE,      /* a write, and some level has R/W clear */
 	VTD_S1_NO_USER,	      /* some level has U/S clear */
 	VTD_S1_RESERVED,      /* an entry has a reserved bit set */
-	VTD_S1_NON_CANONICAL, /* the input address is not canonical */
+	VTD_S1_NON_CANONICAL, /* the input address is not canonical (or,
+				 zero-extended, above the top table's reach) */
 	VTD_S1_STAGE2,	      /* a table entry's GPA did not translate */
 };
 
 struct vtd_s1_cfg {
 	uint64_t root_gpa;   /* the top table (FLPTR) */
 	unsigned int levels; /* 4 or 5 */
+	/*
+	 * Inputs are not sign-extended: every address below 2^(12 + 9 *
+	 * levels) is valid and none above it (an AMD v2 table walked for
+	 * PASID 0, which decodes the full 48 or 57 bits as lower addresses)
+	 */
+	bool zero_extend;
 	/*
 	 * The host address of the 8 bytes at guest-physical @gpa (8-byte
 	 * aligned), readable, and writable when @write; NULL on a stage-2

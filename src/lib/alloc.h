@@ -34,4 +34,11 @@ void ufd_fail_absorbed(void);
 
 #define ufd_new(type) ((type *)ufd_zalloc(sizeof(type)))
 
+/*
+ * The kernel's KMALLOC_MAX_SIZE: kmalloc() refuses more, so a kernel path
+ * that kmallocs a user-sized buffer fails with ENOMEM past it. 4 MiB on
+ * x86-64 and on arm64 with 4 KiB pages (MAX_PAGE_ORDER 10)
+ */
+#define UFD_KMALLOC_MAX_SIZE (4UL << 20)
+
 #endif

@@ -16,8 +16,8 @@
 #include "../fs/dma_buf.h"
 #include "vfio_pci.h"
 
-/* memdup_user() is kmalloc(): at most KMALLOC_MAX_SIZE (x86-64: 4 MiB) */
-#define VFIO_DMABUF_RANGES_MAX_BYTES (4UL << 20)
+/* memdup_user() is kmalloc(): at most KMALLOC_MAX_SIZE */
+#define VFIO_DMABUF_RANGES_MAX_BYTES UFD_KMALLOC_MAX_SIZE
 /* validate_dmabuf_input(): a length dma_iova_try_alloc() would refuse */
 #define VFIO_DMABUF_LENGTH_LIMIT (1ULL << 63)
 

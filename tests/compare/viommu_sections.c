@@ -385,6 +385,23 @@ void section_invalidate(void)
 		   sizeof(inv[0]), (1u << 19) + 1);
 	invalidate("null", v, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, NULL,
 		   sizeof(inv[0]), 1);
+	/*
+	 * The driver copies the array into kzalloc_objs(): up to kmalloc's
+	 * 4 MiB the entries are looked at (vDEVICE 0: none), past it ENOMEM
+	 * with entry_num left as given
+	 */
+	{
+		const __u32 fit = (4u << 20) / sizeof(inv[0]);
+		unsigned char *many = buf_map((fit + 1) * sizeof(inv[0]));
+
+		memset(many, 0, (fit + 1) * sizeof(inv[0]));
+		invalidate("num-kmalloc-max", v,
+			   IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, many,
+			   sizeof(inv[0]), fit);
+		invalidate("num-kmalloc-max-plus-1", v,
+			   IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, many,
+			   sizeof(inv[0]), fit + 1);
+	}
 
 	/* Entry 1 names no vDEVICE: entry 0 is done */
 	inv[0] = (struct iommu_viommu_invalidate_selftest){0, 7, 0};

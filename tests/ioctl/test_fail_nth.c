@@ -638,8 +638,10 @@ static void test_device_sweep(void **state)
 		"udma,speed=9",
 		"udma;bogus",
 		"udma,iommu=",
-		"udma,iommu=smmuv3",
+		"udma,iommu=amdv2",
 		"udma,iommu=vtd,noiommu",
+		"udma,iommu=smmuv3,noiommu",
+		"udma,iommu=amd,noiommu",
 	};
 	unsigned int before = nr_devices();
 
@@ -655,11 +657,18 @@ static void test_device_sweep(void **state)
 	sweep_device_add("edu,name=0000:40:02.0,group=4000");
 	sweep_device_add("udma,name=0000:40:03.0,noiommu");
 	sweep_device_add("udma,name=0000:40:05.0,iommu=vtd");
-	sweep_device_add("ioat,name=0000:40:07.0");
+	sweep_device_add("udma,name=0000:40:07.0,iommu=smmuv3");
+	sweep_device_add("udma,name=0000:40:09.0,iommu=amd");
+	sweep_device_add("ioat,name=0000:40:0b.0");
 	/* One group, one IOMMU: group 4000 is behind the default model */
 	assert_int_equal(-EINVAL, uiommufd_devices_add("udma,name=0000:40:06.0,"
 						       "group=4000,iommu=vtd"));
-	assert_int_equal(before + 5, nr_devices());
+	assert_int_equal(-EINVAL,
+			 uiommufd_devices_add("udma,name=0000:40:08.0,"
+					      "group=4000,iommu=smmuv3"));
+	assert_int_equal(-EINVAL, uiommufd_devices_add("udma,name=0000:40:0a.0,"
+						       "group=4000,iommu=amd"));
+	assert_int_equal(before + 7, nr_devices());
 	/* Two of one name in one list: the second fails, the first stays */
 	assert_int_equal(-EEXIST,
 			 uiommufd_devices_add("edu,name=0000:40:04.0;"

@@ -143,26 +143,17 @@ static void attach_nested(void)
 	assert_int_equal(0, nested_alloc(0, 48, gpa(G_PML4), 0, &f.nested));
 	pt = f.nested;
 	assert_int_equal(0, attach(f.dev, &pt));
-	bus_master(f.dev);
-	reg(f.dev, UDMA_REG_RING_BASE, (uint32_t)IOVA_RING);
-	reg(f.dev, UDMA_REG_RING_BASE + 4, 0);
-	reg(f.dev, UDMA_REG_RING_SIZE, 4);
-	reg(f.dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+	udma_start_ring(f.dev, IOVA_RING);
 }
 
 /* One descriptor through the device: its status */
 static uint32_t run(uint32_t op, uint64_t src, uint64_t dst, uint32_t len)
 {
-	struct udma_desc *d = (struct udma_desc *)(f.guest + G_RING) + f.head;
+	const struct udma_desc d = {
+		.op = op, .src = src, .dst = dst, .len = len};
 
-	*d = (struct udma_desc){.op = op, .src = src, .dst = dst, .len = len};
-	f.head = (f.head + 1) % 4;
-	reg(f.dev, UDMA_REG_RING_HEAD, f.head);
-	for (int i = 0;
-	     i != 2000 && reg_read(f.dev, UDMA_REG_RING_TAIL) != f.head; i++)
-		usleep(500);
-	assert_int_equal(f.head, reg_read(f.dev, UDMA_REG_RING_TAIL));
-	return __atomic_load_n(&d->status, __ATOMIC_ACQUIRE);
+	return udma_run(f.dev, (struct udma_desc *)(f.guest + G_RING), &f.head,
+			&d);
 }
 
 static uint32_t copy(uint64_t src, uint64_t dst, uint32_t len)
@@ -590,43 +581,6 @@ static void test_parent_dirty_and_unmap(void **state)
 	assert_true(all(G_DST_A, 0x42, 16));
 }
 
-/* The second device: copies into the upper half of IOVA_DST until told */
-struct noise {
-	int dev;
-	bool stop;
-	unsigned long done, failed;
-};
-
-static void *noise_thread(void *arg)
-{
-	struct udma_desc *ring = (struct udma_desc *)(f.guest + G_RING2);
-	struct noise *n = arg;
-	uint32_t head = 0, tail;
-
-	while (!__atomic_load_n(&n->stop, __ATOMIC_ACQUIRE)) {
-		struct udma_desc *d = &ring[head];
-
-		*d = (struct udma_desc){.op = UDMA_OP_COPY,
-					.src = IOVA_SRC + 2048,
-					.dst = IOVA_DST + 2048,
-					.len = 2048};
-		head = (head + 1) % 4;
-		if (uiommufd_pwrite(n->dev, &head, 4, UDMA_REG_RING_HEAD) != 4)
-			break;
-		do {
-			if (uiommufd_pread(n->dev, &tail, 4,
-					   UDMA_REG_RING_TAIL) != 4)
-				return NULL;
-		} while (tail != head);
-		if (__atomic_load_n(&d->status, __ATOMIC_ACQUIRE) ==
-		    UDMA_DESC_DONE)
-			n->done++;
-		else
-			n->failed++;
-	}
-	return NULL;
-}
-
 /*
  * Two devices on one nested HWPT, one walking and filling the IOTLB all
  * the time, while the other's page moves and is invalidated each time:
@@ -637,7 +591,13 @@ static void test_invalidate_races_walks(void **state)
 {
 	struct iommu_hwpt_vtd_s1_invalidate inv = {.addr = IOVA_DST,
 						   .npages = 1};
-	struct noise n = {};
+	struct udma_copy_loop n = {
+		.ring = (struct udma_desc *)(f.guest + G_RING2),
+		.ring_iova = IOVA_RING2,
+		.src = IOVA_SRC + 2048,
+		.dst = IOVA_DST + 2048,
+		.len = 2048,
+	};
 	pthread_t thread;
 	uint32_t pt, devid2, num;
 
@@ -648,12 +608,7 @@ static void test_invalidate_races_walks(void **state)
 	assert_int_equal(0, bind(n.dev, f.ctx, &devid2));
 	pt = f.nested;
 	assert_int_equal(0, attach(n.dev, &pt));
-	bus_master(n.dev);
-	reg(n.dev, UDMA_REG_RING_BASE, (uint32_t)IOVA_RING2);
-	reg(n.dev, UDMA_REG_RING_BASE + 4, 0);
-	reg(n.dev, UDMA_REG_RING_SIZE, 4);
-	reg(n.dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
-	assert_int_equal(0, pthread_create(&thread, NULL, noise_thread, &n));
+	udma_copy_loop_start(&n, &thread);
 
 	for (unsigned int i = 0; i != 300; i++) {
 		uint64_t target = i & 1 ? G_DST_B : G_DST_A;
@@ -668,12 +623,7 @@ static void test_invalidate_races_walks(void **state)
 				 copy(IOVA_SRC, IOVA_DST, 2048));
 		assert_true(all(target, (int)(i & 0xff), 2048));
 	}
-	__atomic_store_n(&n.stop, true, __ATOMIC_RELEASE);
-	assert_int_equal(0, pthread_join(thread, NULL));
-	assert_int_equal(0, n.failed);
-	assert_true(n.done > 0);
-	reg(n.dev, UDMA_REG_CONTROL, 0);
-	uiommufd_close(n.dev);
+	udma_copy_loop_stop(&n, thread);
 }
 
 int main(void)

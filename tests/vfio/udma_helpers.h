@@ -6,10 +6,13 @@
 #ifndef UIOMMUFD_TESTS_UDMA_HELPERS_H
 #define UIOMMUFD_TESTS_UDMA_HELPERS_H
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -65,6 +68,98 @@ static inline void bus_master(int dev)
 	uint16_t cmd = 0x2 | 0x4 /* memory, bus master */;
 
 	assert_int_equal(2, uiommufd_pwrite(dev, &cmd, 2, CFG(4)));
+}
+
+/* @dev's engine on, on a ring of 4 descriptors at device address @ring */
+static inline void udma_start_ring(int dev, uint64_t ring)
+{
+	bus_master(dev);
+	reg(dev, UDMA_REG_RING_BASE, (uint32_t)ring);
+	reg(dev, UDMA_REG_RING_BASE + 4, (uint32_t)(ring >> 32));
+	reg(dev, UDMA_REG_RING_SIZE, 4);
+	reg(dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+}
+
+/*
+ * One descriptor through @dev's started ring of 4 (@ring: its host
+ * address; @head: the next slot, moved): its status once done
+ */
+static inline uint32_t udma_run(int dev, struct udma_desc *ring, uint32_t *head,
+				const struct udma_desc *desc)
+{
+	struct udma_desc *d = &ring[*head];
+
+	*d = *desc;
+	*head = (*head + 1) % 4;
+	reg(dev, UDMA_REG_RING_HEAD, *head);
+	for (int i = 0; i != 2000 && reg_read(dev, UDMA_REG_RING_TAIL) != *head;
+	     i++)
+		usleep(500);
+	assert_int_equal(*head, reg_read(dev, UDMA_REG_RING_TAIL));
+	return __atomic_load_n(&d->status, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * A second device's DMA racing a test: udma_copy_loop_start() starts
+ * @dev's ring of 4 at device address @ring_iova (@ring: its host
+ * address) and a thread copying @len bytes from @src to @dst there over
+ * and over, counting what completed, until udma_copy_loop_stop(), which
+ * wants every copy done and the device closed
+ */
+struct udma_copy_loop {
+	int dev;
+	struct udma_desc *ring;
+	uint64_t ring_iova, src, dst;
+	uint32_t len;
+	bool stop;
+	unsigned long done, failed;
+};
+
+static inline void *udma_copy_loop(void *arg)
+{
+	struct udma_copy_loop *n = arg;
+	uint32_t head = 0, tail;
+
+	while (!__atomic_load_n(&n->stop, __ATOMIC_ACQUIRE)) {
+		struct udma_desc *d = &n->ring[head];
+
+		*d = (struct udma_desc){.op = UDMA_OP_COPY,
+					.src = n->src,
+					.dst = n->dst,
+					.len = n->len};
+		head = (head + 1) % 4;
+		if (uiommufd_pwrite(n->dev, &head, 4, UDMA_REG_RING_HEAD) != 4)
+			break;
+		do {
+			if (uiommufd_pread(n->dev, &tail, 4,
+					   UDMA_REG_RING_TAIL) != 4)
+				return NULL;
+		} while (tail != head);
+		if (__atomic_load_n(&d->status, __ATOMIC_ACQUIRE) ==
+		    UDMA_DESC_DONE)
+			n->done++;
+		else
+			n->failed++;
+	}
+	return NULL;
+}
+
+static inline void udma_copy_loop_start(struct udma_copy_loop *n,
+					pthread_t *thread)
+{
+	udma_start_ring(n->dev, n->ring_iova);
+	assert_int_equal(0, pthread_create(thread, NULL, udma_copy_loop, n));
+}
+
+static inline void udma_copy_loop_stop(struct udma_copy_loop *n,
+				       pthread_t thread)
+{
+	__atomic_store_n(&n->stop, true, __ATOMIC_RELEASE);
+	assert_int_equal(0, pthread_join(thread, NULL));
+	assert_int_equal(0, n->failed);
+	assert_true(n->done > 0);
+	reg(n->dev, UDMA_REG_CONTROL, 0);
+	uiommufd_close(n->dev);
 }
 
 #endif

@@ -105,6 +105,9 @@ static int mock_viommu_cache_invalidate(struct iommufd_viommu *viommu,
 		return 0;
 	}
 
+	/* As the kernel's kzalloc_objs(): past kmalloc's limit, ENOMEM */
+	if ((size_t)array->entry_num * sizeof(*cmds) > UFD_KMALLOC_MAX_SIZE)
+		return -ENOMEM;
 	cmds = ufd_realloc_array(NULL, array->entry_num ? array->entry_num : 1,
 				 sizeof(*cmds));
 	/* As the kernel's, entry_num is left as the user gave it */

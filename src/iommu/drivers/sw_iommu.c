@@ -29,6 +29,8 @@
 
 static const struct iommu_ops sw_iommu_ops;
 static const struct iommu_ops sw_vtd_iommu_ops;
+static const struct iommu_ops sw_smmu_iommu_ops;
+static const struct iommu_ops sw_amd_iommu_ops;
 
 /* Devices an unmap must wait for */
 static struct mutex dma_devs_lock = MUTEX_INITIALIZER(dma_devs_lock);
@@ -89,6 +91,18 @@ static struct iommu_domain sw_vtd_blocked_domain = {
 	.owner = &sw_vtd_iommu_ops,
 };
 
+static struct iommu_domain sw_smmu_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &sw_blocked_ops,
+	.owner = &sw_smmu_iommu_ops,
+};
+
+static struct iommu_domain sw_amd_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &sw_blocked_ops,
+	.owner = &sw_amd_iommu_ops,
+};
+
 /* The page table's IOTLB sync: every device, not only the domain's */
 static void sw_iotlb_sync(void *cookie)
 {
@@ -141,15 +155,21 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 		.leaf_sizes = SW_LEAF_SIZES,
 		.iotlb_sync = sw_iotlb_sync,
 	};
+	enum sw_iommu_model model = to_sw_iommu_dev(dev)->model;
 	uint32_t supported = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 	struct paging_domain *pd;
 	int rc;
 
+	if (model == SW_IOMMU_MODEL_SMMUV3 && !sw_smmu_paging_flags_ok(flags))
+		return ERR_PTR(-EOPNOTSUPP);
+	if (model == SW_IOMMU_MODEL_AMD && !sw_amd_paging_flags_ok(flags))
+		return ERR_PTR(-EOPNOTSUPP);
 	/*
-	 * Only the VT-d model nests on a second stage; it takes the PASID
-	 * flag as the intel driver does, whatever the device supports
+	 * Every model but the default nests on a second stage; the VT-d one
+	 * takes the PASID flag as the intel driver does, whatever the device
+	 * supports (the SMMUv3 and AMD flags were checked above)
 	 */
-	if (to_sw_iommu_dev(dev)->model == SW_IOMMU_MODEL_VTD)
+	if (model != SW_IOMMU_MODEL_DEFAULT)
 		supported |= IOMMU_HWPT_ALLOC_NEST_PARENT |
 			     IOMMU_HWPT_ALLOC_PASID;
 	if (flags & ~supported)
@@ -173,12 +193,13 @@ sw_domain_alloc_paging_flags(struct device *dev, uint32_t flags,
 
 static bool sw_capable(struct device *dev, enum iommu_cap cap)
 {
-	(void)dev;
 	switch (cap) {
 	case IOMMU_CAP_CACHE_COHERENCY:
 	case IOMMU_CAP_ENFORCE_CACHE_COHERENCY:
-	case IOMMU_CAP_DIRTY_TRACKING:
 		return true;
+	case IOMMU_CAP_DIRTY_TRACKING:
+		/* The SMMUv3 model has no HTTU: no dirty tracking */
+		return to_sw_iommu_dev(dev)->model != SW_IOMMU_MODEL_SMMUV3;
 	default:
 		return false;
 	}
@@ -217,6 +238,52 @@ static const struct iommu_ops sw_vtd_iommu_ops = {
 	.get_resv_regions = sw_get_resv_regions,
 };
 
+static const struct iommu_ops sw_smmu_iommu_ops = {
+	.name = "sw-iommu-smmuv3",
+	.blocked_domain = &sw_smmu_blocked_domain,
+	.hw_info = sw_smmu_hw_info,
+	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
+	.capable = sw_capable,
+	.get_resv_regions = sw_get_resv_regions,
+	.get_viommu_size = sw_smmu_get_viommu_size,
+	.viommu_init = sw_smmu_viommu_init,
+};
+
+static const struct iommu_ops sw_amd_iommu_ops = {
+	.name = "sw-iommu-amd",
+	.blocked_domain = &sw_amd_blocked_domain,
+	.hw_info = sw_amd_hw_info,
+	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
+	.capable = sw_capable,
+	.get_resv_regions = sw_get_resv_regions,
+	.get_viommu_size = sw_amd_get_viommu_size,
+	.viommu_init = sw_amd_viommu_init,
+};
+
+bool sw_smmu_owns(const struct iommu_domain *domain)
+{
+	return domain->owner == &sw_smmu_iommu_ops;
+}
+
+bool sw_amd_owns(const struct iommu_domain *domain)
+{
+	return domain->owner == &sw_amd_iommu_ops;
+}
+
+static const struct iommu_ops *sw_model_ops(enum sw_iommu_model model)
+{
+	switch (model) {
+	case SW_IOMMU_MODEL_VTD:
+		return &sw_vtd_iommu_ops;
+	case SW_IOMMU_MODEL_SMMUV3:
+		return &sw_smmu_iommu_ops;
+	case SW_IOMMU_MODEL_AMD:
+		return &sw_amd_iommu_ops;
+	default:
+		return &sw_iommu_ops;
+	}
+}
+
 /* Devices of one group sit behind one IOMMU, so one model */
 static bool sw_group_fits(struct iommu_group *group,
 			  const struct iommu_ops *ops)
@@ -236,13 +303,14 @@ static bool sw_group_fits(struct iommu_group *group,
 
 int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 {
-	bool vtd = sdev->model == SW_IOMMU_MODEL_VTD;
-	const struct iommu_ops *ops = vtd ? &sw_vtd_iommu_ops : &sw_iommu_ops;
+	const struct iommu_ops *ops = sw_model_ops(sdev->model);
 	int rc;
 
 	if (!sw_group_fits(group, ops))
 		return -EINVAL;
-	sdev->domain = vtd ? &sw_vtd_blocked_domain : &sw_blocked_domain;
+	sdev->domain = ops->blocked_domain;
+	sdev->vsid = SW_NO_VSID;
+	memset(&sdev->cd_cache, 0, sizeof(sdev->cd_cache));
 	rc = iommu_device_add(&sdev->dev, ops, group);
 	if (rc)
 		return rc;
@@ -271,6 +339,11 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
 
 	if (sw_vtd_is_nested(domain))
 		return sw_vtd_walk(domain, iova, write, mark, walk, fault);
+	if (sw_smmu_is_nested(domain))
+		return sw_smmu_walk(sdev, domain, iova, write, mark, walk,
+				    fault);
+	if (sw_amd_is_nested(domain))
+		return sw_amd_walk(domain, iova, write, mark, walk, fault);
 	/* Blocked, or a domain of another kind: nothing gets through */
 	if (domain->ops != &sw_domain_ops)
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, iova, write);

@@ -10,7 +10,9 @@
  * the permissions of each leaf; writes set dirty bits while tracking is on.
  * A device of the VT-d model (sw_vtd.c) may also be attached to a nested
  * domain, whose first-stage tables in guest memory are walked through its
- * parent's table, with an IOTLB.
+ * parent's table, with an IOTLB; so may one of the SMMUv3 model
+ * (sw_smmu.c: vSTE -> CD -> tables, an IOTLB per vIOMMU) or of the AMD
+ * model (sw_amd.c: guest DTE -> GCR3 -> v2 tables, nothing cached).
  *
  * The DMA path takes no lock. A device brackets its DMA with
  * sw_dma_begin() and sw_dma_end(); the host addresses a translation gives
@@ -23,6 +25,7 @@
 #define UIOMMUFD_DEVICE_SW_IOMMU_H
 
 #include "../iommu.h"
+#include "../vtd_s1.h"
 
 /* Which hardware the software IOMMU of a device models */
 enum sw_iommu_model {
@@ -30,6 +33,24 @@ enum sw_iommu_model {
 	SW_IOMMU_MODEL_DEFAULT = 0,
 	/* Intel VT-d: nested first-stage tables over a second stage */
 	SW_IOMMU_MODEL_VTD,
+	/* ARM SMMUv3: vIOMMU, vSTE -> CD -> stage-1 tables over stage 2 */
+	SW_IOMMU_MODEL_SMMUV3,
+	/* AMD: vIOMMU, guest DTE -> GCR3 table -> v2 tables over the host's */
+	SW_IOMMU_MODEL_AMD,
+};
+
+/* sw_iommu_dev.vsid of a device without a vDEVICE where it is attached */
+#define SW_NO_VSID (-1LL)
+
+/*
+ * SMMUv3: the configuration cache of a stream, the CD its STE led to
+ * (sw_smmu.c), read locklessly by DMA
+ */
+struct sw_smmu_cd_cache {
+	uint64_t seq;	    /* odd while written */
+	uint64_t gen;	    /* moved by each invalidation */
+	const void *domain; /* the nested domain it is for; NULL: empty */
+	uint64_t cd[2];
 };
 
 /* A device behind the software IOMMU */
@@ -43,6 +64,9 @@ struct sw_iommu_dev {
 	uint64_t dma_seq;
 	/* On the list of devices an unmap waits for */
 	struct list_head dma_item;
+	/* SMMUv3: the vSID events name, taken at attach (or SW_NO_VSID) */
+	int64_t vsid;
+	struct sw_smmu_cd_cache cd_cache;
 };
 
 static inline struct sw_iommu_dev *to_sw_iommu_dev(struct device *dev)
@@ -146,7 +170,53 @@ bool sw_vtd_is_nested(const struct iommu_domain *domain);
 /* The IOTLB flush of a PASID entry's tear-down: the device left @domain */
 void sw_vtd_flush_all(struct iommu_domain *domain);
 struct io_pgtable_walk;
+/*
+ * Stage 2 of one access of an x86-64 first-stage walk (the VT-d and AMD
+ * models): the parent's leaf, with its permission checked
+ */
+struct sw_vtd_s2 {
+	struct paging_domain *pd;
+	bool mark;
+	/* Why a first-stage entry did not translate */
+	enum sw_dma_fault table_fault;
+};
+enum sw_dma_fault sw_vtd_s2_lookup(struct sw_vtd_s2 *s2, uint64_t gpa,
+				   bool write, struct io_pgtable_walk *walk);
+/* vtd_s1_cfg.gpa_to_host with a struct sw_vtd_s2 for @arg */
+uint64_t *sw_vtd_table_entry(void *arg, uint64_t gpa, bool write);
+/* A first-stage fault as the DMA's: false with @fault filled */
+bool sw_vtd_s1_fault(enum vtd_s1_fault f, uint64_t iova, bool write,
+		     struct sw_dma_fault_info *fault);
 bool sw_vtd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
+		 bool mark, struct io_pgtable_walk *walk,
+		 struct sw_dma_fault_info *fault);
+
+/* The SMMUv3 model (sw_smmu.c) */
+bool sw_smmu_owns(const struct iommu_domain *domain);
+void *sw_smmu_hw_info(struct device *dev, uint32_t *length, uint32_t *type);
+bool sw_smmu_paging_flags_ok(uint32_t flags);
+size_t sw_smmu_get_viommu_size(struct device *dev, unsigned int type);
+int sw_smmu_viommu_init(struct iommufd_viommu *viommu,
+			struct iommu_domain *parent,
+			const struct iommu_user_data *user_data,
+			const struct iommufd_viommu_ops **ops);
+bool sw_smmu_is_nested(const struct iommu_domain *domain);
+bool sw_smmu_walk(struct sw_iommu_dev *sdev, struct iommu_domain *domain,
+		  uint64_t iova, bool write, bool mark,
+		  struct io_pgtable_walk *walk,
+		  struct sw_dma_fault_info *fault);
+
+/* The AMD model (sw_amd.c) */
+bool sw_amd_owns(const struct iommu_domain *domain);
+void *sw_amd_hw_info(struct device *dev, uint32_t *length, uint32_t *type);
+bool sw_amd_paging_flags_ok(uint32_t flags);
+size_t sw_amd_get_viommu_size(struct device *dev, unsigned int type);
+int sw_amd_viommu_init(struct iommufd_viommu *viommu,
+		       struct iommu_domain *parent,
+		       const struct iommu_user_data *user_data,
+		       const struct iommufd_viommu_ops **ops);
+bool sw_amd_is_nested(const struct iommu_domain *domain);
+bool sw_amd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
 		 bool mark, struct io_pgtable_walk *walk,
 		 struct sw_dma_fault_info *fault);
 

@@ -254,17 +254,8 @@ sw_vtd_domain_alloc_nested(struct device *dev, struct iommu_domain *parent,
 	return &nested->domain;
 }
 
-/* Stage 2 of one access: the parent's leaf, with its permission checked */
-struct sw_vtd_s2 {
-	struct paging_domain *pd;
-	bool mark;
-	/* Why a first-stage entry did not translate */
-	enum sw_dma_fault table_fault;
-};
-
-static enum sw_dma_fault sw_vtd_s2_lookup(struct sw_vtd_s2 *s2, uint64_t gpa,
-					  bool write,
-					  struct io_pgtable_walk *walk)
+enum sw_dma_fault sw_vtd_s2_lookup(struct sw_vtd_s2 *s2, uint64_t gpa,
+				   bool write, struct io_pgtable_walk *walk)
 {
 	if (gpa > ULONG_MAX || !io_pgtable_lookup(&s2->pd->pt, gpa, walk))
 		return SW_DMA_NOT_MAPPED;
@@ -276,7 +267,7 @@ static enum sw_dma_fault sw_vtd_s2_lookup(struct sw_vtd_s2 *s2, uint64_t gpa,
 }
 
 /* vtd_s1_cfg.gpa_to_host: a first-stage entry through stage 2 */
-static uint64_t *sw_vtd_table_entry(void *arg, uint64_t gpa, bool write)
+uint64_t *sw_vtd_table_entry(void *arg, uint64_t gpa, bool write)
 {
 	struct sw_vtd_s2 *s2 = arg;
 	struct io_pgtable_walk walk;
@@ -287,8 +278,8 @@ static uint64_t *sw_vtd_table_entry(void *arg, uint64_t gpa, bool write)
 	return (uint64_t *)walk.host;
 }
 
-static bool sw_vtd_s1_fault(enum vtd_s1_fault f, uint64_t iova, bool write,
-			    struct sw_dma_fault_info *fault)
+bool sw_vtd_s1_fault(enum vtd_s1_fault f, uint64_t iova, bool write,
+		     struct sw_dma_fault_info *fault)
 {
 	switch (f) {
 	case VTD_S1_NO_WRITE:
