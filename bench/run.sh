@@ -5,7 +5,8 @@
 # ratio) and plot the curves (cost against size and areas) with gnuplot.
 #
 # Outputs in $B/bench-results/: log.txt, table.txt, curves.dat, plot.png.
-# BENCH_MB (map sizes), BENCH_AREAS (live areas), BENCH_DMA_MB, BENCH_SCALE_MB
+# BENCH_MB (map sizes), BENCH_AREAS (live areas), BENCH_DMA_MB, BENCH_IOAT_MB,
+# BENCH_SCALE_MB
 # scale the runs.
 set -euo pipefail
 B=${1:-build}
@@ -25,6 +26,7 @@ run bench_smmu
 run bench_map "${BENCH_MB:-1024}" "${BENCH_AREAS:-1000000}"
 run bench_access
 run bench_dma "${BENCH_DMA_MB:-256}"
+run bench_ioat "${BENCH_IOAT_MB:-256}"
 run bench_share
 run bench_mmio
 run bench_scale "${BENCH_SCALE_MB:-256}"

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # conformance/vfio-run.sh — build the Linux kernel's own VFIO selftests
 # (tools/testing/selftests/vfio of the kernel source scripts/fetch-kernel-selftest.sh
-# provides), unmodified, and run them under uiommufd-run against an emulated udma.
+# provides), unmodified, and run them under uiommufd-run against an emulated udma,
+# and vfio_pci_driver_test against an emulated Intel IOAT channel (its driver
+# in lib/drivers/ioat probes that device and drives it through its BAR0 mapping).
 #
-# usage: conformance/vfio-run.sh [--build DIR] [--must-pass FILE] [--timeout SEC]
+# usage: conformance/vfio-run.sh [--build DIR] [--must-pass FILE] [--timeout SEC] [--only BIN]
 #   --build DIR        uiommufd's build directory (default <repo>/build): its
 #                      preload/uiommufd-run and preload/libuiommufd-preload.so
 #   --must-pass FILE   exit 1 and list the regressions if a test named in FILE
 #                      (one TAP test name per line, # comments) did not pass
 #   --timeout SEC      per test binary (default 120)
+#   --only BIN         run only the test binary BIN (repeatable); the
+#                      must-pass check then covers the tests it reported
 #
 # The selftests are compiled against uiommufd's uAPI headers (<linux/vfio.h> and
 # <linux/iommufd.h> are one-line wrappers around <uiommufd/vfio.h>, <uiommufd/iommufd.h>)
@@ -20,13 +24,14 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=$ROOT/build MUST_PASS="" TIMEOUT=120
+BUILD=$ROOT/build MUST_PASS="" TIMEOUT=120 ONLY=()
 while (($#)); do
 	case $1 in
 	--build) BUILD=${2:?--build needs DIR}; shift ;;
 	--must-pass) MUST_PASS=${2:?--must-pass needs FILE}; shift ;;
 	--timeout) TIMEOUT=${2:?--timeout needs SEC}; shift ;;
-	-h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--only) ONLY+=("${2:?--only needs BIN}"); shift ;;
+	-h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vfio-run: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -66,12 +71,22 @@ for t in "${TESTS[@]}"; do
 	gcc "${CFLAGS[@]}" "$VFIO/$t.c" "${objs[@]}" -luuid -lpthread -o "$OUT/$t"
 done
 
+# The device each binary runs against: the driver test needs one its
+# selftest drivers know (ioat: Intel's SKX CBDMA, 8086:2021).
+device_for() {
+	case $1 in
+	vfio_pci_driver_test) echo ioat ;;
+	*) echo udma ;;
+	esac
+}
+((${#ONLY[@]})) && TESTS=("${ONLY[@]}")
+
 # The first emulated function is 5546:00:01.0; its group and cdev come with it.
 export VFIO_SELFTESTS_BDF=5546:00:01.0
 : >"$OUT/results.txt"
 for t in "${TESTS[@]}"; do
 	set +e
-	timeout --kill-after=5 "$TIMEOUT" "$RUN" --lib "$PRELOAD" --device udma -- \
+	timeout --kill-after=5 "$TIMEOUT" "$RUN" --lib "$PRELOAD" --device "$(device_for "$t")" -- \
 		"$OUT/$t" >"$OUT/logs/$t.log" 2>&1
 	rc=$?
 	set -e
@@ -85,13 +100,24 @@ done
 awk '{ s[$1 " " $3]++ } END { for (k in s) print "  " k, s[k] }' "$OUT/results.txt" | sort
 
 [ -n "$MUST_PASS" ] || exit 0
-missing=$(grep -v -e '^#' -e '^$' "$MUST_PASS" | while read -r name; do
+# Every must-pass name; with --only, those the binaries run reported (TAP
+# names need not start with the binary's), and a binary that reported
+# nothing is a failure of its own
+must=$(grep -v -e '^#' -e '^$' "$MUST_PASS")
+if ((${#ONLY[@]})); then
+	must=$(echo "$must" | while read -r name; do
+		if awk -v n="$name" '$2 == n { f = 1 } END { exit !f }' "$OUT/results.txt"; then
+			echo "$name"
+		fi
+	done)
+fi
+missing=$(for name in $must; do
 	awk -v n="$name" '$2 == n && $3 == "PASS" { f = 1 } END { exit !f }' "$OUT/results.txt" ||
 		echo "  $name"
-done)
+done; awk '$2 == "-" && $3 == "CRASH" { print "  " $1 " (no result)" }' "$OUT/results.txt")
 if [ -n "$missing" ]; then
 	echo "vfio-run: must-pass tests that did not pass:"
 	echo "$missing"
 	exit 1
 fi
-echo "vfio-run: all $(grep -cv -e '^#' -e '^$' "$MUST_PASS") must-pass tests passed"
+echo "vfio-run: all $(echo "$must" | grep -c .) must-pass tests passed"

@@ -17,6 +17,7 @@
  *   udma,iommu=amd            behind its AMD IOMMU model (vIOMMU, guest
  *                             DTE, GCR3 and v2 page tables)
  *   edu                       QEMU's "edu" educational device
+ *   ioat                      an Intel I/OAT (CBDMA) DMA channel
  *
  * UIOMMUFD_DEVICES holds the list the process starts with (uiommufd-run
  * --device sets it); uiommufd_devices_add() adds more. Devices live until
@@ -58,6 +59,7 @@ struct emu_model {
 static const struct emu_model emu_models[] = {
 	{"udma", udma_create},
 	{"edu", edu_create},
+	{"ioat", ioat_create},
 };
 
 struct emu_spec {

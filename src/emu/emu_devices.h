@@ -12,5 +12,6 @@
 /* Device models: a function named @name ("DDDD:BB:DD.F"), or ERR_PTR */
 struct pci_dev *udma_create(const char *name);
 struct pci_dev *edu_create(const char *name);
+struct pci_dev *ioat_create(const char *name);
 
 #endif

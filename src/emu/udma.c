@@ -3,31 +3,21 @@
  * udma, the emulated DMA engine (its programming model is in
  * <uiommufd/udma.h>).
  *
- * Registers live under the engine's lock; the worker thread takes a
- * snapshot, drops the lock, does one descriptor's DMA, and retakes it to
- * publish the result. A reset or a disable in between bumps the
- * generation, and the worker then drops what it did instead of
- * publishing it: like hardware, a transfer already on the bus completes,
- * but the engine forgets it.
+ * Registers live under the engine's lock; the worker thread does each
+ * descriptor's DMA without it (dma_engine.h).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <uiommufd/udma.h>
 
+#include "dma_engine.h"
 #include "emu_devices.h"
 #include "pci_dma.h"
 
 struct udma {
 	struct pci_dev pdev;
-	struct mutex lock;
-	pthread_cond_t kick;
-	pthread_t worker;
-	bool worker_running;
-	bool stop;
-	/* Bumped by reset and disable: work in flight is dropped */
-	uint64_t gen;
+	struct dma_engine eng;
 
 	uint32_t control;
 	bool halted;
@@ -52,7 +42,7 @@ static struct udma *to_udma(struct pci_dev *pdev)
  */
 static void udma_update_irq(struct udma *u, uint32_t raised)
 {
-	lockdep_assert_held(&u->lock);
+	lockdep_assert_held(&u->eng.lock);
 	raised &= u->irq_mask;
 	if (raised & UDMA_IRQ_DONE)
 		pci_irq_notify(&u->pdev, 0);
@@ -70,7 +60,7 @@ static void udma_raise(struct udma *u, uint32_t bits)
 
 static void udma_reset_regs(struct udma *u)
 {
-	u->gen++;
+	u->eng.gen++;
 	u->control = 0;
 	u->halted = false;
 	u->irq_status = 0;
@@ -179,7 +169,7 @@ static void udma_write_control(struct udma *u, uint32_t v)
 	/* Disabling drops work in flight; enabling again clears a halt */
 	if (!(v & UDMA_CTRL_ENABLE)) {
 		if (u->control & UDMA_CTRL_ENABLE)
-			u->gen++;
+			u->eng.gen++;
 		u->halted = false;
 	}
 	u->control = v;
@@ -230,7 +220,7 @@ static void udma_write32(struct udma *u, uint64_t off, uint32_t v)
 	default:
 		break; /* read-only or reserved */
 	}
-	pthread_cond_signal(&u->kick);
+	dma_engine_kick(&u->eng);
 }
 
 static uint64_t udma_bar_read(struct pci_dev *pdev, unsigned int bar,
@@ -240,11 +230,11 @@ static uint64_t udma_bar_read(struct pci_dev *pdev, unsigned int bar,
 	uint64_t v;
 
 	(void)bar;
-	mutex_lock(&u->lock);
+	mutex_lock(&u->eng.lock);
 	v = udma_read32(u, off & ~3ULL);
 	if (size == 8)
 		v |= (uint64_t)udma_read32(u, off + 4) << 32;
-	mutex_unlock(&u->lock);
+	mutex_unlock(&u->eng.lock);
 	if (size < 4)
 		v = (v >> (8 * (off & 3))) & ((1ULL << (8 * size)) - 1);
 	return v;
@@ -256,7 +246,7 @@ static void udma_bar_write(struct pci_dev *pdev, unsigned int bar, uint64_t off,
 	struct udma *u = to_udma(pdev);
 
 	(void)bar;
-	mutex_lock(&u->lock);
+	mutex_lock(&u->eng.lock);
 	if (size < 4) {
 		/* Part of a register: merge into what it holds */
 		unsigned int shift = 8 * (off & 3);
@@ -270,7 +260,7 @@ static void udma_bar_write(struct pci_dev *pdev, unsigned int bar, uint64_t off,
 		if (size == 8)
 			udma_write32(u, off + 4, (uint32_t)(val >> 32));
 	}
-	mutex_unlock(&u->lock);
+	mutex_unlock(&u->eng.lock);
 }
 
 static const struct pci_bar_ops udma_bar_ops = {
@@ -353,7 +343,7 @@ static uint32_t udma_run_job(struct udma *u, const struct udma_job *job,
 /* Work to do now? Lock held. */
 static bool udma_runnable(struct udma *u)
 {
-	lockdep_assert_held(&u->lock);
+	lockdep_assert_held(&u->eng.lock);
 	return (u->control & UDMA_CTRL_ENABLE) && !u->halted && u->ring_size &&
 	       u->tail != u->head && pci_bus_master(&u->pdev);
 }
@@ -362,28 +352,30 @@ static void *udma_worker(void *arg)
 {
 	struct udma *u = arg;
 
-	mutex_lock(&u->lock);
-	while (!u->stop) {
+	mutex_lock(&u->eng.lock);
+	while (!u->eng.stop) {
 		struct udma_job job;
 		uint32_t raised = 0, desc_err = 0, halt;
 		uint64_t moved = 0, fault_addr = 0;
 
 		if (!udma_runnable(u)) {
-			pthread_cond_wait(&u->kick, &u->lock.m);
+			dma_engine_wait(&u->eng);
 			continue;
 		}
-		job.gen = u->gen;
+		job.gen = u->eng.gen;
 		job.desc_addr = u->ring_base +
 				(uint64_t)u->tail * sizeof(struct udma_desc);
 		job.wb_addr = u->wb_addr;
 		job.next_tail = (u->tail + 1) & (u->ring_size - 1);
-		mutex_unlock(&u->lock);
+		dma_engine_begin(&u->eng);
+		mutex_unlock(&u->eng.lock);
 
 		halt = udma_run_job(u, &job, &raised, &moved, &desc_err,
 				    &fault_addr);
 
-		mutex_lock(&u->lock);
-		if (job.gen != u->gen)
+		mutex_lock(&u->eng.lock);
+		dma_engine_end(&u->eng);
+		if (job.gen != u->eng.gen)
 			continue; /* reset or disabled meanwhile */
 		if (halt) {
 			udma_halt(u, halt, fault_addr);
@@ -399,7 +391,7 @@ static void *udma_worker(void *arg)
 		if (raised)
 			udma_raise(u, raised);
 	}
-	mutex_unlock(&u->lock);
+	mutex_unlock(&u->eng.lock);
 	return NULL;
 }
 
@@ -407,36 +399,23 @@ static void udma_reset(struct pci_dev *pdev)
 {
 	struct udma *u = to_udma(pdev);
 
-	mutex_lock(&u->lock);
+	mutex_lock(&u->eng.lock);
+	dma_engine_quiesce(&u->eng);
 	udma_reset_regs(u);
 	memset(u->pdev.bar[UDMA_BAR_MEM].mem, 0, UDMA_BAR_MEM_LEN);
-	mutex_unlock(&u->lock);
+	mutex_unlock(&u->eng.lock);
 }
 
 static void udma_enable(struct pci_dev *pdev)
 {
 	struct udma *u = to_udma(pdev);
 
-	mutex_lock(&u->lock);
-	u->stop = false;
-	u->worker_running = !pthread_create(&u->worker, NULL, udma_worker, u);
-	mutex_unlock(&u->lock);
+	dma_engine_start(&u->eng, udma_worker, u);
 }
 
 static void udma_disable(struct pci_dev *pdev)
 {
-	struct udma *u = to_udma(pdev);
-	bool running;
-
-	mutex_lock(&u->lock);
-	u->stop = true;
-	u->gen++;
-	running = u->worker_running;
-	u->worker_running = false;
-	pthread_cond_signal(&u->kick);
-	mutex_unlock(&u->lock);
-	if (running)
-		pthread_join(u->worker, NULL);
+	dma_engine_stop(&to_udma(pdev)->eng);
 }
 
 /* Bus mastering turned on: pending work can go */
@@ -445,17 +424,16 @@ static void udma_command_changed(struct pci_dev *pdev, uint16_t old_cmd)
 	struct udma *u = to_udma(pdev);
 
 	(void)old_cmd;
-	mutex_lock(&u->lock);
-	pthread_cond_signal(&u->kick);
-	mutex_unlock(&u->lock);
+	mutex_lock(&u->eng.lock);
+	dma_engine_kick(&u->eng);
+	mutex_unlock(&u->eng.lock);
 }
 
 static void udma_release(struct pci_dev *pdev)
 {
 	struct udma *u = to_udma(pdev);
 
-	pthread_cond_destroy(&u->kick);
-	mutex_destroy(&u->lock);
+	dma_engine_destroy(&u->eng);
 	pci_dev_deinit(pdev);
 	ufd_free(u);
 }
@@ -484,8 +462,7 @@ struct pci_dev *udma_create(const char *name)
 
 	if (!u)
 		return ERR_PTR(-ENOMEM);
-	mutex_init(&u->lock);
-	pthread_cond_init(&u->kick, NULL);
+	dma_engine_init(&u->eng);
 	rc = pci_dev_init(&u->pdev, name, &udma_id, &udma_ops, 1);
 	if (rc)
 		goto err_free;
@@ -510,8 +487,7 @@ struct pci_dev *udma_create(const char *name)
 err_deinit:
 	pci_dev_deinit(&u->pdev);
 err_free:
-	pthread_cond_destroy(&u->kick);
-	mutex_destroy(&u->lock);
+	dma_engine_destroy(&u->eng);
 	ufd_free(u);
 	return ERR_PTR(rc);
 }

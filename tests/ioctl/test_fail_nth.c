@@ -659,6 +659,7 @@ static void test_device_sweep(void **state)
 	sweep_device_add("udma,name=0000:40:05.0,iommu=vtd");
 	sweep_device_add("udma,name=0000:40:07.0,iommu=smmuv3");
 	sweep_device_add("udma,name=0000:40:09.0,iommu=amd");
+	sweep_device_add("ioat,name=0000:40:0b.0");
 	/* One group, one IOMMU: group 4000 is behind the default model */
 	assert_int_equal(-EINVAL, uiommufd_devices_add("udma,name=0000:40:06.0,"
 						       "group=4000,iommu=vtd"));
@@ -667,7 +668,7 @@ static void test_device_sweep(void **state)
 					      "group=4000,iommu=smmuv3"));
 	assert_int_equal(-EINVAL, uiommufd_devices_add("udma,name=0000:40:0a.0,"
 						       "group=4000,iommu=amd"));
-	assert_int_equal(before + 6, nr_devices());
+	assert_int_equal(before + 7, nr_devices());
 	/* Two of one name in one list: the second fails, the first stays */
 	assert_int_equal(-EEXIST,
 			 uiommufd_devices_add("edu,name=0000:40:04.0;"
