@@ -13,6 +13,8 @@
  *   80 /op ib  op r/m8, imm8     81 /op iz  op r/m, imm16/32
  *   83 /op ib  op r/m, imm8 (sign-extended)
  *   84/85 /r   test r/m, r       F6/F7 /0   test r/m, imm8/16/32
+ *   F6/F7 /2   not r/m           F6/F7 /3   neg r/m
+ *   FE/FF /0   inc r/m           FE/FF /1   dec r/m
  * with the operand-size prefix (66), REX (40-4F) and the segment prefixes
  * (whose base the fault address already includes). The memory operand
  * must be memory (mod != 3); its address is not computed: the fault
@@ -163,7 +165,7 @@ static bool x86_decode_alu_imm(const uint8_t *code, size_t avail,
 	insn->size = opcode & 1 ? x86_opsize(p) : 1;
 	insn->mem_dst = true;
 	if (opcode == 0xf6 || opcode == 0xf7) {
-		if (field) /* F6/F7 /2-/7 are not, neg, mul, div */
+		if (field) /* /1 is undocumented, /4-/7 mul and div */
 			return false;
 		insn->op = X86_OP_TEST;
 	} else {
@@ -173,6 +175,23 @@ static bool x86_decode_alu_imm(const uint8_t *code, size_t avail,
 	if (opcode == 0x81 || opcode == 0xf7)
 		return x86_take_imm(insn, code, avail, x86_imm_z(insn->size));
 	return x86_take_imm(insn, code, avail, 1);
+}
+
+/* F6/F7 /2 /3 (not, neg) and FE/FF /0 /1 (inc, dec): memory only */
+static bool x86_decode_unary(uint8_t opcode, uint8_t modrm,
+			     const struct x86_prefixes *p,
+			     struct x86_mem_insn *insn)
+{
+	static const enum x86_op grp3[8] = {[2] = X86_OP_NOT, [3] = X86_OP_NEG};
+	static const enum x86_op grp45[8] = {X86_OP_INC, X86_OP_DEC};
+	unsigned int field = (modrm >> 3) & 7;
+
+	/* X86_OP_MOV (0) in the tables: another instruction of the group */
+	insn->op = opcode >= 0xfe ? grp45[field] : grp3[field];
+	insn->size = opcode & 1 ? x86_opsize(p) : 1;
+	insn->mem_dst = true;
+	insn->write = true;
+	return insn->op != X86_OP_MOV;
 }
 
 /* One-byte opcodes; op points at the opcode, code at the instruction */
@@ -192,9 +211,15 @@ static bool x86_decode_op1(const uint8_t *code, size_t avail,
 	case 0x80:
 	case 0x81:
 	case 0x83:
+		return x86_decode_alu_imm(code, avail, op[0], op[1], p, insn);
 	case 0xf6:
 	case 0xf7:
+		if (((op[1] >> 3) & 7) == 2 || ((op[1] >> 3) & 7) == 3)
+			return x86_decode_unary(op[0], op[1], p, insn);
 		return x86_decode_alu_imm(code, avail, op[0], op[1], p, insn);
+	case 0xfe:
+	case 0xff:
+		return x86_decode_unary(op[0], op[1], p, insn);
 	case 0x84: /* test r/m8, r8 */
 	case 0x85: /* test r/m, r */
 		return x86_decode_alu_reg(op[0], p, op[1], insn);
@@ -341,8 +366,24 @@ uint64_t x86_alu(enum x86_op op, unsigned int size, uint64_t dst, uint64_t src,
 	dst &= mask;
 	src &= mask;
 	switch (op) {
+	case X86_OP_NOT:
+		return ~dst & mask;
+	case X86_OP_NEG: /* 0 - dst: CF is dst != 0 */
+		src = dst;
+		dst = 0;
+		op = X86_OP_SUB;
+		break;
+	case X86_OP_INC:
+	case X86_OP_DEC: /* the flags of adding or subtracting 1 but CF */
+		src = 1;
+		break;
+	default:
+		break;
+	}
+	switch (op) {
 	case X86_OP_ADD:
 	case X86_OP_ADC:
+	case X86_OP_INC:
 		res = dst + src + (op == X86_OP_ADC ? cin : 0);
 		carries = (dst & src) | ((dst | src) & ~res);
 		ovf = (dst ^ res) & (src ^ res) & top;
@@ -350,6 +391,7 @@ uint64_t x86_alu(enum x86_op op, unsigned int size, uint64_t dst, uint64_t src,
 	case X86_OP_SUB:
 	case X86_OP_SBB:
 	case X86_OP_CMP:
+	case X86_OP_DEC:
 		res = dst - src - (op == X86_OP_SBB ? cin : 0);
 		carries = (~dst & src) | ((~dst | src) & res);
 		ovf = (dst ^ src) & (dst ^ res) & top;
@@ -366,7 +408,9 @@ uint64_t x86_alu(enum x86_op op, unsigned int size, uint64_t dst, uint64_t src,
 	}
 	res &= mask;
 	flags = x86_flags_of_result(res, size);
-	if (carries & top)
+	if (op == X86_OP_INC || op == X86_OP_DEC)
+		flags |= cin;
+	else if (carries & top)
 		flags |= X86_FLAG_CF;
 	if (carries & 0x8)
 		flags |= X86_FLAG_AF;

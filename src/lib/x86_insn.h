@@ -4,12 +4,12 @@
  * registers through a mapping: the mov forms between a register or an
  * immediate and memory, with zero or sign extension, and movnti; and the
  * integer ALU forms with a memory operand (add, or, adc, sbb, and, sub,
- * xor, cmp, test), which compilers fold volatile loads and read-modify-
- * write sequences into; of 1, 2, 4 or 8 bytes. What KVM's emulator does
- * for an MMIO exit, for the instructions compilers emit for readl()/
- * writel() and volatile accesses. Anything else (string and vector moves,
- * lock-prefixed, inc/dec/not/neg, shifts, bit tests) is not decoded: the
- * caller lets the fault go on.
+ * xor, cmp, test, not, neg, inc, dec), which compilers fold volatile
+ * loads and read-modify-write sequences into; of 1, 2, 4 or 8 bytes. What KVM's
+ * emulator does for an MMIO exit, for the instructions compilers emit for
+ * readl()/ writel() and volatile accesses. Anything else (string and vector
+ * moves, lock-prefixed, shifts and rotates, multiplications, bit tests) is not
+ * decoded: the caller lets the fault go on.
  */
 #ifndef UIOMMUFD_LIB_X86_INSN_H
 #define UIOMMUFD_LIB_X86_INSN_H
@@ -36,6 +36,11 @@ enum x86_op {
 	X86_OP_XOR,
 	X86_OP_CMP,
 	X86_OP_TEST,
+	/* One operand, the memory: F6/F7 /2 /3, FE/FF /0 /1 */
+	X86_OP_NOT,
+	X86_OP_NEG,
+	X86_OP_INC,
+	X86_OP_DEC,
 };
 
 /* The status flags of RFLAGS that the ALU operations set */
@@ -91,10 +96,11 @@ uint64_t x86_store_value(const struct x86_mem_insn *insn, uint64_t reg_val);
 
 /*
  * The ALU operation op on size-byte operands dst and src (dst op src;
- * cmp and test: the result is not kept), as the CPU does it: returns the
- * result and sets the status flags of *rflags (CF, PF, AF, ZF, SF, OF),
- * reading CF for adc and sbb. The logical operations clear CF, OF and AF
- * (AF is undefined in the SDM; the CPUs clear it).
+ * cmp and test: the result is not kept; not, neg, inc and dec ignore
+ * src), as the CPU does it: returns the result and sets the status flags
+ * of *rflags (CF, PF, AF, ZF, SF, OF), reading CF for adc and sbb. The
+ * logical operations clear CF, OF and AF (AF is undefined in the SDM;
+ * the CPUs clear it), inc and dec keep CF, not changes no flag.
  */
 uint64_t x86_alu(enum x86_op op, unsigned int size, uint64_t dst, uint64_t src,
 		 uint64_t *rflags);

@@ -235,20 +235,40 @@ static void test_alu_decode(void **state)
 	i = DECODE(0x66, 0x31, 0x10);
 	assert_int_equal(X86_OP_XOR, i.op);
 	assert_int_equal(2, i.size);
+	/* notl, negq, incb, decw: read-modify-write, no other operand */
+	i = DECODE(0xf7, 0x17);
+	assert_int_equal(X86_OP_NOT, i.op);
+	assert_true(i.write);
+	i = DECODE(0x48, 0xf7, 0x1f);
+	assert_int_equal(X86_OP_NEG, i.op);
+	assert_int_equal(8, i.size);
+	i = DECODE(0xfe, 0x07);
+	assert_int_equal(X86_OP_INC, i.op);
+	assert_int_equal(1, i.size);
+	i = DECODE(0x66, 0xff, 0x4f, 0x0c);
+	assert_int_equal(X86_OP_DEC, i.op);
+	assert_int_equal(2, i.size);
 	/* adc r, r/m and sub r, r/m with REX.W */
 	i = DECODE(0x48, 0x13, 0x00);
 	assert_int_equal(X86_OP_ADC, i.op);
 	i = DECODE(0x48, 0x2b, 0x00);
 	assert_int_equal(X86_OP_SUB, i.op);
+	/* adcl $1 and sbbl $1 (83 /2, /3) are not not and neg (F7 /2, /3) */
+	i = DECODE(0x83, 0x17, 0x01);
+	assert_int_equal(X86_OP_ADC, i.op);
+	i = DECODE(0x83, 0x1f, 0x01);
+	assert_int_equal(X86_OP_SBB, i.op);
 }
 
 static void test_alu_refused(void **state)
 {
 	(void)state;
 	REFUSED(0xf0, 0x83, 0x07, 0x01); /* lock addl: no atomic MMIO */
-	REFUSED(0xf7, 0x17);		 /* notl (%rdi) */
+	REFUSED(0xf7, 0x27);		 /* mull (%rdi) */
+	REFUSED(0xff, 0x17);		 /* call *(%rdi) */
+	REFUSED(0xff, 0x37);		 /* push (%rdi) */
+	REFUSED(0x0f, 0xaf, 0x07);	 /* imul (%rdi), %eax */
 	REFUSED(0xf7, 0x0f, 0, 0, 0, 0); /* F7 /1: not the SDM's test */
-	REFUSED(0xff, 0x07);		 /* incl (%rdi) */
 	REFUSED(0x85, 0xc0);		 /* test %eax, %eax */
 	REFUSED(0x04, 0x01);		 /* add $1, %al: no ModRM */
 	REFUSED(0x83, 0x07);		 /* imm8 cut short */
@@ -257,30 +277,31 @@ static void test_alu_refused(void **state)
 }
 
 /*
- * The CPU's answer: the same instruction on ordinary memory, CF set from
- * bit 0 of the flags given (for adc and sbb), the flags read back with
- * pushf below the red zone.
+ * The CPU's answer: the same instruction on ordinary memory, with the
+ * flags given loaded by popf (CF for adc and sbb; what not, inc and dec
+ * keep) and read back by pushf, below the red zone.
  */
-#define CPU_ALU_FN(op, sfx, mod, type)                             \
-	static uint64_t cpu_##op##sfx(uint64_t dst, uint64_t src,  \
-				      uint64_t *flags)             \
-	{                                                          \
-		static type mem;                                   \
-		type reg = (type)src;                              \
-		uint64_t fl = *flags;                              \
-                                                                   \
-		mem = (type)dst;                                   \
-		asm volatile("btq $0, %[fl]\n\t" #op #sfx " %" mod \
-			     "[reg], (%[mem])\n\t"                 \
-			     "lea -128(%%rsp), %%rsp\n\t"          \
-			     "pushfq\n\t"                          \
-			     "popq %[fl]\n\t"                      \
-			     "lea 128(%%rsp), %%rsp"               \
-			     : [fl] "+r"(fl)                       \
-			     : [reg] "r"(reg), [mem] "r"(&mem)     \
-			     : "cc", "memory");                    \
-		*flags = fl;                                       \
-		return mem;                                        \
+#define CPU_ALU_FN(op, sfx, mod, type)                            \
+	static uint64_t cpu_##op##sfx(uint64_t dst, uint64_t src, \
+				      uint64_t *flags)            \
+	{                                                         \
+		static type mem;                                  \
+		type reg = (type)src;                             \
+		uint64_t fl = *flags;                             \
+                                                                  \
+		mem = (type)dst;                                  \
+		asm volatile("lea -128(%%rsp), %%rsp\n\t"         \
+			     "pushq %[fl]\n\t"                    \
+			     "popfq\n\t" #op #sfx " %" mod        \
+			     "[reg], (%[mem])\n\t"                \
+			     "pushfq\n\t"                         \
+			     "popq %[fl]\n\t"                     \
+			     "lea 128(%%rsp), %%rsp"              \
+			     : [fl] "+r"(fl)                      \
+			     : [reg] "r"(reg), [mem] "r"(&mem)    \
+			     : "cc", "memory");                   \
+		*flags = fl;                                      \
+		return mem;                                       \
 	}
 #define CPU_ALU(op)                                                          \
 	CPU_ALU_FN(op, b, "b", uint8_t)                                      \
@@ -291,6 +312,41 @@ static void test_alu_refused(void **state)
 		uint64_t, uint64_t, uint64_t *) = {cpu_##op##b, cpu_##op##w, \
 						   cpu_##op##l, cpu_##op##q};
 
+/* not, neg, inc, dec: the memory operand only */
+#define CPU_UNARY_FN(op, sfx, type)                               \
+	static uint64_t cpu_##op##sfx(uint64_t dst, uint64_t src, \
+				      uint64_t *flags)            \
+	{                                                         \
+		static type mem;                                  \
+		uint64_t fl = *flags;                             \
+                                                                  \
+		(void)src;                                        \
+		mem = (type)dst;                                  \
+		asm volatile("lea -128(%%rsp), %%rsp\n\t"         \
+			     "pushq %[fl]\n\t"                    \
+			     "popfq\n\t" #op #sfx " (%[mem])\n\t" \
+			     "pushfq\n\t"                         \
+			     "popq %[fl]\n\t"                     \
+			     "lea 128(%%rsp), %%rsp"              \
+			     : [fl] "+r"(fl)                      \
+			     : [mem] "r"(&mem)                    \
+			     : "cc", "memory");                   \
+		*flags = fl;                                      \
+		return mem;                                       \
+	}
+#define CPU_UNARY(op)                                                        \
+	CPU_UNARY_FN(op, b, uint8_t)                                         \
+	CPU_UNARY_FN(op, w, uint16_t)                                        \
+	CPU_UNARY_FN(op, l, uint32_t)                                        \
+	CPU_UNARY_FN(op, q, uint64_t)                                        \
+	static uint64_t (*const cpu_##op[4])(                                \
+		uint64_t, uint64_t, uint64_t *) = {cpu_##op##b, cpu_##op##w, \
+						   cpu_##op##l, cpu_##op##q};
+
+CPU_UNARY(not )
+CPU_UNARY(neg)
+CPU_UNARY(inc)
+CPU_UNARY(dec)
 CPU_ALU(add)
 CPU_ALU(or)
 CPU_ALU(adc)
@@ -349,22 +405,26 @@ static void test_alu_flags_vs_cpu(void **state)
 		{X86_OP_ADC, cpu_adc},	 {X86_OP_SBB, cpu_sbb},
 		{X86_OP_AND, cpu_and},	 {X86_OP_SUB, cpu_sub},
 		{X86_OP_XOR, cpu_xor},	 {X86_OP_CMP, cpu_cmp},
-		{X86_OP_TEST, cpu_test},
+		{X86_OP_TEST, cpu_test}, {X86_OP_NOT, cpu_not},
+		{X86_OP_NEG, cpu_neg},	 {X86_OP_INC, cpu_inc},
+		{X86_OP_DEC, cpu_dec},
 	};
 	static const unsigned int sizes[] = {1, 2, 4, 8};
 
 	(void)state;
 	for (unsigned int n = 0; n != 20000; n++) {
-		for (unsigned int o = 0; o != 9; o++) {
+		for (unsigned int o = 0; o != sizeof(ops) / sizeof(ops[0]);
+		     o++) {
 			for (unsigned int s = 0; s != 4; s++) {
 				uint64_t a = operand(), b = operand();
-				uint64_t cin = rnd() & 1;
+				uint64_t flags_in = rnd() & X86_FLAGS_STATUS;
 				uint64_t mask =
 					sizes[s] == 8
 						? ~0ULL
 						: (1ULL << (8 * sizes[s])) - 1;
-				/* Other flags must come through untouched */
-				uint64_t emu = 0x202 | 0x400 | cin, cpu = cin;
+				/* IF, DF and the flags kept come through */
+				uint64_t emu = 0x602 | flags_in,
+					 cpu = 0x202 | flags_in;
 				uint64_t res_cpu = ops[o].cpu[s](a, b, &cpu);
 				uint64_t res = x86_alu(ops[o].op, sizes[s], a,
 						       b, &emu);
@@ -378,6 +438,9 @@ static void test_alu_flags_vs_cpu(void **state)
 				assert_int_equal(
 					0x602,
 					emu & ~(uint64_t)X86_FLAGS_STATUS);
+				assert_int_equal(
+					0x202,
+					cpu & ~(uint64_t)X86_FLAGS_STATUS);
 			}
 		}
 	}

@@ -7,12 +7,12 @@
  * DMA); the instruction forms compilers emit (mov of 1 to 8 bytes, with
  * register or immediate, movzx, movsx, the high-byte and REX registers)
  * each once; the ALU forms clang folds volatile accesses into (test,
- * cmp, add ... xor, to a register or read-modify-write), whose result,
- * flags and branch must be those of the same instruction on memory; from
- * several threads; the region info that says the BAR is mappable; a read-only
- * mapping; the MSI-X table reading as ones; SIGBUS with memory decoding off;
- * and the program's own SIGSEGV handler still getting the faults that are not
- * BAR accesses.
+ * cmp, add ... xor to a register or read-modify-write, not, neg, inc,
+ * dec), whose result, flags and branch must be those of the same
+ * instruction on memory; from several threads; the region info that says
+ * the BAR is mappable; a read-only mapping; the MSI-X table reading as
+ * ones; SIGBUS with memory decoding off; and the program's own SIGSEGV
+ * handler still getting the faults that are not BAR accesses.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -420,6 +420,11 @@ static void test_alu_update(void **state)
 	ALU_SAME("stc\n\tsbbw $1, 6(%[m])", 0, v, r = 0);
 	ALU_SAME("orb %b[r], 5(%[m])", 0, v, r = 0x81);
 	ALU_SAME("xorb $0xff, 4(%[m])", 0, v, r = 0);
+	ALU_SAME("notl 4(%[m])", 0, v, r = 0);
+	ALU_SAME("negw 6(%[m])", 0, v, r = 0);
+	ALU_SAME("stc\n\tincb 4(%[m])", 0, v, r = 0);
+	ALU_SAME("decl 4(%[m])", 0, v, r = 0);
+	ALU_SAME("decl 4(%[m])", 0, 0x20, r = 0);
 }
 
 /* The program takes the branch the register's value says */
