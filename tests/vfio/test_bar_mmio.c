@@ -322,13 +322,15 @@ static uint64_t bar_read64(uint32_t off)
 
 /*
  * Run text (an instruction on the memory at %[m] and the register %[r])
- * and return the status flags it leaves: pushf below the red zone
+ * with every status flag set before (not, inc and dec keep some), and
+ * return the status flags it leaves: popf and pushf below the red zone
  */
 #define ALU_RUN(text, memp, regv)                              \
 	({                                                     \
 		uint64_t fl_;                                  \
 		asm volatile("lea -128(%%rsp), %%rsp\n\t"      \
-			     "clc\n\t" text "\n\t"             \
+			     "pushq $0x8d7\n\t"                \
+			     "popfq\n\t" text "\n\t"           \
 			     "pushfq\n\t"                      \
 			     "popq %[fl]\n\t"                  \
 			     "lea 128(%%rsp), %%rsp"           \
