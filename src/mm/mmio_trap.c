@@ -82,6 +82,41 @@ static const int gregs_of_reg[16] = {
 	REG_R8,	 REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
 };
 
+/* The access rights insn needs: an ALU write reads first */
+static int mmio_insn_prot(const struct x86_mem_insn *insn)
+{
+	if (insn->op == X86_OP_MOV)
+		return insn->write ? PROT_WRITE : PROT_READ;
+	return insn->write ? PROT_READ | PROT_WRITE : PROT_READ;
+}
+
+/*
+ * An ALU instruction on a register: read it (one access of its size),
+ * compute as the CPU would with the context's flags, then store the
+ * result (a second access) or put it in the register. A read-modify-write
+ * is a read then a write on the bus with hardware too (no lock prefix).
+ */
+static int mmio_emulate_alu(const struct x86_mem_insn *insn,
+			    const struct mmio_trap_range *r, uint64_t off,
+			    greg_t *gregs, greg_t *reg)
+{
+	uint64_t mem, other, res, rflags = (uint64_t)gregs[REG_EFL];
+
+	if (!r->ops->read(r->priv, off, insn->size, &mem))
+		return -EIO;
+	other = insn->has_imm ? insn->imm : x86_store_value(insn, *reg);
+	if (insn->mem_dst)
+		res = x86_alu(insn->op, insn->size, mem, other, &rflags);
+	else
+		res = x86_alu(insn->op, insn->size, other, mem, &rflags);
+	if (insn->write && !r->ops->write(r->priv, off, insn->size, res))
+		return -EIO;
+	if (!insn->mem_dst && insn->op != X86_OP_CMP)
+		*reg = (greg_t)x86_load_result(insn, (uint64_t)*reg, res);
+	gregs[REG_EFL] = (greg_t)rflags;
+	return 0;
+}
+
 int mmio_trap_fault(siginfo_t *si, ucontext_t *uc)
 {
 	greg_t *gregs = uc->uc_mcontext.gregs;
@@ -90,17 +125,23 @@ int mmio_trap_fault(siginfo_t *si, ucontext_t *uc)
 	struct mmio_trap_range r;
 	greg_t *reg;
 	uint64_t off, val;
+	int prot;
 
 	if (si->si_code != SEGV_ACCERR || !trap_find(addr, &r))
 		return -EFAULT;
 	if (!x86_decode_mem_insn((const uint8_t *)gregs[REG_RIP], 15, &insn))
 		return -EFAULT;
-	if (addr + insn.size > r.end ||
-	    !(r.prot & (insn.write ? PROT_WRITE : PROT_READ)))
+	prot = mmio_insn_prot(&insn);
+	if (addr + insn.size > r.end || (r.prot & prot) != prot)
 		return -EFAULT;
 	off = r.offset + (addr - r.start);
 	reg = &gregs[gregs_of_reg[insn.reg]];
-	if (insn.write) {
+	if (insn.op != X86_OP_MOV) {
+		int rc = mmio_emulate_alu(&insn, &r, off, gregs, reg);
+
+		if (rc)
+			return rc;
+	} else if (insn.write) {
 		val = x86_store_value(&insn, (uint64_t)*reg);
 		if (!r.ops->write(r.priv, off, insn.size, val))
 			return -EIO;

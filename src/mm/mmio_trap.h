@@ -5,7 +5,8 @@
  * A trapped range is mapped PROT_NONE; a load or store there raises
  * SIGSEGV, whose handler decodes the instruction (lib/x86_insn.h), does
  * the access through the range's ops with the access's size, writes the
- * loaded value into the register and steps over the instruction. Every
+ * loaded value (or the ALU result and flags) into the context and steps
+ * over the instruction; a read-modify-write is a read then a write. Every
  * access reaches the device, in program order, on the faulting thread.
  *
  * Faults that are not MMIO accesses go to the handler the program had

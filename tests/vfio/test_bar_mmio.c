@@ -6,10 +6,13 @@
  * order (write-1-to-clear, a self-clearing reset, the doorbell starting a
  * DMA); the instruction forms compilers emit (mov of 1 to 8 bytes, with
  * register or immediate, movzx, movsx, the high-byte and REX registers)
- * each once; from several threads; the region info that says the BAR is
- * mappable; a read-only mapping; the MSI-X table reading as ones; SIGBUS
- * with memory decoding off; and the program's own SIGSEGV handler still
- * getting the faults that are not BAR accesses.
+ * each once; the ALU forms clang folds volatile accesses into (test,
+ * cmp, add ... xor to a register or read-modify-write, not, neg, inc,
+ * dec), whose result, flags and branch must be those of the same
+ * instruction on memory; from several threads; the region info that says
+ * the BAR is mappable; a read-only mapping; the MSI-X table reading as
+ * ones; SIGBUS with memory decoding off; and the program's own SIGSEGV
+ * handler still getting the faults that are not BAR accesses.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -309,6 +312,167 @@ static void test_threads(void **state)
 	assert_int_equal(UDMA_IRQ_DONE, R32(UDMA_REG_IRQ_MASK));
 }
 
+static uint64_t bar_read64(uint32_t off)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(8, uiommufd_pread(f.dev, &v, 8, off));
+	return v;
+}
+
+/*
+ * Run text (an instruction on the memory at %[m] and the register %[r])
+ * with every status flag set before (not, inc and dec keep some), and
+ * return the status flags it leaves: popf and pushf below the red zone
+ */
+#define ALU_RUN(text, memp, regv)                              \
+	({                                                     \
+		uint64_t fl_;                                  \
+		asm volatile("lea -128(%%rsp), %%rsp\n\t"      \
+			     "pushq $0x8d7\n\t"                \
+			     "popfq\n\t" text "\n\t"           \
+			     "pushfq\n\t"                      \
+			     "popq %[fl]\n\t"                  \
+			     "lea 128(%%rsp), %%rsp"           \
+			     : [fl] "=&r"(fl_), [r] "+r"(regv) \
+			     : [m] "r"(memp)                   \
+			     : "cc", "memory");                \
+		fl_ & 0x8d5; /* CF PF AF ZF SF OF */           \
+	})
+
+/* Ordinary memory holding what the register holds, 8-byte aligned */
+static uint64_t plain_reg;
+
+/*
+ * text at byte sub of RING_BASE (64 bits, read-write but for bits 4:0)
+ * holding init, and on plain memory holding the same: the same flags,
+ * register and memory after
+ */
+#define ALU_SAME(text, sub, init, regval)                                     \
+	do {                                                                  \
+		uint64_t bar_r_ = (regval), mem_r_ = (regval);                \
+		uint64_t bar_fl_, mem_fl_;                                    \
+                                                                              \
+		W64(UDMA_REG_RING_BASE, (init));                              \
+		plain_reg = bar_read64(UDMA_REG_RING_BASE);                   \
+		assert_int_equal((init), plain_reg);                          \
+		bar_fl_ = ALU_RUN(text, f.regs + UDMA_REG_RING_BASE + (sub),  \
+				  bar_r_);                                    \
+		mem_fl_ =                                                     \
+			ALU_RUN(text, (uint8_t *)&plain_reg + (sub), mem_r_); \
+		assert_int_equal(mem_fl_, bar_fl_);                           \
+		assert_int_equal(mem_r_, bar_r_);                             \
+		assert_int_equal(plain_reg, bar_read64(UDMA_REG_RING_BASE));  \
+	} while (0)
+
+/* test and cmp as clang emits them for if (reg & m) and if (reg == v) */
+static void test_alu_compare(void **state)
+{
+	static const uint64_t vals[] = {
+		0,
+		0x20,
+		0x8000000000000000ULL,
+		0xffffffffffffffe0ULL,
+		0x00007fff80000040ULL,
+		0x12345678ff7f0080ULL,
+	};
+	uint64_t r;
+
+	(void)state;
+	take_segv();
+	for (unsigned int i = 0; i != sizeof(vals) / sizeof(vals[0]); i++) {
+		uint64_t v = vals[i];
+
+		ALU_SAME("testq $0x7, (%[m])", 0, v, r = 0);
+		ALU_SAME("testq $-0x80, (%[m])", 0, v, r = 0);
+		ALU_SAME("testl $0x80000000, 4(%[m])", 0, v, r = 0);
+		ALU_SAME("testw $0x8000, 2(%[m])", 0, v, r = 0);
+		ALU_SAME("testb $0x80, (%[m])", 0, v, r = 0);
+		ALU_SAME("testq %q[r], (%[m])", 0, v, r = 0x20);
+		ALU_SAME("testb %b[r], 7(%[m])", 0, v, r = 0x7f);
+		ALU_SAME("cmpq $0x20, (%[m])", 0, v, r = 0);
+		ALU_SAME("cmpq $-1, (%[m])", 0, v, r = 0);
+		ALU_SAME("cmpl $0x7fff8000, 4(%[m])", 0, v, r = 0);
+		ALU_SAME("cmpw $0x4000, 6(%[m])", 0, v, r = 0);
+		ALU_SAME("cmpb $0x41, 3(%[m])", 0, v, r = 0);
+		ALU_SAME("cmpq %q[r], (%[m])", 0, v, r = 0x20);
+		ALU_SAME("cmpl (%[m]), %k[r]", 0, v, r = 0x80000000);
+		ALU_SAME("cmpw 2(%[m]), %w[r]", 0, v, r = 0x7fff);
+		ALU_SAME("cmpb 1(%[m]), %b[r]", 0, v, r = 0xff);
+	}
+}
+
+/* Loads folded into an ALU op, and read-modify-writes of the register */
+static void test_alu_update(void **state)
+{
+	uint64_t r, v = 0x12345678ff7f0080ULL;
+
+	(void)state;
+	take_segv();
+	ALU_SAME("addl (%[m]), %k[r]", 0, v, r = ~0ULL);
+	ALU_SAME("andq (%[m]), %q[r]", 0, v, r = 0xf0f0f0f0f0f0f0f0ULL);
+	ALU_SAME("subw 4(%[m]), %w[r]", 0, v, r = 0x1111);
+	ALU_SAME("stc\n\tadcb 7(%[m]), %b[r]", 0, v, r = 0xee);
+	ALU_SAME("orl $1, 4(%[m])", 0, v, r = 0);
+	ALU_SAME("andl $0xfffffffe, 4(%[m])", 0, v, r = 0);
+	ALU_SAME("addq $0x20, (%[m])", 0, v, r = 0);
+	ALU_SAME("addq $-0x80, (%[m])", 0, v, r = 0);
+	ALU_SAME("xorq %q[r], (%[m])", 0, v, r = 0x8000000000000fe0ULL);
+	ALU_SAME("subl %k[r], 4(%[m])", 0, v, r = 0x12345679);
+	ALU_SAME("stc\n\tsbbw $1, 6(%[m])", 0, v, r = 0);
+	ALU_SAME("orb %b[r], 5(%[m])", 0, v, r = 0x81);
+	ALU_SAME("xorb $0xff, 4(%[m])", 0, v, r = 0);
+	ALU_SAME("notl 4(%[m])", 0, v, r = 0);
+	ALU_SAME("negw 6(%[m])", 0, v, r = 0);
+	ALU_SAME("stc\n\tincb 4(%[m])", 0, v, r = 0);
+	ALU_SAME("decl 4(%[m])", 0, v, r = 0);
+	ALU_SAME("decl 4(%[m])", 0, 0x20, r = 0);
+}
+
+/* The program takes the branch the register's value says */
+static bool ring_base_low_set(void)
+{
+	asm goto("testq $0x7fe0, %0\n\t"
+		 "jnz %l[set]"
+		 :
+		 : "m"(*(uint64_t *)(f.regs + UDMA_REG_RING_BASE))
+		 : "cc"
+		 : set);
+	return false;
+set:
+	return true;
+}
+
+static bool ring_base_below(uint32_t v)
+{
+	asm goto("cmpl %1, %0\n\t"
+		 "jb %l[below]"
+		 :
+		 : "m"(*(uint32_t *)(f.regs + UDMA_REG_RING_BASE)), "r"(v)
+		 : "cc"
+		 : below);
+	return false;
+below:
+	return true;
+}
+
+static void test_alu_branch(void **state)
+{
+	(void)state;
+	take_segv();
+	W64(UDMA_REG_RING_BASE, 0x20);
+	assert_true(ring_base_low_set());
+	assert_false(ring_base_below(0x20));
+	assert_true(ring_base_below(0x21));
+	W64(UDMA_REG_RING_BASE, 0x100000000ULL);
+	assert_false(ring_base_low_set());
+	assert_true(ring_base_below(1));
+	/* The compiler's own: a volatile load in a test */
+	assert_int_equal(0, R64(UDMA_REG_RING_BASE) & 0x1f);
+	if (R32(UDMA_REG_ID) != UDMA_ID)
+		fail();
+}
+
 /* Faults that are not BAR accesses reach the program's handler */
 static void test_chained_faults(void **state)
 {
@@ -413,6 +577,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_widths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doorbell, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alu_compare, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_alu_update, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_alu_branch, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chained_faults, setup,
 						teardown),
