@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -231,4 +232,29 @@ void *map_anon(size_t len)
 
 	CHECK(p != MAP_FAILED);
 	return p;
+}
+
+static int stderr_saved = -1, stderr_file = -1;
+
+void stderr_begin(void)
+{
+	fflush(stderr);
+	stderr_saved = dup(2);
+	stderr_file = memfd_create("stderr", MFD_CLOEXEC);
+	CHECK(stderr_saved >= 0 && stderr_file >= 0);
+	CHECK(dup2(stderr_file, 2) == 2);
+}
+
+void stderr_end(char *buf, size_t size)
+{
+	ssize_t n;
+
+	fflush(stderr);
+	CHECK(dup2(stderr_saved, 2) == 2);
+	n = pread(stderr_file, buf, size - 1, 0);
+	CHECK(n >= 0);
+	buf[n] = '\0';
+	close(stderr_saved);
+	close(stderr_file);
+	stderr_saved = stderr_file = -1;
 }

@@ -81,5 +81,9 @@ long md_check_map(int fd, uint32_t hwpt, uint64_t iova, void *va, size_t len);
 bool have_cap(int cap);
 /* Private anonymous read-write memory; CHECKs */
 void *map_anon(size_t len);
+/* stderr goes to a memory file until stderr_end(); CHECKs */
+void stderr_begin(void);
+/* stderr back; what was written meanwhile in @buf (NUL-terminated) */
+void stderr_end(char *buf, size_t size);
 
 #endif
