@@ -464,17 +464,25 @@ static void test_strict_iotlb(void **state)
 	/* Moved to B, not invalidated: A is written, and that is reported */
 	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW | PTE_US;
 	fill(G_SRC, 0x32);
-	stderr_begin();
+	report_begin();
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
-	stderr_end(err, sizeof(err));
+	report_end(err, sizeof(err));
 	assert_true(all(G_DST_A, 0x32, 4096));
 	assert_int_equal(count + 1, uiommufd_iotlb_stale_count());
-	assert_non_null(strstr(err, "write to IOVA 0x2000 used a stale IOTLB "
-				    "entry (cached 0x40011000, tables now "
-				    "0x40012000): missing="
-				    "IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 "
-				    "addr=0x2000 npages=1\n"));
-	assert_null(strstr(strstr(err, "stale") + 1, "stale"));
+	assert_true(report_is(
+		err,
+		"write to IOVA 0x2000 used a stale IOTLB entry (cached "
+		"0x40011000, tables now 0x40012000): "
+		"missing=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 addr=0x2000 "
+		"npages=1\n",
+		" iova=0x2000 write=1 cached=0x40011000 cached_write=1 "
+		"now=0x40012000 now_write=1 "
+		"missing=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 addr=0x2000 "
+		"npages=1\n",
+		"\"iova\":\"0x2000\",\"write\":\"1\",\"cached\":\"0x40011000\","
+		"\"cached_write\":\"1\",\"now\":\"0x40012000\",\"now_write\":"
+		"\"1\",\"missing\":\"IOMMU_HWPT_INVALIDATE_DATA_VTD_S1\","
+		"\"addr\":\"0x2000\",\"npages\":\"1\"}\n"));
 
 	/* Invalidated: B, nothing to report */
 	assert_int_equal(0, invalidate(&inv, sizeof(inv), &num));
@@ -487,18 +495,22 @@ static void test_strict_iotlb(void **state)
 	/* Made read-only, then not present: the write still goes to B */
 	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_B) | PTE_P | PTE_US;
 	fill(G_SRC, 0x34);
-	stderr_begin();
+	report_begin();
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
-	stderr_end(err, sizeof(err));
+	report_end(err, sizeof(err));
 	assert_true(all(G_DST_B, 0x34, 4096));
 	assert_int_equal(count + 2, uiommufd_iotlb_stale_count());
-	assert_non_null(strstr(err, "tables now 0x40012000 read-only)"));
+	assert_true(report_is(err, "tables now 0x40012000 read-only)",
+			      " now=0x40012000 now_write=0 ",
+			      "\"now\":\"0x40012000\",\"now_write\":\"0\""));
 	*entry(G_PT, IOVA_DST >> 12) = 0;
-	stderr_begin();
+	report_begin();
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
-	stderr_end(err, sizeof(err));
+	report_end(err, sizeof(err));
 	assert_int_equal(count + 3, uiommufd_iotlb_stale_count());
-	assert_non_null(strstr(err, "tables now fault): missing=IOMMU_HWPT"));
+	assert_true(report_is(err, "tables now fault): missing=IOMMU_HWPT",
+			      " now=fault missing=IOMMU_HWPT",
+			      "\"now\":\"fault\",\"missing\":\"IOMMU_HWPT"));
 
 	/* Off: the stale entry is used and not counted */
 	assert_true(uiommufd_iotlb_strict(0));
