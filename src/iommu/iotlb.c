@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uiommufd/uiommufd.h>
+
 #include "../lib/trace.h"
 #include "iotlb.h"
 
