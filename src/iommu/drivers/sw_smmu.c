@@ -563,8 +563,10 @@ static void sw_smmu_strict_check(struct sw_iommu_dev *sdev,
 	if (!stale.now_fault && res.gpa == stale.cached_out &&
 	    res.writable == hit->writable)
 		return;
-	stale.now_out = res.gpa;
-	stale.now_writable = res.writable;
+	if (!stale.now_fault) {
+		stale.now_out = res.gpa;
+		stale.now_writable = res.writable;
+	}
 	/* A TLBI_NH_VA of any address of the leaf drops it, as TLBI_NH_ASID */
 	snprintf(missing, sizeof(missing),
 		 "missing=CMD_TLBI_NH_VA asid=%u va=%#llx or=CMD_TLBI_NH_ASID",

@@ -323,8 +323,10 @@ static void sw_vtd_strict_check(struct sw_iommu_dev *sdev,
 	if (!stale.now_fault && res.gpa == stale.cached_out &&
 	    res.writable == hit->writable)
 		return;
-	stale.now_out = res.gpa;
-	stale.now_writable = res.writable;
+	if (!stale.now_fault) {
+		stale.now_out = res.gpa;
+		stale.now_writable = res.writable;
+	}
 	/* The invalidation that drops the cached leaf: all of its pages */
 	snprintf(missing, sizeof(missing),
 		 "missing=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 addr=%#llx "
