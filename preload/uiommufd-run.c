@@ -56,6 +56,11 @@ static void usage(FILE *out)
 		"fails\n"
 		"  --fail-dma ADDR[+LEN][:read|:write]\n"
 		"                      device DMA touching the range faults\n"
+		"  --iotlb-strict      report every DMA through an IOTLB "
+		"entry the guest's\n"
+		"                      tables no longer agree with, and the "
+		"missing\n"
+		"                      invalidation (vtd, smmuv3)\n"
 		"  --ctl               serve uiommufdctl(1) from the program\n"
 		"  --experimental=noiommu\n"
 		"                      uAPI after Linux 7.2, not stable: "
@@ -327,6 +332,8 @@ int main(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(argv[i], "--trace-json")) {
 			setenv("UIOMMUFD_TRACE_FORMAT", "json", 1);
+		} else if (!strcmp(argv[i], "--iotlb-strict")) {
+			setenv("UIOMMUFD_IOTLB_STRICT", "1", 1);
 		} else if (!strcmp(argv[i], "--ctl")) {
 			setenv("UIOMMUFD_CTL", "1", 1);
 		} else if ((rc = env_option(argc, argv, &i))) {

@@ -289,6 +289,29 @@ struct uiommufd_device_info {
 int uiommufd_device_info(unsigned int n, struct uiommufd_device_info *info);
 
 /**
+ * uiommufd_iotlb_strict() - check every IOTLB hit against the page tables
+ * @on: 1 turns strict mode on, 0 off, -1 only asks
+ *
+ * With strict mode on, a DMA that a nested domain's IOTLB translates is
+ * also walked through the tables as they are now; when they no longer
+ * agree (another page, another permission, or a fault), the DMA still uses
+ * the cached entry, as hardware would, and the engine reports the use: a
+ * stale_iotlb trace event, or a line on stderr when the trace is off,
+ * naming the invalidation the guest did not issue. The environment sets
+ * the initial mode (UIOMMUFD_IOTLB_STRICT=1, uiommufd-run --iotlb-strict).
+ * Returns whether strict mode was on before the call.
+ */
+bool uiommufd_iotlb_strict(int on);
+
+/**
+ * uiommufd_iotlb_stale_count() - stale IOTLB uses strict mode reported
+ *
+ * The number of DMA translations, since the process started, that used an
+ * IOTLB entry its tables no longer agreed with, while strict mode was on.
+ */
+uint64_t uiommufd_iotlb_stale_count(void);
+
+/**
  * uiommufd_fail_nth_set() - per-thread fault injection, as /proc/self/fail-nth
  * @nth: the nth failable point reached by this thread fails (0 disables)
  *

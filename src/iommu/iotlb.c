@@ -3,7 +3,13 @@
  * The nested-domain IOTLB (see iotlb.h).
  */
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <uiommufd/uiommufd.h>
+
+#include "../lib/trace.h"
 #include "iotlb.h"
 
 #define IOTLB_VALID    (1u << 0)
@@ -121,4 +127,84 @@ unsigned int iotlb_invalidate_tag(struct iotlb *tlb, uint32_t tag,
 		entry_unlock(e, seq);
 	}
 	return n;
+}
+
+int iotlb_strict_state = -1;
+static uint64_t iotlb_stale_uses;
+
+/* Set from UIOMMUFD_IOTLB_STRICT on first use, unless a call set it first */
+bool iotlb_strict_setup(void)
+{
+	const char *env = getenv("UIOMMUFD_IOTLB_STRICT");
+	int want = env && *env && strcmp(env, "0") ? 1 : 0;
+	int unset = -1;
+
+	__atomic_compare_exchange_n(&iotlb_strict_state, &unset, want, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	return __atomic_load_n(&iotlb_strict_state, __ATOMIC_RELAXED) > 0;
+}
+
+/* Without the trace, stderr gets this many reports, then a last note */
+#define IOTLB_STALE_STDERR_MAX 16
+
+static void iotlb_stale_stderr(const struct iotlb_stale *s, uint64_t nth)
+{
+	char now[40] = "fault";
+
+	if (nth > IOTLB_STALE_STDERR_MAX)
+		return;
+	if (!s->now_fault)
+		snprintf(now, sizeof(now), "%#llx%s",
+			 (unsigned long long)s->now_out,
+			 s->now_writable ? "" : " read-only");
+	fprintf(stderr,
+		"uiommufd: %s: DMA %s IOVA %#llx used a stale IOTLB entry "
+		"(cached %#llx%s, tables now %s): %s\n",
+		s->dev, s->write ? "write to" : "read of",
+		(unsigned long long)s->iova, (unsigned long long)s->cached_out,
+		s->cached_writable ? "" : " read-only", now, s->missing);
+	if (nth == IOTLB_STALE_STDERR_MAX)
+		fprintf(stderr, "uiommufd: further stale IOTLB uses are only "
+				"counted (uiommufd_iotlb_stale_count())\n");
+}
+
+void iotlb_report_stale(const struct iotlb_stale *s)
+{
+	uint64_t nth =
+		__atomic_add_fetch(&iotlb_stale_uses, 1, __ATOMIC_RELAXED);
+
+	if (!ufd_trace_on()) {
+		iotlb_stale_stderr(s, nth);
+		return;
+	}
+	if (s->now_fault)
+		ufd_trace_event("stale_iotlb",
+				"dev=%s iova=%#llx write=%d cached=%#llx "
+				"cached_write=%d now=fault %s",
+				s->dev, (unsigned long long)s->iova, s->write,
+				(unsigned long long)s->cached_out,
+				s->cached_writable, s->missing);
+	else
+		ufd_trace_event("stale_iotlb",
+				"dev=%s iova=%#llx write=%d cached=%#llx "
+				"cached_write=%d now=%#llx now_write=%d %s",
+				s->dev, (unsigned long long)s->iova, s->write,
+				(unsigned long long)s->cached_out,
+				s->cached_writable,
+				(unsigned long long)s->now_out, s->now_writable,
+				s->missing);
+}
+
+UFD_EXPORT bool uiommufd_iotlb_strict(int on)
+{
+	bool was = iotlb_strict();
+
+	if (on >= 0)
+		__atomic_store_n(&iotlb_strict_state, on > 0, __ATOMIC_RELAXED);
+	return was;
+}
+
+UFD_EXPORT uint64_t uiommufd_iotlb_stale_count(void)
+{
+	return __atomic_load_n(&iotlb_stale_uses, __ATOMIC_RELAXED);
 }

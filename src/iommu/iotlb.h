@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../lib/util.h"
+
 #define IOTLB_ENTRIES 256 /* direct mapped by 4 KiB input page */
 
 struct iotlb_hit {
@@ -68,6 +70,42 @@ void iotlb_fill_tag(struct iotlb *tlb, uint64_t gen, uint32_t tag,
  */
 unsigned int iotlb_invalidate_tag(struct iotlb *tlb, uint32_t tag,
 				  uint64_t first, uint64_t last);
+
+/*
+ * Strict mode (UIOMMUFD_IOTLB_STRICT=1, uiommufd_iotlb_strict()): every hit
+ * is checked against a walk of the tables as they are now, and an entry
+ * they no longer agree with is reported, naming the invalidation the guest
+ * forgot. The DMA still uses the entry, as hardware would. Off, the hit
+ * path pays one load and a predictable branch.
+ */
+extern int iotlb_strict_state; /* -1 before the environment was read */
+bool iotlb_strict_setup(void);
+
+static inline bool iotlb_strict(void)
+{
+	int state = __atomic_load_n(&iotlb_strict_state, __ATOMIC_RELAXED);
+
+	if (likely(state == 0))
+		return false;
+	return state > 0 || iotlb_strict_setup();
+}
+
+/* A hit the tables no longer agree with */
+struct iotlb_stale {
+	const char *dev;
+	uint64_t iova;
+	bool write;
+	uint64_t cached_out; /* the output address of iova, cached and now */
+	bool cached_writable;
+	bool now_fault; /* the walk now faults: no now_out */
+	uint64_t now_out;
+	bool now_writable;
+	/* The invalidation that would have dropped the entry, key=value */
+	const char *missing;
+};
+
+/* Counts @stale and reports it: a trace event, or stderr without trace */
+void iotlb_report_stale(const struct iotlb_stale *stale);
 
 static inline bool iotlb_lookup(struct iotlb *tlb, uint64_t iova,
 				struct iotlb_hit *hit)

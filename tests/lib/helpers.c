@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The shared test helpers (see helpers.h) */
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -231,4 +234,80 @@ void *map_anon(size_t len)
 
 	CHECK(p != MAP_FAILED);
 	return p;
+}
+
+static int stderr_saved = -1, stderr_file = -1;
+
+void stderr_begin(void)
+{
+	fflush(stderr);
+	stderr_saved = dup(2);
+	stderr_file = memfd_create("stderr", MFD_CLOEXEC);
+	CHECK(stderr_saved >= 0 && stderr_file >= 0);
+	CHECK(dup2(stderr_file, 2) == 2);
+}
+
+void stderr_end(char *buf, size_t size)
+{
+	ssize_t n;
+
+	fflush(stderr);
+	CHECK(dup2(stderr_saved, 2) == 2);
+	n = pread(stderr_file, buf, size - 1, 0);
+	CHECK(n >= 0);
+	buf[n] = '\0';
+	close(stderr_saved);
+	close(stderr_file);
+	stderr_saved = stderr_file = -1;
+}
+
+enum report_form report_form(void)
+{
+	const char *trace = getenv("UIOMMUFD_TRACE");
+	const char *format = getenv("UIOMMUFD_TRACE_FORMAT");
+
+	if (!trace || trace[0] != '/')
+		return REPORT_STDERR;
+	return format && !strcmp(format, "json") ? REPORT_JSON : REPORT_TRACE;
+}
+
+static int report_file = -1;
+static off_t report_from;
+
+void report_begin(void)
+{
+	if (report_form() == REPORT_STDERR) {
+		stderr_begin();
+		return;
+	}
+	report_file = open(getenv("UIOMMUFD_TRACE"), O_RDONLY | O_CLOEXEC);
+	CHECK(report_file >= 0);
+	report_from = lseek(report_file, 0, SEEK_END);
+	CHECK(report_from >= 0);
+}
+
+void report_end(char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (report_form() == REPORT_STDERR) {
+		stderr_end(buf, size);
+		return;
+	}
+	n = pread(report_file, buf, size - 1, report_from);
+	CHECK(n >= 0);
+	buf[n] = '\0';
+	close(report_file);
+	report_file = -1;
+}
+
+bool report_is(const char *got, const char *in_stderr, const char *in_trace,
+	       const char *in_json)
+{
+	const char *want[] = {in_stderr, in_trace, in_json};
+	const char *nl = strchr(got, '\n');
+
+	if (!nl || nl[1])
+		return false;
+	return strstr(got, want[report_form()]);
 }

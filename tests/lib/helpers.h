@@ -81,5 +81,20 @@ long md_check_map(int fd, uint32_t hwpt, uint64_t iova, void *va, size_t len);
 bool have_cap(int cap);
 /* Private anonymous read-write memory; CHECKs */
 void *map_anon(size_t len);
+/* stderr goes to a memory file until stderr_end(); CHECKs */
+void stderr_begin(void);
+/* stderr back; what was written meanwhile in @buf (NUL-terminated) */
+void stderr_end(char *buf, size_t size);
+/*
+ * What the engine reports from report_begin() to report_end(): the lines
+ * added to the trace file when UIOMMUFD_TRACE names one, else stderr.
+ */
+enum report_form { REPORT_STDERR, REPORT_TRACE, REPORT_JSON };
+enum report_form report_form(void);
+void report_begin(void);
+void report_end(char *buf, size_t size);
+/* @got is one line, holding the string of the report's form */
+bool report_is(const char *got, const char *in_stderr, const char *in_trace,
+	       const char *in_json);
 
 #endif

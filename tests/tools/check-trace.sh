@@ -110,6 +110,9 @@ fail)
 	;;
 fail-nth)
 	"$run" --fail-nth 1 -- "$prog" fail-nth | grep -q 'as injected'
+	# --iotlb-strict reaches the engine as UIOMMUFD_IOTLB_STRICT
+	"$run" --iotlb-strict -- /bin/sh -c 'test "$UIOMMUFD_IOTLB_STRICT" = 1'
+	"$run" --help | grep -q -- '--iotlb-strict'
 	;;
 fail-dma)
 	# The source buffer of udma-driver's copies faults at its first page

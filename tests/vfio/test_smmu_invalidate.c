@@ -74,6 +74,64 @@ static void test_stale_iotlb(void **state)
 	assert_true(all(G_DST_B, 0x29, 4096));
 }
 
+/*
+ * Strict mode: the use of a stale entry is reported once per use, naming
+ * the TLBI of its ASID and address; after the TLBI, or with it off, nothing
+ */
+static void test_strict_iotlb(void **state)
+{
+	const uint64_t va = OP_TLBI_NH_VA | (uint64_t)ASID << 48;
+	uint64_t count;
+	char err[1024];
+
+	(void)state;
+	attach_ste(ste_s1());
+	assert_false(uiommufd_iotlb_strict(1));
+	fill(G_SRC, 0x31);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	count = uiommufd_iotlb_stale_count();
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_int_equal(count, uiommufd_iotlb_stale_count());
+
+	/* Moved to B; a TLBI of another ASID does not count */
+	map_page(IOVA_DST, G_DST_B, D_AF);
+	cmd1(OP_TLBI_NH_VA | (uint64_t)(ASID + 1) << 48, IOVA_DST);
+	fill(G_SRC, 0x32);
+	report_begin();
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	report_end(err, sizeof(err));
+	assert_true(all(G_DST_A, 0x32, 4096));
+	assert_int_equal(count + 1, uiommufd_iotlb_stale_count());
+	assert_true(report_is(
+		err,
+		"write to IOVA 0x1110000 used a stale IOTLB entry (cached "
+		"0x40410000, tables now 0x40420000): missing=CMD_TLBI_NH_VA "
+		"asid=7 va=0x1110000 or=CMD_TLBI_NH_ASID\n",
+		" iova=0x1110000 write=1 cached=0x40410000 cached_write=1 "
+		"now=0x40420000 now_write=1 missing=CMD_TLBI_NH_VA asid=7 "
+		"va=0x1110000 or=CMD_TLBI_NH_ASID\n",
+		"\"iova\":\"0x1110000\",\"write\":\"1\",\"cached\":"
+		"\"0x40410000\",\"cached_write\":\"1\",\"now\":\"0x40420000\","
+		"\"now_write\":\"1\",\"missing\":\"CMD_TLBI_NH_VA\",\"asid\":"
+		"\"7\",\"va\":\"0x1110000\",\"or\":\"CMD_TLBI_NH_ASID\"}\n"));
+
+	/* The TLBI: B, nothing to report */
+	cmd1(va, IOVA_DST);
+	fill(G_SRC, 0x33);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x33, 4096));
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_int_equal(count + 1, uiommufd_iotlb_stale_count());
+
+	/* Off: the stale entry is used and not counted */
+	assert_true(uiommufd_iotlb_strict(0));
+	map_page(IOVA_DST, G_DST_A, D_AF);
+	fill(G_SRC, 0x34);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x34, 4096));
+	assert_int_equal(count + 1, uiommufd_iotlb_stale_count());
+}
+
 /* arm_vsmmu_cache_invalidate(): entry by entry, EIO, batches */
 static void test_invalidate_errors(void **state)
 {
@@ -416,6 +474,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_stale_iotlb, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_strict_iotlb, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate_errors, setup,
 						teardown),

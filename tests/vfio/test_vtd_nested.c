@@ -439,6 +439,102 @@ static void test_stale_iotlb(void **state)
 	assert_true(all(G_DST_A, 0x25, 4096));
 }
 
+/*
+ * Strict mode: the use of a stale entry is reported once per use, naming
+ * the leaf to invalidate; after the invalidation, or with it off, nothing
+ */
+static void test_strict_iotlb(void **state)
+{
+	struct iommu_hwpt_vtd_s1_invalidate inv = {.addr = IOVA_DST,
+						   .npages = 1};
+	uint64_t count;
+	uint32_t num = 1;
+	char err[1024];
+	static char many[8192];
+
+	(void)state;
+	attach_nested();
+	assert_false(uiommufd_iotlb_strict(1));
+	fill(G_SRC, 0x31);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	count = uiommufd_iotlb_stale_count();
+	/* Cached and unchanged: agreed */
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_int_equal(count, uiommufd_iotlb_stale_count());
+
+	/* Moved to B, not invalidated: A is written, and that is reported */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW | PTE_US;
+	fill(G_SRC, 0x32);
+	report_begin();
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	report_end(err, sizeof(err));
+	assert_true(all(G_DST_A, 0x32, 4096));
+	assert_int_equal(count + 1, uiommufd_iotlb_stale_count());
+	assert_true(report_is(
+		err,
+		"write to IOVA 0x2000 used a stale IOTLB entry (cached "
+		"0x40011000, tables now 0x40012000): "
+		"missing=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 addr=0x2000 "
+		"npages=1\n",
+		" iova=0x2000 write=1 cached=0x40011000 cached_write=1 "
+		"now=0x40012000 now_write=1 "
+		"missing=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 addr=0x2000 "
+		"npages=1\n",
+		"\"iova\":\"0x2000\",\"write\":\"1\",\"cached\":\"0x40011000\","
+		"\"cached_write\":\"1\",\"now\":\"0x40012000\",\"now_write\":"
+		"\"1\",\"missing\":\"IOMMU_HWPT_INVALIDATE_DATA_VTD_S1\","
+		"\"addr\":\"0x2000\",\"npages\":\"1\"}\n"));
+
+	/* Invalidated: B, nothing to report */
+	assert_int_equal(0, invalidate(&inv, sizeof(inv), &num));
+	fill(G_SRC, 0x33);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x33, 4096));
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_int_equal(count + 1, uiommufd_iotlb_stale_count());
+
+	/* Made read-only, then not present: the write still goes to B */
+	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_B) | PTE_P | PTE_US;
+	fill(G_SRC, 0x34);
+	report_begin();
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	report_end(err, sizeof(err));
+	assert_true(all(G_DST_B, 0x34, 4096));
+	assert_int_equal(count + 2, uiommufd_iotlb_stale_count());
+	assert_true(report_is(err, "tables now 0x40012000 read-only)",
+			      " now=0x40012000 now_write=0 ",
+			      "\"now\":\"0x40012000\",\"now_write\":\"0\""));
+	*entry(G_PT, IOVA_DST >> 12) = 0;
+	report_begin();
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	report_end(err, sizeof(err));
+	assert_int_equal(count + 3, uiommufd_iotlb_stale_count());
+	assert_true(report_is(err, "tables now fault): missing=IOMMU_HWPT",
+			      " now=fault missing=IOMMU_HWPT",
+			      "\"now\":\"fault\",\"missing\":\"IOMMU_HWPT"));
+
+	/* Past the 16th report, stderr says so once and stays quiet */
+	report_begin();
+	while (uiommufd_iotlb_stale_count() < 20)
+		assert_int_equal(UDMA_DESC_DONE,
+				 copy(IOVA_SRC, IOVA_DST, 4096));
+	report_end(many, sizeof(many));
+	if (report_form() == REPORT_STDERR) {
+		const char *note = strstr(many, "only counted");
+
+		assert_non_null(note);
+		assert_null(strstr(note, "stale IOTLB entry"));
+	}
+
+	/* Off: the stale entry is used and not counted */
+	assert_true(uiommufd_iotlb_strict(0));
+	assert_false(uiommufd_iotlb_strict(-1));
+	fill(G_SRC, 0x35);
+	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 4096));
+	assert_true(all(G_DST_B, 0x35, 4096));
+	assert_int_equal(20, uiommufd_iotlb_stale_count());
+}
+
 /* 5-level tables, by replacing the 4-level nested HWPT */
 static void test_five_levels_replace(void **state)
 {
@@ -636,6 +732,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_iotlb, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_strict_iotlb, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_five_levels_replace, setup,
 						teardown),

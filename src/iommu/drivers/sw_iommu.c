@@ -338,7 +338,8 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
 	struct paging_domain *pd;
 
 	if (sw_vtd_is_nested(domain))
-		return sw_vtd_walk(domain, iova, write, mark, walk, fault);
+		return sw_vtd_walk(sdev, domain, iova, write, mark, walk,
+				   fault);
 	if (sw_smmu_is_nested(domain))
 		return sw_smmu_walk(sdev, domain, iova, write, mark, walk,
 				    fault);

@@ -187,9 +187,9 @@ uint64_t *sw_vtd_table_entry(void *arg, uint64_t gpa, bool write);
 /* A first-stage fault as the DMA's: false with @fault filled */
 bool sw_vtd_s1_fault(enum vtd_s1_fault f, uint64_t iova, bool write,
 		     struct sw_dma_fault_info *fault);
-bool sw_vtd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
-		 bool mark, struct io_pgtable_walk *walk,
-		 struct sw_dma_fault_info *fault);
+bool sw_vtd_walk(struct sw_iommu_dev *sdev, struct iommu_domain *domain,
+		 uint64_t iova, bool write, bool mark,
+		 struct io_pgtable_walk *walk, struct sw_dma_fault_info *fault);
 
 /* The SMMUv3 model (sw_smmu.c) */
 bool sw_smmu_owns(const struct iommu_domain *domain);

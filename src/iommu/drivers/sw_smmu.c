@@ -16,6 +16,7 @@
  */
 #include <endian.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../include/iommufd.h"
@@ -541,13 +542,48 @@ static const enum sw_dma_fault s1_fault_reason[] = {
 };
 
 /*
+ * Strict mode: the IOTLB hit @hit of @iova against a walk of the CD's
+ * tables as they are now. The DMA goes on with @hit.
+ */
+static void sw_smmu_strict_check(struct sw_iommu_dev *sdev,
+				 const struct smmu_s1_cfg *cfg, uint64_t iova,
+				 bool write, const struct iotlb_hit *hit)
+{
+	struct iotlb_stale stale = {
+		.dev = sdev->dev.name,
+		.iova = iova,
+		.write = write,
+		.cached_out = hit->out_base + (iova - hit->iova_base),
+		.cached_writable = hit->writable,
+	};
+	struct smmu_s1_result res;
+	char missing[128];
+
+	stale.now_fault = smmu_s1_walk(cfg, iova, false, &res);
+	if (!stale.now_fault && res.gpa == stale.cached_out &&
+	    res.writable == hit->writable)
+		return;
+	if (!stale.now_fault) {
+		stale.now_out = res.gpa;
+		stale.now_writable = res.writable;
+	}
+	/* A TLBI_NH_VA of any address of the leaf drops it, as TLBI_NH_ASID */
+	snprintf(missing, sizeof(missing),
+		 "missing=CMD_TLBI_NH_VA asid=%u va=%#llx or=CMD_TLBI_NH_ASID",
+		 cfg->asid, (unsigned long long)hit->iova_base);
+	stale.missing = missing;
+	iotlb_report_stale(&stale);
+}
+
+/*
  * Stage 1 of @iova: from the IOTLB (by the CD's ASID), or by a walk of the
  * CD's tables, whose result is cached. A write through an entry cached
- * read-only walks again. Faults of stage 1 and bad CDs become events.
+ * read-only walks again. @mark: the translation of a transfer, not of
+ * its check. Faults of stage 1 and bad CDs become events.
  */
 static enum sw_dma_fault sw_smmu_stage1(struct sw_smmu_nested *nested,
 					struct sw_iommu_dev *sdev,
-					uint64_t iova, bool write,
+					uint64_t iova, bool write, bool mark,
 					struct iotlb_hit *hit)
 {
 	struct sw_smmu_viommu *vsmmu = nested->vsmmu;
@@ -567,8 +603,12 @@ static enum sw_dma_fault sw_smmu_stage1(struct sw_smmu_nested *nested,
 		return SW_DMA_BAD_ENTRY;
 	}
 	if (iotlb_lookup_tag(&vsmmu->iotlb, cfg.asid, iova, hit) &&
-	    (!write || hit->writable))
+	    (!write || hit->writable)) {
+		/* Reported once per use: at the transfer, not its check */
+		if (unlikely(iotlb_strict()) && mark)
+			sw_smmu_strict_check(sdev, &cfg, iova, write, hit);
 		return SW_DMA_OK;
+	}
 	gen = iotlb_generation(&vsmmu->iotlb);
 	f = smmu_s1_walk(&cfg, iova, write, &res);
 	if (f) {
@@ -599,7 +639,7 @@ bool sw_smmu_walk(struct sw_iommu_dev *sdev, struct iommu_domain *domain,
 	case SMMU_STE_CFG_BYPASS:
 		break;
 	case SMMU_STE_CFG_S1_TRANS:
-		f = sw_smmu_stage1(nested, sdev, iova, write, &hit);
+		f = sw_smmu_stage1(nested, sdev, iova, write, mark, &hit);
 		if (f)
 			return sw_dma_fault(fault, f, iova, write);
 		gpa = hit.out_base + (iova - hit.iova_base);

@@ -10,6 +10,7 @@
  * the stage-1 configuration is accepted as given at allocation and checked
  * when a device is attached to it, where the PASID entry would be written.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../iotlb.h"
@@ -297,11 +298,52 @@ bool sw_vtd_s1_fault(enum vtd_s1_fault f, uint64_t iova, bool write,
 }
 
 /*
+ * Strict mode: the IOTLB hit @hit of @iova against a walk of the tables as
+ * they are now, one that touches no A/D bit. The DMA goes on with @hit.
+ */
+static void sw_vtd_strict_check(struct sw_iommu_dev *sdev,
+				struct sw_vtd_nested *nested,
+				const struct vtd_s1_cfg *cfg, uint64_t iova,
+				bool write, const struct iotlb_hit *hit)
+{
+	struct sw_vtd_s2 s2 = {.pd = nested->s2};
+	struct vtd_s1_cfg now_cfg = *cfg;
+	struct iotlb_stale stale = {
+		.dev = sdev->dev.name,
+		.iova = iova,
+		.write = write,
+		.cached_out = hit->out_base + (iova - hit->iova_base),
+		.cached_writable = hit->writable,
+	};
+	struct vtd_s1_result res;
+	char missing[128];
+
+	now_cfg.arg = &s2;
+	stale.now_fault = vtd_s1_walk(&now_cfg, iova, false, false, &res);
+	if (!stale.now_fault && res.gpa == stale.cached_out &&
+	    res.writable == hit->writable)
+		return;
+	if (!stale.now_fault) {
+		stale.now_out = res.gpa;
+		stale.now_writable = res.writable;
+	}
+	/* The invalidation that drops the cached leaf: all of its pages */
+	snprintf(missing, sizeof(missing),
+		 "missing=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 addr=%#llx "
+		 "npages=%llu",
+		 (unsigned long long)hit->iova_base,
+		 (unsigned long long)(hit->size >> 12));
+	stale.missing = missing;
+	iotlb_report_stale(&stale);
+}
+
+/*
  * The first stage of @iova: from the IOTLB, or by a walk (which sets A/D
  * bits and fills the IOTLB when @mark). A write through an entry cached
  * clean or read-only walks again, as the hardware does to set D.
  */
-static enum vtd_s1_fault sw_vtd_stage1(struct sw_vtd_nested *nested,
+static enum vtd_s1_fault sw_vtd_stage1(struct sw_iommu_dev *sdev,
+				       struct sw_vtd_nested *nested,
 				       struct sw_vtd_s2 *s2, uint64_t iova,
 				       bool write, bool mark,
 				       struct iotlb_hit *hit)
@@ -319,8 +361,13 @@ static enum vtd_s1_fault sw_vtd_stage1(struct sw_vtd_nested *nested,
 	uint64_t gen;
 
 	if (iotlb_lookup(&nested->iotlb, iova, hit) &&
-	    (!write || (hit->writable && hit->dirty)))
+	    (!write || (hit->writable && hit->dirty))) {
+		/* Reported once per use: at the transfer, not its check */
+		if (unlikely(iotlb_strict()) && mark)
+			sw_vtd_strict_check(sdev, nested, &cfg, iova, write,
+					    hit);
 		return VTD_S1_OK;
+	}
 	gen = iotlb_generation(&nested->iotlb);
 	f = vtd_s1_walk(&cfg, iova, write, mark, &res);
 	if (f)
@@ -336,9 +383,9 @@ static enum vtd_s1_fault sw_vtd_stage1(struct sw_vtd_nested *nested,
 	return VTD_S1_OK;
 }
 
-bool sw_vtd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
-		 bool mark, struct io_pgtable_walk *walk,
-		 struct sw_dma_fault_info *fault)
+bool sw_vtd_walk(struct sw_iommu_dev *sdev, struct iommu_domain *domain,
+		 uint64_t iova, bool write, bool mark,
+		 struct io_pgtable_walk *walk, struct sw_dma_fault_info *fault)
 {
 	struct sw_vtd_nested *nested = to_sw_vtd_nested(domain);
 	struct sw_vtd_s2 s2 = {.pd = nested->s2, .mark = mark};
@@ -347,7 +394,7 @@ bool sw_vtd_walk(struct iommu_domain *domain, uint64_t iova, bool write,
 	enum vtd_s1_fault f;
 	uint64_t gpa;
 
-	f = sw_vtd_stage1(nested, &s2, iova, write, mark, &hit);
+	f = sw_vtd_stage1(sdev, nested, &s2, iova, write, mark, &hit);
 	if (f == VTD_S1_STAGE2)
 		return sw_dma_fault(fault, s2.table_fault, iova, write);
 	if (f)
