@@ -49,8 +49,11 @@ record() {
 (($#)) || set -- errno_matrix vfio_matrix viommu_matrix fork_matrix
 for prog; do
 	case $prog in
-	errno_matrix) record errno_matrix expected-linux-7.2.txt vfio-refkernel "$here/errno_matrix.c" ;;
-	vfio_matrix) record vfio_matrix expected-vfio-linux-7.2.txt vfio-refkernel "$here/vfio_matrix.c" ;;
+	errno_matrix) record errno_matrix expected-linux-7.2.txt vfio-refkernel \
+		"$here/errno_matrix.c" "$here/errno_ioas_sections.c" \
+		"$here/errno_device_sections.c" ;;
+	vfio_matrix) record vfio_matrix expected-vfio-linux-7.2.txt vfio-refkernel \
+		"$here/vfio_matrix.c" "$here/vfio_device_sections.c" ;;
 	viommu_matrix) record viommu_matrix expected-viommu-linux-7.2.txt refkernel \
 		"$here/viommu_matrix.c" "$here/viommu_sections.c" ;;
 	fork_matrix) record fork_matrix expected-fork-linux-7.2.txt vfio-refkernel "$here/fork_matrix.c" ;;
