@@ -70,20 +70,6 @@ static void build_tables(void)
 	*entry(G_GCR3, 0) = gpa(G_PML4) | GCR3_VALID;
 }
 
-static long viommu_alloc(uint32_t devid, uint32_t hwpt, uint32_t type,
-			 uint32_t *out)
-{
-	struct iommu_viommu_alloc cmd = {.size = sizeof(cmd),
-					 .type = type,
-					 .dev_id = devid,
-					 .hwpt_id = hwpt};
-	long rc = ioc(f.ctx, IOMMU_VIOMMU_ALLOC, &cmd);
-
-	if (!rc && out)
-		*out = cmd.out_viommu_id;
-	return rc;
-}
-
 static int setup(void **state)
 {
 	uint64_t iova = HIGH_BASE;
@@ -93,8 +79,8 @@ static int setup(void **state)
 	high_page = map_anon(4096);
 	assert_int_equal(0, ioas_map(f.ctx, f.ioas, high_page, 4096, &iova,
 				     FIXED));
-	assert_int_equal(0, viommu_alloc(f.devid, f.parent, VIOMMU_TYPE,
-					 &viommu_id));
+	assert_int_equal(0, viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					    VIOMMU_TYPE, &viommu_id));
 	build_tables();
 	return 0;
 }
@@ -254,12 +240,12 @@ static void test_paging_and_viommu(void **state)
 				       NULL));
 	/* The vIOMMU: any type but the default, on a nest parent */
 	assert_int_equal(-EOPNOTSUPP,
-			 viommu_alloc(f.devid, f.parent,
-				      IOMMU_VIOMMU_TYPE_DEFAULT, NULL));
-	assert_int_equal(-EINVAL,
-			 viommu_alloc(f.devid, paging, VIOMMU_TYPE, NULL));
-	assert_int_equal(0, viommu_alloc(f.devid, f.parent,
-					 IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &id));
+			 viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					 IOMMU_VIOMMU_TYPE_DEFAULT, NULL));
+	assert_int_equal(-EINVAL, viommu_alloc_ex(f.ctx, f.devid, paging,
+						  VIOMMU_TYPE, NULL));
+	assert_int_equal(0, viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					    IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &id));
 	assert_int_equal(0, destroy(f.ctx, id));
 	/* A parent of another model's device is not this IOMMU's */
 	vtd = uiommufd_vfio_cdev_open((unsigned int)vtd_udma.vfio_index, 0);
@@ -269,8 +255,8 @@ static void test_paging_and_viommu(void **state)
 					  IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
 					  IOMMU_HWPT_DATA_NONE, NULL, 0,
 					  &vtd_parent));
-	assert_int_equal(-EINVAL,
-			 viommu_alloc(f.devid, vtd_parent, VIOMMU_TYPE, NULL));
+	assert_int_equal(-EINVAL, viommu_alloc_ex(f.ctx, f.devid, vtd_parent,
+						  VIOMMU_TYPE, NULL));
 	/* Nor is an AMD nested HWPT the other model's device's */
 	assert_int_equal(0, nested_alloc(&g, &id));
 	pt = id;
@@ -364,12 +350,7 @@ static void test_copy_and_ad_bits(void **state)
 			 *entry(G_PT, IOVA_DST >> 12) & (PTE_A | PTE_D));
 	assert_false(*entry(G_PD, 1) & PTE_A);
 
-	/* A 2 MiB leaf, crossing 4 KiB boundaries inside it */
-	assert_int_equal(UDMA_DESC_DONE,
-			 run(UDMA_OP_FILL, 0x6b6b6b6b6b6b6b6bULL,
-			     IOVA_LARGE + 4096 - 16, 64));
-	assert_true(all(G_LARGE + 4096 - 16, 0x6b, 64));
-	assert_int_equal(PTE_A | PTE_D, *entry(G_PD, 1) & (PTE_A | PTE_D));
+	x86_check_large_leaf();
 }
 
 /* Faults fail the descriptor; nothing is cached, so fixes take at once */
@@ -380,20 +361,9 @@ static void test_faults_no_iotlb(void **state)
 	(void)state;
 	attach_default();
 	fill(G_SRC, 0x11);
-	/* Not present, then read-only at the leaf */
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, IOVA_HOLE, 16));
-	assert_int_equal(IOVA_HOLE, reg_read(f.dev, UDMA_REG_ERR_ADDR));
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_DST, IOVA_SRC, 16));
-	/* U/S clear: PASID-less requests are user requests */
-	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW;
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, IOVA_HOLE, 16));
-	/* A table outside guest memory: stage 2 refuses it */
-	*entry(G_PD, 2) = 0x7000000000ULL | PTE_RWU;
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, 2 * SZ_2M, 16));
+	/* U/S clear faults too: PASID-less requests are user requests */
+	x86_check_leaf_faults();
+	x86_check_table_outside_guest();
 	/* Fixed without any invalidation: the next DMA sees it */
 	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_RWU;
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_HOLE, 16));
@@ -630,8 +600,8 @@ static void test_fail_nth(void **state)
 		uiommufd_fail_nth_set(nth);
 		rc = hw_info(f.devid, 0, &amd, &type);
 		if (!rc)
-			rc = viommu_alloc(f.devid, f.parent, VIOMMU_TYPE,
-					  &viommu);
+			rc = viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					     VIOMMU_TYPE, &viommu);
 		if (!rc)
 			rc = hwpt_alloc_ex(f.ctx, f.devid, viommu, 0, 0,
 					   IOMMU_HWPT_DATA_AMD_GUEST, &g,

@@ -93,3 +93,31 @@ bool all(uint64_t off, int byte, size_t len)
 			return false;
 	return true;
 }
+
+void x86_check_large_leaf(void)
+{
+	assert_int_equal(UDMA_DESC_DONE,
+			 run(UDMA_OP_FILL, 0x6b6b6b6b6b6b6b6bULL,
+			     IOVA_LARGE + 4096 - 16, 64));
+	assert_true(all(G_LARGE + 4096 - 16, 0x6b, 64));
+	assert_int_equal(PTE_A | PTE_D, *entry(G_PD, 1) & (PTE_A | PTE_D));
+}
+
+void x86_check_leaf_faults(void)
+{
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_HOLE, 16));
+	assert_int_equal(IOVA_HOLE, reg_read(f.dev, UDMA_REG_ERR_ADDR));
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_DST, IOVA_SRC, 16));
+	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW;
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_HOLE, 16));
+}
+
+void x86_check_table_outside_guest(void)
+{
+	*entry(G_PD, 2) = 0x7000000000ULL | PTE_RWU;
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, 2 * SZ_2M, 16));
+}

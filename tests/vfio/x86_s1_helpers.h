@@ -81,6 +81,21 @@ void x86_build_tables(void);
 uint32_t run(uint32_t op, uint64_t src, uint64_t dst, uint32_t len);
 uint32_t copy(uint64_t src, uint64_t dst, uint32_t len);
 
+/*
+ * What both models' walks must do with x86_build_tables()' tables, the
+ * device attached and its ring at IOVA_RING started. A 2 MiB leaf: a fill
+ * crossing 4 KiB boundaries inside it lands, and sets its A and D bits.
+ */
+void x86_check_large_leaf(void);
+/*
+ * Copies to a hole (not present: its address reported), to read-only src,
+ * and to the hole made a supervisor page (U/S clear) fail as dst faults;
+ * the hole's entry is left pointing at G_DST_B without U/S
+ */
+void x86_check_leaf_faults(void);
+/* A table pointer past guest memory: stage 2 refuses it, a dst fault */
+void x86_check_table_outside_guest(void);
+
 /* Guest bytes: 4 KiB filled with @byte; @len of them all @byte */
 void fill(uint64_t off, int byte);
 bool all(uint64_t off, int byte, size_t len);
