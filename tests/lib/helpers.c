@@ -184,6 +184,22 @@ long hwpt_alloc_ex(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
 	return rc;
 }
 
+long viommu_alloc_ex(int fd, uint32_t dev, uint32_t hwpt, uint32_t type,
+		     uint32_t *out)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = type,
+		.dev_id = dev,
+		.hwpt_id = hwpt,
+	};
+	long rc = ioc(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	if (!rc && out)
+		*out = cmd.out_viommu_id;
+	return rc;
+}
+
 long hwpt_new(int fd, uint32_t dev, uint32_t pt, uint32_t flags, uint32_t *out)
 {
 	return hwpt_alloc_ex(fd, dev, pt, flags, 0, IOMMU_HWPT_DATA_NONE, NULL,

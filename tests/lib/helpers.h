@@ -73,6 +73,9 @@ long hwpt_alloc_ex(int fd, uint32_t dev, uint32_t pt, uint32_t flags,
 		   uint32_t fault_id, uint32_t data_type, void *data,
 		   uint32_t data_len, uint32_t *out);
 long hwpt_new(int fd, uint32_t dev, uint32_t pt, uint32_t flags, uint32_t *out);
+/* IOMMU_VIOMMU_ALLOC; *out (if given) the new vIOMMU, untouched on failure */
+long viommu_alloc_ex(int fd, uint32_t dev, uint32_t hwpt, uint32_t type,
+		     uint32_t *out);
 /* A FAULT queue: returns its fd, its object ID in *id; CHECKs */
 int fault_queue_alloc(int fd, uint32_t *id);
 /* Does the mock domain hwpt translate [iova, iova + len) to va? */

@@ -91,15 +91,7 @@ void build(unsigned int granule)
 
 long viommu_alloc(uint32_t devid, uint32_t hwpt, uint32_t type, uint32_t *out)
 {
-	struct iommu_viommu_alloc cmd = {.size = sizeof(cmd),
-					 .type = type,
-					 .dev_id = devid,
-					 .hwpt_id = hwpt};
-	long rc = ioc(f.ctx, IOMMU_VIOMMU_ALLOC, &cmd);
-
-	if (!rc && out)
-		*out = cmd.out_viommu_id;
-	return rc;
+	return viommu_alloc_ex(f.ctx, devid, hwpt, type, out);
 }
 
 int setup(void **state)

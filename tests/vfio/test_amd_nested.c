@@ -15,20 +15,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "udma_helpers.h"
+#include "x86_s1_helpers.h"
 
-#define SZ_2M	   (2UL << 20)
-#define GUEST_SIZE (4UL << 20)
-#define GUEST_BASE 0x40000000UL	 /* GPA of the buffer: the IOAS's IOVA */
-#define HIGH_BASE  0x180000000UL /* GPA of a second page: bits 31 and 32 */
+#define HIGH_BASE 0x180000000UL /* GPA of a second page: bits 31 and 32 */
 
-/* Guest memory: offsets of the buffer, GPA = GUEST_BASE + offset */
-#define G_RING	 0x0000UL
-#define G_PML5	 0x1000UL
-#define G_PML4	 0x2000UL
-#define G_PDPT	 0x3000UL
-#define G_PD	 0x4000UL
-#define G_PT	 0x5000UL
+/* Guest memory past x86_s1_helpers.h's */
 #define G_PT_B	 0x6000UL /* a second last-level table */
 #define G_GCR3	 0x7000UL /* GCR3 root bits 14:12 all set */
 #define G_GCR3_B 0x8000UL
@@ -37,26 +28,6 @@
 #define G_PD_B	 0xb000UL
 #define G_GCR3_C 0xc000UL /* a three-level GCR3 table: D -> C -> G_GCR3 */
 #define G_GCR3_D 0xd000UL
-#define G_SRC	 0x10000UL
-#define G_DST_A	 0x11000UL
-#define G_DST_B	 0x12000UL
-#define G_LARGE	 0x200000UL /* a 2 MiB page */
-
-/* Device addresses (stage-1 input) */
-#define IOVA_RING  0x0000UL
-#define IOVA_SRC   0x1000UL
-#define IOVA_DST   0x2000UL
-#define IOVA_HOLE  0x3000UL /* not present */
-#define IOVA_LARGE 0x200000UL
-
-/* x86-64 paging entry bits */
-#define PTE_P	(1ULL << 0)
-#define PTE_RW	(1ULL << 1)
-#define PTE_US	(1ULL << 2)
-#define PTE_A	(1ULL << 5)
-#define PTE_D	(1ULL << 6)
-#define PTE_PS	(1ULL << 7)
-#define PTE_RWU (PTE_P | PTE_RW | PTE_US)
 
 /* Guest DTE fields (AMD IOMMU specification; amd_iommu_types.h) */
 #define DTE0_V	     (1ULL << 0)
@@ -80,35 +51,14 @@
 
 static struct uiommufd_device_info amd_udma, vtd_udma, amd_udma2;
 
-static struct {
-	int ctx, dev;
-	uint32_t devid, ioas, parent, viommu;
-	char *guest, *mapping, *high;
-	uint32_t head;
-} f;
+/* The vIOMMU over f.parent, and the page mapped at HIGH_BASE */
+static uint32_t viommu_id;
+static char *high_page;
 
-static uint64_t *entry(uint64_t table, unsigned int idx)
-{
-	return (uint64_t *)(f.guest + table) + idx;
-}
-
-static uint64_t gpa(uint64_t off)
-{
-	return GUEST_BASE + off;
-}
-
-/* 4-level tables: ring, src (read-only), dst at 4 KiB, then a 2 MiB page */
+/* x86_build_tables(), a second chain of tables and the GCR3 tables */
 static void build_tables(void)
 {
-	memset(f.guest + G_PML5, 0, G_SRC - G_PML5);
-	*entry(G_PML5, 0) = gpa(G_PML4) | PTE_RWU;
-	*entry(G_PML4, 0) = gpa(G_PDPT) | PTE_RWU;
-	*entry(G_PDPT, 0) = gpa(G_PD) | PTE_RWU;
-	*entry(G_PD, 0) = gpa(G_PT) | PTE_RWU;
-	*entry(G_PD, 1) = gpa(G_LARGE) | PTE_RWU | PTE_PS;
-	*entry(G_PT, IOVA_RING >> 12) = gpa(G_RING) | PTE_RWU;
-	*entry(G_PT, IOVA_SRC >> 12) = gpa(G_SRC) | PTE_P | PTE_US;
-	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_A) | PTE_RWU;
+	x86_build_tables();
 	/* A second chain of 4-level tables whose dst is B */
 	*entry(G_PML4_B, 0) = gpa(G_PDPT_B) | PTE_RWU;
 	*entry(G_PDPT_B, 0) = gpa(G_PD_B) | PTE_RWU;
@@ -120,47 +70,17 @@ static void build_tables(void)
 	*entry(G_GCR3, 0) = gpa(G_PML4) | GCR3_VALID;
 }
 
-static long viommu_alloc(uint32_t devid, uint32_t hwpt, uint32_t type,
-			 uint32_t *out)
-{
-	struct iommu_viommu_alloc cmd = {.size = sizeof(cmd),
-					 .type = type,
-					 .dev_id = devid,
-					 .hwpt_id = hwpt};
-	long rc = ioc(f.ctx, IOMMU_VIOMMU_ALLOC, &cmd);
-
-	if (!rc && out)
-		*out = cmd.out_viommu_id;
-	return rc;
-}
-
 static int setup(void **state)
 {
-	uint64_t iova = GUEST_BASE;
+	uint64_t iova = HIGH_BASE;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	f.mapping = map_anon(GUEST_SIZE + SZ_2M);
-	f.guest = (char *)(((uintptr_t)f.mapping + SZ_2M - 1) & ~(SZ_2M - 1));
-	memset(f.guest, 0, GUEST_SIZE);
-	f.high = map_anon(4096);
-	f.ctx = uiommufd_open(0);
-	assert_true(f.ctx >= 0);
-	f.dev = uiommufd_vfio_cdev_open((unsigned int)amd_udma.vfio_index, 0);
-	assert_true(f.dev >= 0);
-	assert_int_equal(0, bind(f.dev, f.ctx, &f.devid));
-	f.ioas = ioas_alloc(f.ctx);
-	assert_int_equal(0, ioas_map(f.ctx, f.ioas, f.guest, GUEST_SIZE, &iova,
+	x86_setup((unsigned int)amd_udma.vfio_index);
+	high_page = map_anon(4096);
+	assert_int_equal(0, ioas_map(f.ctx, f.ioas, high_page, 4096, &iova,
 				     FIXED));
-	iova = HIGH_BASE;
-	assert_int_equal(0,
-			 ioas_map(f.ctx, f.ioas, f.high, 4096, &iova, FIXED));
-	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, f.ioas,
-					  IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
-					  IOMMU_HWPT_DATA_NONE, NULL, 0,
-					  &f.parent));
-	assert_int_equal(0, viommu_alloc(f.devid, f.parent, VIOMMU_TYPE,
-					 &f.viommu));
+	assert_int_equal(0, viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					    VIOMMU_TYPE, &viommu_id));
 	build_tables();
 	return 0;
 }
@@ -168,15 +88,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (f.dev > 0) {
-		reg(f.dev, UDMA_REG_CONTROL, 0);
-		uiommufd_close(f.dev);
-	}
-	if (f.ctx > 0)
-		uiommufd_close(f.ctx);
-	munmap(f.mapping, GUEST_SIZE + SZ_2M);
-	munmap(f.high, 4096);
-	memset(&f, 0, sizeof(f));
+	x86_teardown();
+	munmap(high_page, 4096);
+	high_page = NULL;
+	viommu_id = 0;
 	return 0;
 }
 
@@ -196,7 +111,7 @@ static struct iommu_hwpt_amd_guest gdte(uint64_t gcr3_root, unsigned int glx,
 
 static long nested_alloc(struct iommu_hwpt_amd_guest *g, uint32_t *out)
 {
-	return hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
+	return hwpt_alloc_ex(f.ctx, f.devid, viommu_id, 0, 0,
 			     IOMMU_HWPT_DATA_AMD_GUEST, g, sizeof(*g), out);
 }
 
@@ -204,11 +119,7 @@ static long nested_alloc(struct iommu_hwpt_amd_guest *g, uint32_t *out)
 static void start_ring(uint64_t ring)
 {
 	reg(f.dev, UDMA_REG_CONTROL, 0);
-	bus_master(f.dev);
-	reg(f.dev, UDMA_REG_RING_BASE, (uint32_t)ring);
-	reg(f.dev, UDMA_REG_RING_BASE + 4, (uint32_t)(ring >> 32));
-	reg(f.dev, UDMA_REG_RING_SIZE, 4);
-	reg(f.dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+	udma_start_ring(f.dev, ring);
 	f.head = 0;
 }
 
@@ -232,21 +143,6 @@ static uint32_t attach_default(void)
 	return id;
 }
 
-/* One descriptor through the device: its status */
-static uint32_t run(uint32_t op, uint64_t src, uint64_t dst, uint32_t len)
-{
-	struct udma_desc *d = (struct udma_desc *)(f.guest + G_RING) + f.head;
-
-	*d = (struct udma_desc){.op = op, .src = src, .dst = dst, .len = len};
-	f.head = (f.head + 1) % 4;
-	reg(f.dev, UDMA_REG_RING_HEAD, f.head);
-	for (int i = 0;
-	     i != 2000 && reg_read(f.dev, UDMA_REG_RING_TAIL) != f.head; i++)
-		usleep(500);
-	assert_int_equal(f.head, reg_read(f.dev, UDMA_REG_RING_TAIL));
-	return __atomic_load_n(&d->status, __ATOMIC_ACQUIRE);
-}
-
 /*
  * One descriptor the engine cannot even fetch (the ring's own translation
  * broken): it halts with a ring fault at the descriptor's address
@@ -266,24 +162,6 @@ static void ring_fault(uint64_t ring)
 			 reg_read(f.dev, UDMA_REG_ERR_CODE));
 	assert_int_equal(ring + ((f.head + 3) % 4) * sizeof(struct udma_desc),
 			 reg_read(f.dev, UDMA_REG_ERR_ADDR));
-}
-
-static uint32_t copy(uint64_t src, uint64_t dst, uint32_t len)
-{
-	return run(UDMA_OP_COPY, src, dst, len);
-}
-
-static void fill(uint64_t off, int byte)
-{
-	memset(f.guest + off, byte, 4096);
-}
-
-static bool all(uint64_t off, int byte, size_t len)
-{
-	for (size_t i = 0; i != len; i++)
-		if ((unsigned char)f.guest[off + i] != byte)
-			return false;
-	return true;
 }
 
 static long hw_info(uint32_t devid, uint32_t in_type,
@@ -362,12 +240,12 @@ static void test_paging_and_viommu(void **state)
 				       NULL));
 	/* The vIOMMU: any type but the default, on a nest parent */
 	assert_int_equal(-EOPNOTSUPP,
-			 viommu_alloc(f.devid, f.parent,
-				      IOMMU_VIOMMU_TYPE_DEFAULT, NULL));
-	assert_int_equal(-EINVAL,
-			 viommu_alloc(f.devid, paging, VIOMMU_TYPE, NULL));
-	assert_int_equal(0, viommu_alloc(f.devid, f.parent,
-					 IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &id));
+			 viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					 IOMMU_VIOMMU_TYPE_DEFAULT, NULL));
+	assert_int_equal(-EINVAL, viommu_alloc_ex(f.ctx, f.devid, paging,
+						  VIOMMU_TYPE, NULL));
+	assert_int_equal(0, viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					    IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &id));
 	assert_int_equal(0, destroy(f.ctx, id));
 	/* A parent of another model's device is not this IOMMU's */
 	vtd = uiommufd_vfio_cdev_open((unsigned int)vtd_udma.vfio_index, 0);
@@ -377,8 +255,8 @@ static void test_paging_and_viommu(void **state)
 					  IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
 					  IOMMU_HWPT_DATA_NONE, NULL, 0,
 					  &vtd_parent));
-	assert_int_equal(-EINVAL,
-			 viommu_alloc(f.devid, vtd_parent, VIOMMU_TYPE, NULL));
+	assert_int_equal(-EINVAL, viommu_alloc_ex(f.ctx, f.devid, vtd_parent,
+						  VIOMMU_TYPE, NULL));
 	/* Nor is an AMD nested HWPT the other model's device's */
 	assert_int_equal(0, nested_alloc(&g, &id));
 	pt = id;
@@ -424,30 +302,31 @@ static void test_bad_dte(void **state)
 	assert_int_equal(0, destroy(f.ctx, id));
 	/* The driver does not look at the flags; the core refuses some */
 	g = gdte(gpa(G_GCR3), 0, 0, true);
-	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, f.viommu,
+	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, viommu_id,
 					  IOMMU_HWPT_ALLOC_PASID, 0,
 					  IOMMU_HWPT_DATA_AMD_GUEST, &g,
 					  sizeof(g), &id));
 	assert_int_equal(0, destroy(f.ctx, id));
 	assert_int_equal(-EOPNOTSUPP,
-			 hwpt_alloc_ex(f.ctx, f.devid, f.viommu,
+			 hwpt_alloc_ex(f.ctx, f.devid, viommu_id,
 				       IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
 				       IOMMU_HWPT_DATA_AMD_GUEST, &g, sizeof(g),
 				       NULL));
 	/* The data: its type, its length, bytes past it */
-	assert_int_equal(-EOPNOTSUPP, hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0,
-						    0, IOMMU_HWPT_DATA_VTD_S1,
-						    &s1, sizeof(s1), NULL));
+	assert_int_equal(-EOPNOTSUPP,
+			 hwpt_alloc_ex(f.ctx, f.devid, viommu_id, 0, 0,
+				       IOMMU_HWPT_DATA_VTD_S1, &s1, sizeof(s1),
+				       NULL));
 	g = gdte(gpa(G_GCR3), 0, 0, true);
-	assert_int_equal(-EINVAL, hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
+	assert_int_equal(-EINVAL, hwpt_alloc_ex(f.ctx, f.devid, viommu_id, 0, 0,
 						IOMMU_HWPT_DATA_AMD_GUEST, &g,
 						sizeof(g) - 8, NULL));
 	/* Longer than the struct: refused even if zero-filled */
 	memcpy(big, &g, sizeof(g));
-	assert_int_equal(-EINVAL, hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
+	assert_int_equal(-EINVAL, hwpt_alloc_ex(f.ctx, f.devid, viommu_id, 0, 0,
 						IOMMU_HWPT_DATA_AMD_GUEST, big,
 						sizeof(big), NULL));
-	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, f.viommu, 0, 0,
+	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, viommu_id, 0, 0,
 					  IOMMU_HWPT_DATA_AMD_GUEST, big,
 					  sizeof(g), &id));
 	assert_int_equal(0, destroy(f.ctx, id));
@@ -471,12 +350,7 @@ static void test_copy_and_ad_bits(void **state)
 			 *entry(G_PT, IOVA_DST >> 12) & (PTE_A | PTE_D));
 	assert_false(*entry(G_PD, 1) & PTE_A);
 
-	/* A 2 MiB leaf, crossing 4 KiB boundaries inside it */
-	assert_int_equal(UDMA_DESC_DONE,
-			 run(UDMA_OP_FILL, 0x6b6b6b6b6b6b6b6bULL,
-			     IOVA_LARGE + 4096 - 16, 64));
-	assert_true(all(G_LARGE + 4096 - 16, 0x6b, 64));
-	assert_int_equal(PTE_A | PTE_D, *entry(G_PD, 1) & (PTE_A | PTE_D));
+	x86_check_large_leaf();
 }
 
 /* Faults fail the descriptor; nothing is cached, so fixes take at once */
@@ -487,20 +361,9 @@ static void test_faults_no_iotlb(void **state)
 	(void)state;
 	attach_default();
 	fill(G_SRC, 0x11);
-	/* Not present, then read-only at the leaf */
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, IOVA_HOLE, 16));
-	assert_int_equal(IOVA_HOLE, reg_read(f.dev, UDMA_REG_ERR_ADDR));
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_DST, IOVA_SRC, 16));
-	/* U/S clear: PASID-less requests are user requests */
-	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW;
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, IOVA_HOLE, 16));
-	/* A table outside guest memory: stage 2 refuses it */
-	*entry(G_PD, 2) = 0x7000000000ULL | PTE_RWU;
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, 2 * SZ_2M, 16));
+	/* U/S clear faults too: PASID-less requests are user requests */
+	x86_check_leaf_faults();
+	x86_check_table_outside_guest();
 	/* Fixed without any invalidation: the next DMA sees it */
 	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_RWU;
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_HOLE, 16));
@@ -556,7 +419,7 @@ static void test_no_giov(void **state)
  */
 static void test_gcr3_levels_five_levels(void **state)
 {
-	uint64_t *high = (uint64_t *)f.high;
+	uint64_t *high = (uint64_t *)high_page;
 	struct iommu_hwpt_amd_guest g;
 	const uint64_t far = 1ULL << 48; /* PML5 slot 1, no sign extension */
 
@@ -635,9 +498,9 @@ static void test_no_invalidation(void **state)
 	assert_int_equal(-EOPNOTSUPP, invalidate(nested, &num));
 	assert_int_equal(0, num);
 	num = 1;
-	assert_int_equal(-EOPNOTSUPP, invalidate(f.viommu, &num));
+	assert_int_equal(-EOPNOTSUPP, invalidate(viommu_id, &num));
 	assert_int_equal(0, num);
-	vdev.viommu_id = f.viommu;
+	vdev.viommu_id = viommu_id;
 	vdev.dev_id = f.devid;
 	assert_int_equal(0, ioc(f.ctx, IOMMU_VDEVICE_ALLOC, &vdev));
 	fill(G_SRC, 0x81);
@@ -709,14 +572,14 @@ static void test_stage2_unmap(void **state)
 	memset(f.guest + G_SRC, 0x71, 64);
 	*entry(G_PT, IOVA_HOLE >> 12) = HIGH_BASE | PTE_RWU;
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_HOLE + 64, 64));
-	assert_int_equal(0x71, (unsigned char)f.high[64]);
-	assert_int_equal(0x71, (unsigned char)f.high[127]);
+	assert_int_equal(0x71, (unsigned char)high_page[64]);
+	assert_int_equal(0x71, (unsigned char)high_page[127]);
 	assert_int_equal(0,
 			 ioas_unmap(f.ctx, f.ioas, HIGH_BASE, 4096, &unmapped));
 	assert_int_equal(4096, unmapped);
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
 			 copy(IOVA_SRC, IOVA_HOLE, 64));
-	assert_int_equal(0, (unsigned char)f.high[0]);
+	assert_int_equal(0, (unsigned char)high_page[0]);
 	/* A table pointer into the unmapped GPA: the walk fails there */
 	*entry(G_PD, 3) = HIGH_BASE | PTE_RWU;
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
@@ -737,8 +600,8 @@ static void test_fail_nth(void **state)
 		uiommufd_fail_nth_set(nth);
 		rc = hw_info(f.devid, 0, &amd, &type);
 		if (!rc)
-			rc = viommu_alloc(f.devid, f.parent, VIOMMU_TYPE,
-					  &viommu);
+			rc = viommu_alloc_ex(f.ctx, f.devid, f.parent,
+					     VIOMMU_TYPE, &viommu);
 		if (!rc)
 			rc = hwpt_alloc_ex(f.ctx, f.devid, viommu, 0, 0,
 					   IOMMU_HWPT_DATA_AMD_GUEST, &g,

@@ -15,98 +15,29 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "udma_helpers.h"
+#include "x86_s1_helpers.h"
 
-#define SZ_2M	   (2UL << 20)
-#define GUEST_SIZE (4UL << 20)
-#define GUEST_BASE 0x40000000UL /* GPA of the buffer: the IOAS's IOVA */
-
-/* Guest memory: offsets of the buffer, GPA = GUEST_BASE + offset */
-#define G_RING	0x0000UL
-#define G_PML5	0x1000UL
-#define G_PML4	0x2000UL
-#define G_PDPT	0x3000UL
-#define G_PD	0x4000UL
-#define G_PT	0x5000UL
+/* Guest memory past x86_s1_helpers.h's */
 #define G_RING2 0x6000UL /* the second device's ring */
-#define G_SRC	0x10000UL
-#define G_DST_A 0x11000UL
-#define G_DST_B 0x12000UL
-#define G_LARGE 0x200000UL /* a 2 MiB page */
 
-/* Device addresses (stage-1 input) */
-#define IOVA_RING  0x0000UL
-#define IOVA_SRC   0x1000UL
-#define IOVA_DST   0x2000UL
-#define IOVA_HOLE  0x3000UL /* not present */
 #define IOVA_RING2 0x6000UL
-#define IOVA_LARGE 0x200000UL
-
-/* x86-64 paging entry bits */
-#define PTE_P  (1ULL << 0)
-#define PTE_RW (1ULL << 1)
-#define PTE_US (1ULL << 2)
-#define PTE_A  (1ULL << 5)
-#define PTE_D  (1ULL << 6)
-#define PTE_PS (1ULL << 7)
 
 static struct uiommufd_device_info vtd_udma, plain_udma, vtd_udma2;
 
-static struct {
-	int ctx, dev;
-	uint32_t devid, ioas, parent, nested;
-	char *guest, *mapping;
-	uint32_t head;
-} f;
+/* The nested HWPT attach_nested() made */
+static uint32_t nested;
 
-static uint64_t *entry(uint64_t table, unsigned int idx)
-{
-	return (uint64_t *)(f.guest + table) + idx;
-}
-
-static uint64_t gpa(uint64_t off)
-{
-	return GUEST_BASE + off;
-}
-
-/* The 4-level tables: ring, src, dst at 4 KiB, a 2 MiB page after them */
+/* x86_build_tables(), and the second device's ring */
 static void build_tables(void)
 {
-	memset(f.guest + G_PML5, 0, G_SRC - G_PML5);
-	*entry(G_PML5, 0) = gpa(G_PML4) | PTE_P | PTE_RW | PTE_US;
-	*entry(G_PML4, 0) = gpa(G_PDPT) | PTE_P | PTE_RW | PTE_US;
-	*entry(G_PDPT, 0) = gpa(G_PD) | PTE_P | PTE_RW | PTE_US;
-	*entry(G_PD, 0) = gpa(G_PT) | PTE_P | PTE_RW | PTE_US;
-	*entry(G_PD, 1) = gpa(G_LARGE) | PTE_P | PTE_RW | PTE_US | PTE_PS;
-	*entry(G_PT, IOVA_RING >> 12) = gpa(G_RING) | PTE_P | PTE_RW | PTE_US;
-	*entry(G_PT, IOVA_RING2 >> 12) = gpa(G_RING2) | PTE_P | PTE_RW | PTE_US;
-	*entry(G_PT, IOVA_SRC >> 12) = gpa(G_SRC) | PTE_P |
-				       PTE_US; /* read-only */
-	*entry(G_PT, IOVA_DST >> 12) = gpa(G_DST_A) | PTE_P | PTE_RW | PTE_US;
+	x86_build_tables();
+	*entry(G_PT, IOVA_RING2 >> 12) = gpa(G_RING2) | PTE_RWU;
 }
 
 static int setup(void **state)
 {
-	uint64_t iova = GUEST_BASE;
-	char *p;
-
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	p = f.mapping = map_anon(GUEST_SIZE + SZ_2M);
-	f.guest = (char *)(((uintptr_t)p + SZ_2M - 1) & ~(SZ_2M - 1));
-	memset(f.guest, 0, GUEST_SIZE);
-	f.ctx = uiommufd_open(0);
-	assert_true(f.ctx >= 0);
-	f.dev = uiommufd_vfio_cdev_open((unsigned int)vtd_udma.vfio_index, 0);
-	assert_true(f.dev >= 0);
-	assert_int_equal(0, bind(f.dev, f.ctx, &f.devid));
-	f.ioas = ioas_alloc(f.ctx);
-	assert_int_equal(0, ioas_map(f.ctx, f.ioas, f.guest, GUEST_SIZE, &iova,
-				     FIXED));
-	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, f.ioas,
-					  IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
-					  IOMMU_HWPT_DATA_NONE, NULL, 0,
-					  &f.parent));
+	x86_setup((unsigned int)vtd_udma.vfio_index);
 	build_tables();
 	return 0;
 }
@@ -114,14 +45,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (f.dev > 0) {
-		reg(f.dev, UDMA_REG_CONTROL, 0);
-		uiommufd_close(f.dev);
-	}
-	if (f.ctx > 0)
-		uiommufd_close(f.ctx);
-	munmap(f.mapping, GUEST_SIZE + SZ_2M);
-	memset(&f, 0, sizeof(f));
+	x86_teardown();
+	nested = 0;
 	return 0;
 }
 
@@ -140,32 +65,17 @@ static void attach_nested(void)
 {
 	uint32_t pt;
 
-	assert_int_equal(0, nested_alloc(0, 48, gpa(G_PML4), 0, &f.nested));
-	pt = f.nested;
+	assert_int_equal(0, nested_alloc(0, 48, gpa(G_PML4), 0, &nested));
+	pt = nested;
 	assert_int_equal(0, attach(f.dev, &pt));
 	udma_start_ring(f.dev, IOVA_RING);
-}
-
-/* One descriptor through the device: its status */
-static uint32_t run(uint32_t op, uint64_t src, uint64_t dst, uint32_t len)
-{
-	const struct udma_desc d = {
-		.op = op, .src = src, .dst = dst, .len = len};
-
-	return udma_run(f.dev, (struct udma_desc *)(f.guest + G_RING), &f.head,
-			&d);
-}
-
-static uint32_t copy(uint64_t src, uint64_t dst, uint32_t len)
-{
-	return run(UDMA_OP_COPY, src, dst, len);
 }
 
 static long invalidate(void *entries, uint32_t entry_len, uint32_t *num)
 {
 	struct iommu_hwpt_invalidate cmd = {
 		.size = sizeof(cmd),
-		.hwpt_id = f.nested,
+		.hwpt_id = nested,
 		.data_uptr = (uintptr_t)entries,
 		.data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
 		.entry_len = entry_len,
@@ -277,19 +187,6 @@ static void test_alloc_errors(void **state)
 	assert_int_equal(0, destroy(f.ctx, paging));
 }
 
-static void fill(uint64_t off, int byte)
-{
-	memset(f.guest + off, byte, 4096);
-}
-
-static bool all(uint64_t off, int byte, size_t len)
-{
-	for (size_t i = 0; i != len; i++)
-		if ((unsigned char)f.guest[off + i] != byte)
-			return false;
-	return true;
-}
-
 /* Bytes through both stages; A on the path, D only where written */
 static void test_copy_and_ad_bits(void **state)
 {
@@ -309,12 +206,7 @@ static void test_copy_and_ad_bits(void **state)
 	assert_false(*entry(G_PD, 0) & PTE_D); /* a table pointer has no D */
 	assert_false(*entry(G_PD, 1) & PTE_A); /* the 2 MiB page was not used */
 
-	/* A 2 MiB leaf, crossing 4 KiB boundaries inside it */
-	assert_int_equal(UDMA_DESC_DONE,
-			 run(UDMA_OP_FILL, 0x6b6b6b6b6b6b6b6bULL,
-			     IOVA_LARGE + 4096 - 16, 64));
-	assert_true(all(G_LARGE + 4096 - 16, 0x6b, 64));
-	assert_int_equal(PTE_A | PTE_D, *entry(G_PD, 1) & (PTE_A | PTE_D));
+	x86_check_large_leaf();
 }
 
 /* Faults: the descriptor fails with the address, the engine goes on */
@@ -323,26 +215,14 @@ static void test_faults(void **state)
 	(void)state;
 	attach_nested();
 	fill(G_SRC, 0x11);
-	/* Not present */
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, IOVA_HOLE, 16));
-	assert_int_equal(IOVA_HOLE, reg_read(f.dev, UDMA_REG_ERR_ADDR));
-	/* Read-only at the leaf */
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_DST, IOVA_SRC, 16));
-	/* U/S clear (faults are never cached: the hole walks again) */
-	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW;
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, IOVA_HOLE, 16));
+	/* Faults are never cached: the hole walks again each time */
+	x86_check_leaf_faults();
 	/* A reserved bit (above the 48-bit address) */
 	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_P | PTE_RW | PTE_US |
 					1ULL << 50;
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
 			 copy(IOVA_SRC, IOVA_HOLE, 16));
-	/* A table outside guest memory: the stage-2 walk fails */
-	*entry(G_PD, 2) = 0x7000000000ULL | PTE_P | PTE_RW | PTE_US;
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
-			 copy(IOVA_SRC, 2 * SZ_2M, 16));
+	x86_check_table_outside_guest();
 	assert_true(all(G_DST_B, 0, 4096));
 	/* Nothing failed for good */
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 16));
@@ -557,7 +437,7 @@ static void test_five_levels_replace(void **state)
 	assert_int_equal(UDMA_DESC_DONE,
 			 copy(IOVA_SRC, (1ULL << 48) + IOVA_DST, 64));
 	/* Back to 4 levels: that address is not canonical there */
-	pt = f.nested;
+	pt = nested;
 	assert_int_equal(0, attach(f.dev, &pt));
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
 			 copy(IOVA_SRC, (1ULL << 48) + IOVA_DST, 64));
@@ -581,7 +461,7 @@ static void test_fail_nth(void **state)
 		if (!rc)
 			rc = nested_alloc(0, 48, gpa(G_PML4), 0, &id);
 		if (!rc) {
-			f.nested = id;
+			nested = id;
 			num = 1;
 			rc = invalidate(&inv, sizeof(inv), &num);
 		}
@@ -702,7 +582,7 @@ static void test_invalidate_races_walks(void **state)
 	n.dev = uiommufd_vfio_cdev_open((unsigned int)vtd_udma2.vfio_index, 0);
 	assert_true(n.dev >= 0);
 	assert_int_equal(0, bind(n.dev, f.ctx, &devid2));
-	pt = f.nested;
+	pt = nested;
 	assert_int_equal(0, attach(n.dev, &pt));
 	udma_copy_loop_start(&n, &thread);
 
