@@ -44,14 +44,6 @@ struct bench {
 	uint32_t head;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void *alloc_aligned(size_t len, bool huge)
 {
 	char *p = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE,
@@ -147,7 +139,7 @@ static double run_copies(struct bench *b, size_t len, size_t total,
 			 size_t chunk, unsigned int batch)
 {
 	size_t done = 0, off = 0;
-	double t0 = now();
+	double t0 = now_ns();
 
 	while (done < total) {
 		for (unsigned int i = 0; i != batch; i++) {
@@ -166,21 +158,7 @@ static double run_copies(struct bench *b, size_t len, size_t total,
 		wait_irq(b);
 		done += chunk * batch;
 	}
-	return now() - t0;
-}
-
-static double memcpy_time(char *dst, const char *src, size_t len, size_t total,
-			  size_t chunk)
-{
-	size_t off = 0;
-	double t0 = now();
-
-	for (size_t done = 0; done < total; done += chunk) {
-		memcpy(dst + off, src + off, chunk);
-		off = (off + chunk) % len;
-	}
-	__asm__ volatile("" ::: "memory");
-	return now() - t0;
+	return (now_ns() - t0) * 1e-9;
 }
 
 static void bench_pages(struct bench *b, size_t len, bool huge)
@@ -198,8 +176,8 @@ static void bench_pages(struct bench *b, size_t len, bool huge)
 	/* Warm up once, then measure */
 	run_copies(b, len, len, 1 << 20, 8);
 	t_dma = run_copies(b, len, total, 1 << 20, 64);
-	memcpy_time(dst, src, len, len, 1 << 20);
-	t_cpy = memcpy_time(dst, src, len, total, 1 << 20);
+	memcpy_seconds(dst, src, len, len, 1 << 20);
+	t_cpy = memcpy_seconds(dst, src, len, total, 1 << 20);
 	printf("copy, %s IOMMU pages, 1 MiB descriptors: %6.2f GiB/s   "
 	       "memcpy %6.2f GiB/s   ratio %.2f\n",
 	       huge ? "2 MiB" : "4 KiB", gib / t_dma, gib / t_cpy,
@@ -211,7 +189,7 @@ static void bench_pages(struct bench *b, size_t len, bool huge)
 		size_t n = 64 * 1024;
 
 		t_dma = run_copies(b, len, n * 4096, 4096, RING / 2);
-		t_cpy = memcpy_time(dst, src, len, n * 4096, 4096);
+		t_cpy = memcpy_seconds(dst, src, len, n * 4096, 4096);
 		printf("copy, 4 KiB descriptors: %9.0f descriptors/s "
 		       "(%.0f ns each; memcpy of 4 KiB %.0f ns)\n",
 		       (double)n / t_dma, t_dma / (double)n * 1e9,

@@ -236,20 +236,6 @@ static double run_copies(size_t total, size_t chunk, unsigned int batch)
 	return (now_ns() - t0) * 1e-9;
 }
 
-static double memcpy_time(char *dst, const char *src, size_t total,
-			  size_t chunk)
-{
-	size_t off = 0;
-	double t0 = now_ns();
-
-	for (size_t done = 0; done < total; done += chunk) {
-		memcpy(dst + off, src + off, chunk);
-		off = (off + chunk) % BUF_LEN;
-	}
-	__asm__ volatile("" ::: "memory");
-	return (now_ns() - t0) * 1e-9;
-}
-
 static void bench_size(size_t chunk, size_t total)
 {
 	unsigned int batch = (unsigned int)(chunk >= XFERCAP ? 16 : RING / 2);
@@ -259,11 +245,12 @@ static void bench_size(size_t chunk, size_t total)
 	chan_start();
 	/* Warm up once, then the best of interleaved rounds of each */
 	run_copies(BUF_LEN, chunk, batch);
-	memcpy_time(b.dst, b.src, BUF_LEN, chunk);
+	memcpy_seconds(b.dst, b.src, BUF_LEN, BUF_LEN, chunk);
 	t_dma = t_cpy = 1e9;
 	for (int round = 0; round != ROUNDS; round++) {
 		t_dma = fmin(t_dma, run_copies(total, chunk, batch));
-		t_cpy = fmin(t_cpy, memcpy_time(b.dst, b.src, total, chunk));
+		t_cpy = fmin(t_cpy, memcpy_seconds(b.dst, b.src, BUF_LEN, total,
+						   chunk));
 	}
 	printf("ioat copy, %4zu KiB descriptors: %6.2f GiB/s   memcpy %6.2f "
 	       "GiB/s   ratio %.2f   (%.0f ns per descriptor)\n",

@@ -22,6 +22,24 @@ static inline double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/*
+ * The memcpy baseline of a copy benchmark: @total bytes copied in @chunk
+ * pieces, going round the first @len bytes of @src and @dst; seconds.
+ */
+static inline double memcpy_seconds(char *dst, const char *src, size_t len,
+				    size_t total, size_t chunk)
+{
+	size_t off = 0;
+	double t0 = now_ns();
+
+	for (size_t done = 0; done < total; done += chunk) {
+		memcpy(dst + off, src + off, chunk);
+		off = (off + chunk) % len;
+	}
+	__asm__ volatile("" ::: "memory");
+	return (now_ns() - t0) * 1e-9;
+}
+
 /* A call that fails (a negative errno) ends the benchmark */
 static inline void check(long rc, const char *what)
 {
