@@ -94,18 +94,11 @@ static void handle(int sig, void (*fn)(int, siginfo_t *, void *))
 
 static int setup(void **state)
 {
-	uint32_t pt;
 	uint64_t iova;
 
 	(void)state;
 	memset(&f, 0, sizeof(f));
-	f.ctx = uiommufd_open(O_CLOEXEC);
-	f.dev = uiommufd_vfio_cdev_open((unsigned int)udma.vfio_index,
-					O_CLOEXEC);
-	if (f.ctx < 0 || f.dev < 0 || bind(f.dev, f.ctx, NULL))
-		return -1;
-	f.ioas = pt = ioas_alloc(f.ctx);
-	if (attach(f.dev, &pt))
+	if (open_attached(udma.vfio_index, &f.ctx, &f.dev, &f.ioas))
 		return -1;
 	f.ring = map_anon(PAGE_SZ);
 	f.buf = map_anon(PAGE_SZ);

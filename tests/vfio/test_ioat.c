@@ -135,17 +135,9 @@ static int map_at(void *va, uint64_t iova, size_t len, uint32_t flags)
 
 static int setup(void **state)
 {
-	uint32_t pt;
-
 	(void)state;
 	memset(&f, 0, sizeof(f));
-	f.ctx = uiommufd_open(O_CLOEXEC);
-	f.dev = uiommufd_vfio_cdev_open((unsigned int)ioat.vfio_index,
-					O_CLOEXEC);
-	if (f.ctx < 0 || f.dev < 0 || bind(f.dev, f.ctx, NULL))
-		return -1;
-	f.ioas = pt = ioas_alloc(f.ctx);
-	if (attach(f.dev, &pt))
+	if (open_attached(ioat.vfio_index, &f.ctx, &f.dev, &f.ioas))
 		return -1;
 	f.desc = map_anon(PAGE_SZ);
 	f.cmp = map_anon(PAGE_SZ);
@@ -812,7 +804,8 @@ static void test_reset_in_flight(void **state)
 		start_long();
 		usleep((useconds_t)round * 1000);
 		assert_int_equal(0, ioc(f.dev, VFIO_DEVICE_RESET, NULL));
-		/* The reset waited for the copy on the bus: nothing lands now */
+		/* The reset waited for the copy on the bus: nothing lands now
+		 */
 		memset(f.dst, 0, BUF_LEN);
 		/* Every register at its power-on value at once */
 		assert_int_equal(STS_HALTED, status());

@@ -6,6 +6,7 @@
 #ifndef UIOMMUFD_TESTS_UDMA_HELPERS_H
 #define UIOMMUFD_TESTS_UDMA_HELPERS_H
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,6 +42,23 @@ static inline long attach(int dev, uint32_t *pt)
 
 	*pt = a.pt_id;
 	return rc;
+}
+
+/*
+ * A new iommufd in *ctx, the device of VFIO index @index opened in *dev,
+ * bound to it and attached to a new IOAS, *ioas: 0, or -1 when a step
+ * failed (a setup's answer to cmocka)
+ */
+static inline int open_attached(int index, int *ctx, int *dev, uint32_t *ioas)
+{
+	uint32_t pt;
+
+	*ctx = uiommufd_open(O_CLOEXEC);
+	*dev = uiommufd_vfio_cdev_open((unsigned int)index, O_CLOEXEC);
+	if (*ctx < 0 || *dev < 0 || bind(*dev, *ctx, NULL))
+		return -1;
+	*ioas = pt = ioas_alloc(*ctx);
+	return attach(*dev, &pt) ? -1 : 0;
 }
 
 static inline long detach(int dev)
