@@ -168,6 +168,25 @@ static void iotlb_stale_stderr(const struct iotlb_stale *s, uint64_t nth)
 				"counted (uiommufd_iotlb_stale_count())\n");
 }
 
+bool iotlb_hit_is_stale(struct iotlb_stale *stale, const char *dev,
+			uint64_t iova, bool write, const struct iotlb_hit *hit,
+			bool now_fault, uint64_t now_out, bool now_writable)
+{
+	*stale = (struct iotlb_stale){
+		.dev = dev,
+		.iova = iova,
+		.write = write,
+		.cached_out = hit->out_base + (iova - hit->iova_base),
+		.cached_writable = hit->writable,
+		.now_fault = now_fault,
+	};
+	if (now_fault)
+		return true;
+	stale->now_out = now_out;
+	stale->now_writable = now_writable;
+	return now_out != stale->cached_out || now_writable != hit->writable;
+}
+
 void iotlb_report_stale(const struct iotlb_stale *s)
 {
 	uint64_t nth =

@@ -104,6 +104,16 @@ struct iotlb_stale {
 	const char *missing;
 };
 
+/*
+ * Strict mode's comparison of the IOTLB hit @hit of @iova by @dev with a
+ * walk of the tables done now (@now_fault, or @now_out and
+ * @now_writable). When they disagree, @stale is filled, for the caller to
+ * name the missing invalidation and report it; true then.
+ */
+bool iotlb_hit_is_stale(struct iotlb_stale *stale, const char *dev,
+			uint64_t iova, bool write, const struct iotlb_hit *hit,
+			bool now_fault, uint64_t now_out, bool now_writable);
+
 /* Counts @stale and reports it: a trace event, or stderr without trace */
 void iotlb_report_stale(const struct iotlb_stale *stale);
 

@@ -549,24 +549,16 @@ static void sw_smmu_strict_check(struct sw_iommu_dev *sdev,
 				 const struct smmu_s1_cfg *cfg, uint64_t iova,
 				 bool write, const struct iotlb_hit *hit)
 {
-	struct iotlb_stale stale = {
-		.dev = sdev->dev.name,
-		.iova = iova,
-		.write = write,
-		.cached_out = hit->out_base + (iova - hit->iova_base),
-		.cached_writable = hit->writable,
-	};
-	struct smmu_s1_result res;
+	/* Passed on even when the walk faults, so it must be defined */
+	struct smmu_s1_result res = {0};
+	struct iotlb_stale stale;
 	char missing[128];
+	bool fault;
 
-	stale.now_fault = smmu_s1_walk(cfg, iova, false, &res);
-	if (!stale.now_fault && res.gpa == stale.cached_out &&
-	    res.writable == hit->writable)
+	fault = smmu_s1_walk(cfg, iova, false, &res);
+	if (!iotlb_hit_is_stale(&stale, sdev->dev.name, iova, write, hit, fault,
+				res.gpa, res.writable))
 		return;
-	if (!stale.now_fault) {
-		stale.now_out = res.gpa;
-		stale.now_writable = res.writable;
-	}
 	/* A TLBI_NH_VA of any address of the leaf drops it, as TLBI_NH_ASID */
 	snprintf(missing, sizeof(missing),
 		 "missing=CMD_TLBI_NH_VA asid=%u va=%#llx or=CMD_TLBI_NH_ASID",

@@ -308,25 +308,17 @@ static void sw_vtd_strict_check(struct sw_iommu_dev *sdev,
 {
 	struct sw_vtd_s2 s2 = {.pd = nested->s2};
 	struct vtd_s1_cfg now_cfg = *cfg;
-	struct iotlb_stale stale = {
-		.dev = sdev->dev.name,
-		.iova = iova,
-		.write = write,
-		.cached_out = hit->out_base + (iova - hit->iova_base),
-		.cached_writable = hit->writable,
-	};
-	struct vtd_s1_result res;
+	/* Passed on even when the walk faults, so it must be defined */
+	struct vtd_s1_result res = {0};
+	struct iotlb_stale stale;
 	char missing[128];
+	bool fault;
 
 	now_cfg.arg = &s2;
-	stale.now_fault = vtd_s1_walk(&now_cfg, iova, false, false, &res);
-	if (!stale.now_fault && res.gpa == stale.cached_out &&
-	    res.writable == hit->writable)
+	fault = vtd_s1_walk(&now_cfg, iova, false, false, &res);
+	if (!iotlb_hit_is_stale(&stale, sdev->dev.name, iova, write, hit, fault,
+				res.gpa, res.writable))
 		return;
-	if (!stale.now_fault) {
-		stale.now_out = res.gpa;
-		stale.now_writable = res.writable;
-	}
 	/* The invalidation that drops the cached leaf: all of its pages */
 	snprintf(missing, sizeof(missing),
 		 "missing=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 addr=%#llx "
