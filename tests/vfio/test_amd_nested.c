@@ -606,14 +606,8 @@ static void test_fail_nth(void **state)
 			rc = hwpt_alloc_ex(f.ctx, f.devid, viommu, 0, 0,
 					   IOMMU_HWPT_DATA_AMD_GUEST, &g,
 					   sizeof(g), &id);
-		if (uiommufd_fail_nth_get()) {
-			uiommufd_fail_nth_set(0);
-			assert_int_equal(0, rc);
+		if (fail_nth_step_end(rc, &failed))
 			break;
-		}
-		assert_true(rc < 0 || uiommufd_fail_nth_absorbed());
-		uiommufd_fail_nth_set(0);
-		failed += rc < 0;
 		if (id)
 			assert_int_equal(0, destroy(f.ctx, id));
 		if (viommu)

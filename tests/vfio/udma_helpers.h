@@ -61,6 +61,25 @@ static inline int open_attached(int index, int *ctx, int *dev, uint32_t *ioas)
 	return attach(*dev, &pt) ? -1 : 0;
 }
 
+/*
+ * The end of one step of a fail-nth sweep whose calls returned @rc: true
+ * when the countdown was not used up (nothing failed: the sweep is over).
+ * Else the injected failure was returned, counted in *failed, or absorbed
+ * by the engine with nothing visible.
+ */
+static inline bool fail_nth_step_end(long rc, unsigned int *failed)
+{
+	if (uiommufd_fail_nth_get()) {
+		uiommufd_fail_nth_set(0);
+		assert_int_equal(0, rc);
+		return true;
+	}
+	assert_true(rc < 0 || uiommufd_fail_nth_absorbed());
+	uiommufd_fail_nth_set(0);
+	*failed += rc < 0;
+	return false;
+}
+
 static inline long detach(int dev)
 {
 	struct vfio_device_detach_iommufd_pt d = {.argsz = sizeof(d)};
