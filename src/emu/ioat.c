@@ -404,7 +404,8 @@ static uint32_t ioat_execute(struct ioat *io, const struct ioat_desc *d)
 		return IOAT_ERR_CONTROL;
 	if (d->size > 1u << IOAT_XFERCAP_LOG)
 		return IOAT_ERR_LENGTH;
-	if (pci_dma_copy(&io->pdev, d->dst, d->src, d->size, &fault))
+	if (pci_dma_copy(&io->pdev, IOMMU_NO_PASID, d->dst, d->src, d->size,
+			 &fault))
 		return 0;
 	return fault.write ? IOAT_ERR_WRITE_DATA : IOAT_ERR_READ_DATA;
 }

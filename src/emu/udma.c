@@ -278,10 +278,12 @@ static uint32_t udma_execute(struct udma *u, const struct udma_desc *d,
 		return UDMA_ERR_BAD_OP;
 	switch (d->op & UDMA_OP_MASK) {
 	case UDMA_OP_COPY:
-		ok = pci_dma_copy(&u->pdev, d->dst, d->src, d->len, fault);
+		ok = pci_dma_copy(&u->pdev, IOMMU_NO_PASID, d->dst, d->src,
+				  d->len, fault);
 		break;
 	case UDMA_OP_FILL:
-		ok = pci_dma_fill(&u->pdev, d->dst, d->src, d->len, fault);
+		ok = pci_dma_fill(&u->pdev, IOMMU_NO_PASID, d->dst, d->src,
+				  d->len, fault);
 		break;
 	default:
 		return UDMA_ERR_BAD_OP;
