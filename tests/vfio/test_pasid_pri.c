@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -302,6 +303,27 @@ static void test_pasid_dma(void **state)
 	munmap(other, other_size);
 }
 
+/* Under --trace: both requests and both answers, as the device saw them */
+static void check_trace(const struct iommu_hwpt_pgfault *pf1,
+			const struct iommu_hwpt_pgfault *pf2)
+{
+	char got[4096], want[256];
+
+	report_end(got, sizeof(got));
+	snprintf(want, sizeof(want),
+		 "page_request dev=%s grpid=%u pasid=%u addr=%#x write=1",
+		 vtd_udma.name, pf1->grpid, PASID_A, (unsigned int)IOVA_HOLE);
+	assert_non_null(strstr(got, want));
+	snprintf(want, sizeof(want),
+		 "page_request dev=%s grpid=%u pasid=%u addr=%#x write=1",
+		 vtd_udma.name, pf2->grpid, PASID_A, (unsigned int)IOVA_HOLE2);
+	assert_non_null(strstr(got, want));
+	snprintf(want, sizeof(want),
+		 "page_response dev=%s grpid=%u pasid=%u code=success",
+		 vtd_udma.name, pf2->grpid, PASID_A);
+	assert_non_null(strstr(got, want));
+}
+
 /*
  * (b) A tagged copy through a nested HWPT with a fault queue, to two
  * pages its stage-1 table lacks: one page request after the other, each
@@ -310,11 +332,14 @@ static void test_pasid_dma(void **state)
  */
 static void test_page_request_success(void **state)
 {
+	bool traced = report_form() == REPORT_TRACE;
 	struct iommu_hwpt_pgfault pf1, pf2;
 	uint32_t rid, pas;
 	struct udma_desc *d;
 
 	(void)state;
+	if (traced)
+		report_begin();
 	rid = nested_new(IOMMU_HWPT_ALLOC_PASID, false);
 	pas = nested_new(IOMMU_HWPT_ALLOC_PASID, true);
 	assert_int_equal(0, attach(f.dev, &rid));
@@ -352,6 +377,8 @@ static void test_page_request_success(void **state)
 	assert_true(all(G_DST_B, 0x5a, 4096));
 	assert_true(all(G_FILLED, 0x5a, 0x800));
 	assert_int_equal(0x1800, reg_read(f.dev, UDMA_REG_BYTES));
+	if (traced)
+		check_trace(&pf1, &pf2);
 
 	/* Untagged, through the RID's HWPT without a queue: a plain fault */
 	d = submit(&(struct udma_desc){
