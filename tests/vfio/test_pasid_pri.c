@@ -489,6 +489,28 @@ static void test_pending_close_then_detach(void **state)
 }
 
 /*
+ * (d) Closing the iommufd while a request is pending: the bound device
+ * keeps the context, as the kernel's VFIO device does, so the request
+ * waits on; closing the device stops its engine and unbinds it, and
+ * returns
+ */
+static void test_pending_context_close(void **state)
+{
+	struct iommu_hwpt_pgfault pf;
+	struct udma_desc *d;
+	uint32_t rid;
+
+	(void)state;
+	d = pending_request(&rid, &pf);
+	uiommufd_close(f.ctx);
+	f.ctx = -1;
+	assert_waiting(d);
+	uiommufd_close(f.dev);
+	f.dev = -1;
+	assert_int_equal(UDMA_DESC_PENDING, status_of(d));
+}
+
+/*
  * (d) A function level reset and a disable while a request is pending:
  * the engine drops it at once; the answer that comes later finds no one
  * and is still taken by the queue; the engine works again after
@@ -612,6 +634,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pending_replace, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pending_close_then_detach,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_context_close,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_reset_disable,
 						setup, teardown),
