@@ -78,9 +78,14 @@ void pci_pri_response(struct sw_iommu_dev *sdev, const struct iopf_group *group,
 	mutex_unlock(&pri->lock);
 }
 
-/* Faults a page request can mend: a page not there, or not allowed */
+/*
+ * Faults a page request can mend: a page not there, or not allowed, in a
+ * domain that takes requests
+ */
 static bool pci_pri_mendable(const struct sw_dma_fault_info *fault)
 {
+	if (!fault->page_request)
+		return false;
 	switch (fault->reason) {
 	case SW_DMA_NOT_MAPPED:
 	case SW_DMA_NO_READ:
@@ -127,8 +132,8 @@ bool pci_pri_retry(struct pci_dev *pdev, struct pci_pri_transfer *t,
 	struct pci_pri_wait w = {.pasid = t->pasid};
 	bool ok;
 
-	if (!pci_pri_enabled(pdev) || !pci_bus_master(pdev) ||
-	    !pci_pri_mendable(fault))
+	if (!pci_pri_mendable(fault) || !pci_pri_enabled(pdev) ||
+	    !pci_bus_master(pdev))
 		return false;
 	/* SUCCESS, yet the page still faults: the answer was wrong */
 	if (t->asked && t->page == page && t->write == fault->write)

@@ -429,16 +429,13 @@ static struct iommu_domain *sw_dma_domain(struct sw_iommu_dev *sdev,
 			       __ATOMIC_ACQUIRE);
 }
 
-/* One leaf's worth of translation; false with @fault filled if refused */
-static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
-		    bool write, bool mark, struct io_pgtable_walk *walk,
-		    struct sw_dma_fault_info *fault)
+/* One leaf's worth of translation in @domain; false with @fault filled */
+static bool sw_walk_domain(struct sw_iommu_dev *sdev,
+			   struct iommu_domain *domain, uint64_t iova,
+			   bool write, bool mark, struct io_pgtable_walk *walk,
+			   struct sw_dma_fault_info *fault)
 {
-	struct iommu_domain *domain = sw_dma_domain(sdev, pasid);
 	struct paging_domain *pd;
-
-	if (!domain)
-		return sw_dma_fault(fault, SW_DMA_NO_PASID, iova, write);
 
 	if (sw_vtd_is_nested(domain))
 		return sw_vtd_walk(sdev, domain, iova, write, mark, walk,
@@ -461,6 +458,23 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 	if (mark && READ_ONCE(pd->dirty_tracking))
 		io_pgtable_mark_used(walk, write);
 	return true;
+}
+
+/* The same in the domain of @pasid, which says if it takes page requests */
+static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		    bool write, bool mark, struct io_pgtable_walk *walk,
+		    struct sw_dma_fault_info *fault)
+{
+	struct iommu_domain *domain = sw_dma_domain(sdev, pasid);
+
+	if (!domain)
+		return sw_dma_fault(fault, SW_DMA_NO_PASID, iova, write);
+	if (sw_walk_domain(sdev, domain, iova, write, mark, walk, fault))
+		return true;
+	/* Set before the domain was attached, and kept while it is */
+	if (fault)
+		fault->page_request = domain->iopf_handler != NULL;
+	return false;
 }
 
 bool sw_dma_check(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,

@@ -129,6 +129,11 @@ struct sw_dma_fault_info {
 	enum sw_dma_fault reason;
 	uint64_t iova; /* the first IOVA that failed */
 	bool write;    /* the access was a write */
+	/*
+	 * The domain that refused it takes page requests (it has a fault
+	 * handler: the IOMMU has PRI on for the device there)
+	 */
+	bool page_request;
 };
 
 /* Fill @fault (if given) and return false: a refused access */
@@ -140,6 +145,7 @@ static inline bool sw_dma_fault(struct sw_dma_fault_info *fault,
 		fault->reason = reason;
 		fault->iova = iova;
 		fault->write = write;
+		fault->page_request = false;
 	}
 	return false;
 }
