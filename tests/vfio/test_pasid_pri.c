@@ -391,13 +391,15 @@ static void test_page_request_success(void **state)
 /*
  * (c) Untagged requests of a RID attached to a nested HWPT with a fault
  * queue: INVALID fails the descriptor as a fault without requests does;
- * a SUCCESS that mends nothing ends it too, without asking again
+ * with PRI Enable clear nothing is asked; a SUCCESS that mends nothing
+ * ends it too, without asking again
  */
 static void test_page_request_invalid(void **state)
 {
 	struct iommu_hwpt_pgfault pf;
-	uint32_t rid = nested_new(0, true);
+	uint32_t rid = nested_new(0, true), cap;
 	struct udma_desc *d;
+	uint16_t ctrl;
 
 	(void)state;
 	assert_int_equal(0, attach(f.dev, &rid));
@@ -415,6 +417,18 @@ static void test_page_request_invalid(void **state)
 	assert_true(settled(DEADLINE_MS));
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_SRC_FAULT, status_of(d));
 	assert_int_equal(IOVA_HOLE, reg_read(f.dev, UDMA_REG_ERR_ADDR));
+
+	/* PRI Enable clear: the function asks for nothing */
+	cap = ext_cap(PCI_EXT_CAP_ID_PRI);
+	ctrl = 0;
+	assert_int_equal(2, uiommufd_pwrite(f.dev, &ctrl, 2, CFG(cap + 4)));
+	d = submit(&(struct udma_desc){
+		.op = UDMA_OP_FILL, .dst = IOVA_HOLE, .len = 16});
+	assert_true(settled(DEADLINE_MS));
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT, status_of(d));
+	assert_int_equal(0, uiommufd_read(fault_fd, &pf, sizeof(pf)));
+	ctrl = PCI_PRI_CTRL_ENABLE;
+	assert_int_equal(2, uiommufd_pwrite(f.dev, &ctrl, 2, CFG(cap + 4)));
 
 	d = submit(&(struct udma_desc){.op = UDMA_OP_FILL,
 				       .dst = IOVA_SRC, /* read-only */
