@@ -19,6 +19,8 @@
 
 /* Guest memory past x86_s1_helpers.h's */
 #define G_FILLED 0x13000UL /* where the page requests' pages go */
+#define G_RING2	 0x6000UL  /* the other device's ring */
+#define G_OTHER	 0x14000UL /* and what it copies to */
 
 #define IOVA_HOLE2 0x4000UL /* after IOVA_HOLE, not present either */
 
@@ -180,6 +182,32 @@ static void assert_waiting(struct udma_desc *slot)
 	assert_true(reg_read(f.dev, UDMA_REG_STATUS) & UDMA_STATUS_RUNNING);
 }
 
+/*
+ * Another device DMAs while ours waits for an answer: the plain udma on
+ * the fixture's IOAS, its ring at G_RING2, a copy of G_SRC to G_OTHER
+ */
+static void other_device_copies(void)
+{
+	struct udma_desc *ring = (struct udma_desc *)(f.guest + G_RING2);
+	uint32_t head = 0, pt = f.ioas;
+	int dev;
+
+	dev = uiommufd_vfio_cdev_open((unsigned int)plain_udma.vfio_index, 0);
+	assert_true(dev >= 0);
+	assert_int_equal(0, bind(dev, f.ctx, NULL));
+	assert_int_equal(0, attach(dev, &pt));
+	udma_start_ring(dev, gpa(G_RING2));
+	assert_int_equal(UDMA_DESC_DONE,
+			 udma_run(dev, ring, &head,
+				  &(struct udma_desc){.op = UDMA_OP_COPY,
+						      .src = gpa(G_SRC),
+						      .dst = gpa(G_OTHER),
+						      .len = 4096}));
+	assert_true(all(G_OTHER, 0x5a, 4096));
+	reg(dev, UDMA_REG_CONTROL, 0);
+	uiommufd_close(dev);
+}
+
 /* The extended capability @id in the function's configuration space */
 static uint32_t ext_cap(uint16_t id)
 {
@@ -328,7 +356,8 @@ static void check_trace(const struct iommu_hwpt_pgfault *pf1,
  * (b) A tagged copy through a nested HWPT with a fault queue, to two
  * pages its stage-1 table lacks: one page request after the other, each
  * answered after the guest's fix and invalidation; then every byte
- * landed. The RID's own nested HWPT takes no requests.
+ * landed. Another device DMAs meanwhile. The RID's own nested HWPT takes
+ * no requests.
  */
 static void test_page_request_success(void **state)
 {
@@ -356,6 +385,8 @@ static void test_page_request_success(void **state)
 				    .pasid = UDMA_DESC_PASID_VALID | PASID_A});
 	read_request(&pf1);
 	check_request(&pf1, PASID_A, IOVA_HOLE, IOMMU_PGFAULT_PERM_WRITE);
+	assert_waiting(d);
+	other_device_copies();
 	assert_waiting(d);
 	*entry(G_PT, IOVA_HOLE >> 12) = gpa(G_DST_B) | PTE_RWU;
 	invalidate(pas, IOVA_HOLE);
