@@ -460,6 +460,16 @@ static bool sw_walk_domain(struct sw_iommu_dev *sdev,
 	return true;
 }
 
+/*
+ * Do the model's devices send page requests? VT-d's has ECAP.PRS, the
+ * default model stands for none in particular; the SMMUv3 model has
+ * neither PRI nor stalls (IDR0), the AMD one no PPRSup (EFR)
+ */
+static bool sw_model_page_requests(enum sw_iommu_model model)
+{
+	return model == SW_IOMMU_MODEL_VTD || model == SW_IOMMU_MODEL_DEFAULT;
+}
+
 /* The same in the domain of @pasid, which says if it takes page requests */
 static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 		    bool write, bool mark, struct io_pgtable_walk *walk,
@@ -473,7 +483,8 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 		return true;
 	/* Set before the domain was attached, and kept while it is */
 	if (fault)
-		fault->page_request = domain->iopf_handler != NULL;
+		fault->page_request = domain->iopf_handler &&
+				      sw_model_page_requests(sdev->model);
 	return false;
 }
 
