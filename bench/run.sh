@@ -76,9 +76,9 @@ set title "access rw read vs memcpy"
 set xlabel "bytes per call"
 set ylabel "GiB/s"
 plot "$OUT/curves.dat" index $(idx "access rw read (GiB/s)") using 1:2 with linespoints title "access rw (test op)", \
-     "$OUT/curves.dat" index $(idx "memcpy (GiB/s)") using 1:2 with linespoints title "memcpy", \
+     "$OUT/curves.dat" index $(idx "memcpy (GiB/s)") using 1:2 with linespoints title "memcpy (bench_access)", \
      "$OUT/curves.dat" index $(idx "driver access rw read (GiB/s)") using 1:2 with linespoints title "iommufd_access_rw()", \
-     "$OUT/curves.dat" index $(idx "memcpy, driver access read (GiB/s)") using 1:2 with linespoints title "memcpy (same run)"
+     "$OUT/curves.dat" index $(idx "memcpy, driver access read (GiB/s)") using 1:2 with linespoints title "memcpy (bench_access_rw)"
 set title "fixed-IOVA map against live areas"
 set logscale x 10
 set format x "%g"
