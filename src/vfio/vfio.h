@@ -139,6 +139,12 @@ int vfio_device_cdev_open(unsigned int index, int flags);
  * @fd (file_exec.c); @fd, or -ENOENT when this process has no such device
  */
 int vfio_device_cdev_open_kept(unsigned int index, const char *name, int fd);
+/*
+ * fd, unknown here, may be a VFIO cdev of another process' engine (a
+ * labelled memfd received or inherited over execve()): it becomes a stub
+ * whose calls go to the owner. 0, or -EBADF (not one).
+ */
+int vfio_device_adopt(int fd);
 int vfio_group_open(const char *name, int flags);
 int vfio_container_open(int flags);
 
