@@ -249,7 +249,8 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 		return -EINVAL;
 	}
 	/* Kernel files without an mmap op answer ENODEV */
-	rc = iommufd_file_mmap(file, addr, length, prot, flags, offset, out);
+	rc = iommufd_file_mmap(file, fd, addr, length, prot, flags, offset,
+			       out);
 	iommufd_file_put(file);
 	trace_file_call("mmap", fd, rc, "%#zx, prot %#x, flags %#x, %#llx",
 			length, prot, flags, (unsigned long long)offset);

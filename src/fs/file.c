@@ -623,15 +623,28 @@ void iommufd_file_set_readable(struct iommufd_file *file, bool readable)
 	}
 }
 
-int iommufd_file_mmap(struct iommufd_file *file, void *addr, size_t length,
-		      int prot, int flags, off_t offset, void **out)
+int iommufd_file_mmap(struct iommufd_file *file, int fd, void *addr,
+		      size_t length, int prot, int flags, off_t offset,
+		      void **out)
 {
 	struct iommufd_vma vma = {};
 	int rc;
 
-	/* Another process' device: its BARs are the owner's (not yet) */
-	if (file_is_others(file))
-		return -EINVAL;
+	/* Another process' file: what the owner says to map (a BAR: MMIO) */
+	if (file_is_others(file)) {
+		if (!file->ops->served)
+			return -ENODEV;
+		rc = share_client_mmap(file, fd, addr, length, prot, flags,
+				       offset, out);
+		if (rc)
+			return rc;
+		rc = ufd_vma_add_pfnmap((uintptr_t)*out, length);
+		if (rc) {
+			mmio_trap_remove((uintptr_t)*out, length);
+			munmap(*out, length);
+		}
+		return rc;
+	}
 	if (!file->ops->mmap)
 		return -ENODEV;
 	rc = file->ops->mmap(file, addr, length, prot, flags, offset, out,

@@ -69,6 +69,15 @@ struct iommufd_file_ops {
 		    int prot, int flags, off_t offset, void **out,
 		    struct iommufd_vma *vma);
 	/*
+	 * mmap() by another process (share.c), after the checks of mmap: the
+	 * descriptor the client maps itself in *map_fd (ours; sent to it) at
+	 * *map_off, or -1 in *map_fd: the client traps the mapping's accesses,
+	 * which come back as read_at/write_at at @offset plus their place
+	 */
+	int (*mmap_remote)(struct iommufd_file *file, size_t length, int prot,
+			   int flags, off_t offset, int *map_fd,
+			   uint64_t *map_off);
+	/*
 	 * Files with a position (VFIO devices, whose offsets select regions):
 	 * read or write at *pos and advance it. read and write then go here
 	 * with the descriptor's position.
@@ -188,8 +197,9 @@ struct iommufd_file *iommufd_file_get(int fd);
  * driver made VM_PFNMAP is recorded so that pins refuse it. -ENODEV for a
  * file without an mmap op.
  */
-int iommufd_file_mmap(struct iommufd_file *file, void *addr, size_t length,
-		      int prot, int flags, off_t offset, void **out);
+int iommufd_file_mmap(struct iommufd_file *file, int fd, void *addr,
+		      size_t length, int prot, int flags, off_t offset,
+		      void **out);
 void iommufd_file_put(struct iommufd_file *file);
 /* Record a dup of a descriptor of ours */
 int iommufd_file_dup(int oldfd, int newfd);

@@ -334,11 +334,55 @@ static int64_t channel_call(struct iommufd_file *file, struct share_req *req)
 	return -EINVAL;
 }
 
+/* A client maps the file: *map_fd, ours, goes with the answer (or -1) */
+static int64_t channel_mmap(struct iommufd_file *file, struct share_req *req,
+			    int *map_fd)
+{
+	uint64_t map_off = 0;
+	int rc;
+
+	if (!file->ops->mmap_remote)
+		return -ENODEV;
+	if (!req->count || req->pos > INT64_MAX)
+		return -EINVAL;
+	rc = file->ops->mmap_remote(file, req->count, (int)req->cmd,
+				    (int)req->arg, (off_t)req->pos, map_fd,
+				    &map_off);
+	if (rc)
+		*map_fd = -1;
+	req->pos = map_off;
+	return rc;
+}
+
+/* The answer, with our descriptor @fd when not -1; false: client gone */
+static bool channel_reply(int chan, struct share_reply *reply, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct iovec iov = {.iov_base = reply, .iov_len = sizeof(*reply)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(chan, &msg, MSG_NOSIGNAL) == sizeof(*reply);
+}
+
 /* One request of a channel; false when the client is gone or broke it */
 static bool channel_serve(struct share_entry *e)
 {
 	struct share_reply reply = {};
 	struct share_req req;
+	int map_fd = -1;
 	ssize_t n;
 
 	n = recv(e->fd, &req, sizeof(req), MSG_DONTWAIT);
@@ -347,11 +391,13 @@ static bool channel_serve(struct share_entry *e)
 	if (n != sizeof(req) || req.magic != SHARE_MAGIC)
 		return false;
 	ufd_caller_set(e->pid, e->uid);
-	reply.rc = channel_call(e->file, &req);
+	if (req.op == SHARE_OP_MMAP)
+		reply.rc = channel_mmap(e->file, &req, &map_fd);
+	else
+		reply.rc = channel_call(e->file, &req);
 	reply.pos = req.pos;
 	ufd_caller_clear();
-	return send(e->fd, &reply, sizeof(reply), MSG_NOSIGNAL) ==
-	       sizeof(reply);
+	return channel_reply(e->fd, &reply, map_fd);
 }
 
 /*

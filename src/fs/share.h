@@ -40,6 +40,10 @@ long share_client_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
 /* read_at/write_at of a process that is not the file's owner */
 ssize_t share_client_rw(struct iommufd_file *file, int fd, void *buf,
 			size_t count, uint64_t *pos, bool write);
+/* mmap() of a process that is not the file's owner: *out, or -errno */
+int share_client_mmap(struct iommufd_file *file, int fd, void *addr,
+		      size_t length, int prot, int flags, off_t offset,
+		      void **out);
 /* This process no longer holds the file: its channel goes */
 void share_client_forget(struct iommufd_file *file);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,7 +21,9 @@
 
 #include <uiommufd/uiommufd.h>
 
+#include "../lib/alloc.h"
 #include "file.h"
+#include "../mm/mmio_trap.h"
 #include "share.h"
 #include "share_proto.h"
 #include "../lib/util.h"
@@ -175,15 +178,46 @@ static void client_drop(struct iommufd_file *file)
 	}
 }
 
-/* One request to the owner and its answer; -EIO when the owner is gone */
+/* The answer on @chan, a descriptor it carries in *fd (else -1) */
+static ssize_t client_answer(int chan, struct share_reply *reply, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = reply, .iov_len = sizeof(*reply)};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*fd = -1;
+	do {
+		n = recvmsg(chan, &msg, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
+/*
+ * One request to the owner and its answer, with the descriptor it may
+ * carry in *map_fd (NULL: none wanted); -EIO when the owner is gone
+ */
 static int64_t client_call(struct iommufd_file *file, int fd,
-			   struct share_req *req)
+			   struct share_req *req, int *map_fd)
 {
 	struct share_reply reply;
 	bool forget = false;
 	int64_t rc;
 	ssize_t n;
-	int chan;
+	int chan, got;
 
 	req->magic = SHARE_MAGIC;
 	mutex_lock(&client_lock);
@@ -199,9 +233,11 @@ static int64_t client_call(struct iommufd_file *file, int fd,
 	} while (n < 0 && errno == EINTR);
 	if (n != sizeof(*req))
 		goto err_gone;
-	do {
-		n = recv(chan, &reply, sizeof(reply), 0);
-	} while (n < 0 && errno == EINTR);
+	n = client_answer(chan, &reply, &got);
+	if (map_fd)
+		*map_fd = got;
+	else if (got >= 0)
+		close(got);
 	if (n != sizeof(reply))
 		goto err_gone;
 	rc = reply.rc;
@@ -224,7 +260,7 @@ long share_client_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
 {
 	struct share_req req = {.op = SHARE_OP_IOCTL, .cmd = cmd, .arg = arg};
 
-	return (long)client_call(file, fd, &req);
+	return (long)client_call(file, fd, &req, NULL);
 }
 
 ssize_t share_client_rw(struct iommufd_file *file, int fd, void *buf,
@@ -236,11 +272,116 @@ ssize_t share_client_rw(struct iommufd_file *file, int fd, void *buf,
 		.count = count,
 		.pos = *pos,
 	};
-	ssize_t rc = (ssize_t)client_call(file, fd, &req);
+	ssize_t rc = (ssize_t)client_call(file, fd, &req, NULL);
 
 	if (rc > 0)
 		*pos = req.pos;
 	return rc;
+}
+
+/* A trapped mapping of a file of another process: its accesses */
+struct share_trap {
+	struct iommufd_file *file; /* a reference, as a mapping holds one */
+	int fd;
+};
+
+static bool share_trap_access(void *priv, uint64_t off, unsigned int size,
+			      uint64_t *val, bool write)
+{
+	struct share_trap *t = priv;
+	uint64_t pos = off;
+
+	return share_client_rw(t->file, t->fd, val, size, &pos, write) ==
+	       (ssize_t)size;
+}
+
+static bool share_trap_read(void *priv, uint64_t off, unsigned int size,
+			    uint64_t *val)
+{
+	*val = 0;
+	return share_trap_access(priv, off, size, val, false);
+}
+
+static bool share_trap_write(void *priv, uint64_t off, unsigned int size,
+			     uint64_t val)
+{
+	return share_trap_access(priv, off, size, &val, true);
+}
+
+static void share_trap_release(void *priv)
+{
+	struct share_trap *t = priv;
+
+	iommufd_file_put(t->file);
+	ufd_free(t);
+}
+
+static const struct mmio_trap_ops share_trap_ops = {
+	.read = share_trap_read,
+	.write = share_trap_write,
+	.release = share_trap_release,
+};
+
+/* The owner said to trap: a PROT_NONE mapping whose accesses it serves */
+static int client_mmap_trapped(struct iommufd_file *file, int fd, void *addr,
+			       size_t length, int prot, int flags, off_t offset,
+			       void **out)
+{
+	struct share_trap *t = ufd_new(struct share_trap);
+	void *p;
+	int rc;
+
+	if (!t)
+		return -ENOMEM;
+	p = mmap(addr, length, PROT_NONE,
+		 (flags & ~MAP_TYPE) | MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		ufd_free(t);
+		return -errno;
+	}
+	refcount_inc(&file->refs);
+	*t = (struct share_trap){.file = file, .fd = fd};
+	rc = mmio_trap_add((uintptr_t)p, length, prot, (uint64_t)offset,
+			   &share_trap_ops, t);
+	if (rc) {
+		munmap(p, length);
+		share_trap_release(t);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int share_client_mmap(struct iommufd_file *file, int fd, void *addr,
+		      size_t length, int prot, int flags, off_t offset,
+		      void **out)
+{
+	struct share_req req = {
+		.op = SHARE_OP_MMAP,
+		.cmd = (uint32_t)prot,
+		.arg = (uint64_t)(unsigned int)flags,
+		.count = length,
+		.pos = (uint64_t)offset,
+	};
+	int map_fd = -1;
+	int64_t rc = client_call(file, fd, &req, &map_fd);
+	void *p;
+
+	if (rc) {
+		if (map_fd >= 0)
+			close(map_fd);
+		return (int)rc;
+	}
+	if (map_fd < 0)
+		return client_mmap_trapped(file, fd, addr, length, prot, flags,
+					   offset, out);
+	/* The same memory the device model sees: its memfd */
+	p = mmap(addr, length, prot, flags, map_fd, (off_t)req.pos);
+	rc = p == MAP_FAILED ? -errno : 0;
+	close(map_fd);
+	if (!rc)
+		*out = p;
+	return (int)rc;
 }
 
 void share_client_forget(struct iommufd_file *file)

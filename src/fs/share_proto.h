@@ -31,6 +31,12 @@ enum share_op {
 	SHARE_OP_IOCTL,
 	SHARE_OP_READ, /* read_at: arg is the buffer, count bytes at pos */
 	SHARE_OP_WRITE,
+	/*
+	 * mmap_remote: count bytes at pos, cmd the protection, arg the
+	 * flags; the answer's pos is the offset in the descriptor it carries
+	 * (none: the client traps the mapping)
+	 */
+	SHARE_OP_MMAP,
 };
 
 struct share_req {

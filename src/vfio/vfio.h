@@ -81,6 +81,10 @@ struct vfio_device_ops {
 	int (*mmap)(struct vfio_device *vdev, void *addr, size_t length,
 		    int prot, int flags, uint64_t offset, void **out,
 		    struct iommufd_vma *vma);
+	/* mmap for another process (iommufd_file_ops.mmap_remote) */
+	int (*mmap_remote)(struct vfio_device *vdev, size_t length, int prot,
+			   int flags, uint64_t offset, int *map_fd,
+			   uint64_t *map_off);
 	/*
 	 * Does the name given to VFIO_GROUP_GET_DEVICE_FD select this device?
 	 * 1 yes, 0 no, or -errno for a name that is wrong for it.

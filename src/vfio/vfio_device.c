@@ -700,6 +700,22 @@ static int vfio_device_fops_mmap(struct iommufd_file *file, void *addr,
 			       (uint64_t)offset, out, vma);
 }
 
+static int vfio_device_fops_mmap_remote(struct iommufd_file *file,
+					size_t length, int prot, int flags,
+					off_t offset, int *map_fd,
+					uint64_t *map_off)
+{
+	struct vfio_device_file *df = file->private_data;
+	struct vfio_device *vdev = df->device;
+
+	if (!__atomic_load_n(&df->access_granted, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	if (!vdev->ops->mmap_remote)
+		return -EINVAL;
+	return vdev->ops->mmap_remote(vdev, length, prot, flags,
+				      (uint64_t)offset, map_fd, map_off);
+}
+
 static void vfio_device_fops_release(struct iommufd_file *file)
 {
 	struct vfio_device_file *df = file->private_data;
@@ -806,6 +822,7 @@ static const struct iommufd_file_ops vfio_cdev_fops = {
 	.read_at = vfio_device_fops_read_at,
 	.write_at = vfio_device_fops_write_at,
 	.mmap = vfio_device_fops_mmap,
+	.mmap_remote = vfio_device_fops_mmap_remote,
 	.release = vfio_device_fops_release,
 	.devnode = vfio_cdev_devnode,
 	.show_fdinfo = vfio_device_show_fdinfo,

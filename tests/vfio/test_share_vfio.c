@@ -154,6 +154,48 @@ static int run_copy(int dev, struct udma_desc *ring, uint8_t *buf, int efd)
 }
 
 /*
+ * The BARs mapped here: the register BAR's loads and stores reach the
+ * model (trapped here, served by the owner), the memory BAR is the very
+ * memory the model has
+ */
+static int map_bars(int dev)
+{
+	const off_t bar0 = (off_t)VFIO_PCI_BAR0_REGION_INDEX << 40;
+	const off_t bar2 = (off_t)(VFIO_PCI_BAR0_REGION_INDEX + UDMA_BAR_MEM)
+			   << 40;
+	volatile uint32_t *regs;
+	uint32_t v = 0;
+	uint8_t *mem;
+	void *p;
+
+	STEP(70, !uiommufd_mmap(NULL, UDMA_BAR_REGS_LEN,
+				PROT_READ | PROT_WRITE, MAP_SHARED, dev, bar0,
+				&p));
+	regs = p;
+	STEP(71, regs[UDMA_REG_ID / 4] == UDMA_ID);
+	regs[UDMA_REG_IRQ_MASK / 4] = UDMA_IRQ_ERROR;
+	STEP(72, rd(dev, UDMA_REG_IRQ_MASK) == UDMA_IRQ_ERROR);
+	STEP(73, !uiommufd_munmap(p, UDMA_BAR_REGS_LEN) &&
+			 !munmap(p, UDMA_BAR_REGS_LEN));
+	STEP(74, !uiommufd_mmap(NULL, UDMA_BAR_MEM_LEN,
+				PROT_READ | PROT_WRITE, MAP_SHARED, dev, bar2,
+				&p));
+	mem = p;
+	mem[100] = 0xa5;
+	STEP(75, uiommufd_pread(dev, &v, 1, bar2 + 100) == 1 && v == 0xa5);
+	v = 0x5a;
+	STEP(76, uiommufd_pwrite(dev, &v, 1, bar2 + 101) == 1 &&
+			 mem[101] == 0x5a);
+	STEP(77, !uiommufd_munmap(p, UDMA_BAR_MEM_LEN) &&
+			 !munmap(p, UDMA_BAR_MEM_LEN));
+	/* Not a region that maps: the owner's answer */
+	STEP(78, uiommufd_mmap(NULL, 4096, PROT_READ, MAP_SHARED, dev,
+			       (off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40,
+			       &p) == -EINVAL);
+	return 0;
+}
+
+/*
  * What a VMM does with a device it was given: bind it to the context,
  * attach it to an IOAS of its own, map guest memory (a memfd), set its
  * interrupt and let the device DMA
@@ -196,6 +238,7 @@ static int use_device(int ctx, int dev)
 	STEP(21, efd >= 0 && set_irq(dev, mfd) == -EINVAL);
 	STEP(22, set_irq(dev, efd) == 0);
 	run_copy(dev, ring, (uint8_t *)ring + PAGE_SZ, efd);
+	map_bars(dev);
 	STEP(23, detach(dev) == 0);
 	munmap(ring, 3 * PAGE_SZ);
 	close(mfd);
