@@ -163,6 +163,17 @@ static struct iommufd_file *file_new(const struct iommufd_file_ops *ops,
 	return file;
 }
 
+/* The descriptor a client's call made here, for the server to send */
+static __thread int remote_created = -1;
+
+int iommufd_file_remote_created(void)
+{
+	int fd = remote_created;
+
+	remote_created = -1;
+	return fd;
+}
+
 int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 		       int pollable, int open_flags,
 		       struct iommufd_file **out_file)
@@ -176,8 +187,12 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	if (!file)
 		return -ENOMEM;
 
-	/* A client's ioctl cannot give the client a descriptor (yet) */
-	if (ufd_caller_is_remote()) {
+	/*
+	 * A client's ioctl gives the client a descriptor only as its value:
+	 * a served file's (a dma-buf), which the server sends it
+	 * (iommufd_file_remote_created()); not one it writes in a struct
+	 */
+	if (ufd_caller_is_remote() && !ops->served) {
 		rc = -EOPNOTSUPP;
 		goto err_free;
 	}
@@ -216,6 +231,8 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	mutex_lock(fd_lock(fd));
 	__atomic_store_n(slot, file, __ATOMIC_RELEASE);
 	mutex_unlock(fd_lock(fd));
+	if (ufd_caller_is_remote())
+		remote_created = fd;
 	return fd;
 
 err_unregister:

@@ -263,6 +263,11 @@ long iommufd_file_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
  */
 ssize_t iommufd_file_rw_at(struct iommufd_file *file, int fd, void *buf,
 			   size_t count, uint64_t *pos, bool write);
+/*
+ * The descriptor of a served file the last client's call made in this
+ * thread (to send to the client), or -1; forgotten by the call
+ */
+int iommufd_file_remote_created(void);
 /* The file has a position its reads and writes go to (read_at ...) */
 bool iommufd_file_positioned(struct iommufd_file *file, bool write);
 

@@ -377,12 +377,30 @@ static bool channel_reply(int chan, struct share_reply *reply, int fd)
 	return sendmsg(chan, &msg, MSG_NOSIGNAL) == sizeof(*reply);
 }
 
+/*
+ * A descriptor made for a client was sent (or the client is gone): ours
+ * goes, the file stays while the client may hold it, as a served file
+ * does (until no context is served)
+ */
+static void channel_handed_over(int fd)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+
+	if (!file)
+		return;
+	share_file_publish(file);
+	iommufd_file_put(file);
+	iommufd_file_forget(fd);
+	close(fd);
+}
+
 /* One request of a channel; false when the client is gone or broke it */
 static bool channel_serve(struct share_entry *e)
 {
 	struct share_reply reply = {};
+	int map_fd = -1, new_fd = -1;
 	struct share_req req;
-	int map_fd = -1;
+	bool sent;
 	ssize_t n;
 
 	n = recv(e->fd, &req, sizeof(req), MSG_DONTWAIT);
@@ -391,13 +409,20 @@ static bool channel_serve(struct share_entry *e)
 	if (n != sizeof(req) || req.magic != SHARE_MAGIC)
 		return false;
 	ufd_caller_set(e->pid, e->uid);
-	if (req.op == SHARE_OP_MMAP)
+	if (req.op == SHARE_OP_MMAP) {
 		reply.rc = channel_mmap(e->file, &req, &map_fd);
-	else
+	} else {
 		reply.rc = channel_call(e->file, &req);
+		new_fd = iommufd_file_remote_created();
+	}
 	reply.pos = req.pos;
 	ufd_caller_clear();
-	return channel_reply(e->fd, &reply, map_fd);
+	/* A descriptor the call made is the call's value: the client's */
+	sent = channel_reply(e->fd, &reply,
+			     new_fd >= 0 && reply.rc == new_fd ? new_fd : -1);
+	if (new_fd >= 0)
+		channel_handed_over(new_fd);
+	return sent;
 }
 
 /*

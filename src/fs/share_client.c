@@ -259,8 +259,16 @@ long share_client_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
 			unsigned long arg)
 {
 	struct share_req req = {.op = SHARE_OP_IOCTL, .cmd = cmd, .arg = arg};
+	int new_fd = -1;
+	long rc = (long)client_call(file, fd, &req, &new_fd);
 
-	return (long)client_call(file, fd, &req, NULL);
+	/* A descriptor the owner made for us (a dma-buf): ours is the value */
+	if (new_fd >= 0) {
+		if (rc >= 0)
+			return new_fd;
+		close(new_fd);
+	}
+	return rc;
 }
 
 ssize_t share_client_rw(struct iommufd_file *file, int fd, void *buf,

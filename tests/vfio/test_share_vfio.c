@@ -29,6 +29,7 @@
 
 #define IOVA_RING 0x100000UL
 #define IOVA_BUF  0x200000UL
+#define IOVA_P2P  0x400000UL /* a page of the device's BAR2 */
 
 /* Exit codes of the processes of a case: 0, or the failing step */
 #define STEP(n, cond)             \
@@ -119,9 +120,46 @@ static long set_irq(int dev, int efd)
 	return ioc(dev, VFIO_DEVICE_SET_IRQS, s);
 }
 
-/* One copy of a page through the device, programmed by its registers */
+/*
+ * A dma-buf of the first page of the device's memory BAR, made by the
+ * owner for us, mapped in the IOAS at IOVA_P2P (QEMU's peer-to-peer)
+ */
+static int map_bar2(int ctx, uint32_t ioas, int dev)
+{
+	union {
+		char buf[sizeof(struct vfio_device_feature) +
+			 sizeof(struct vfio_device_feature_dma_buf) +
+			 sizeof(struct vfio_region_dma_range)];
+		uint64_t align;
+	} u = {};
+	struct vfio_device_feature *hdr = (void *)u.buf;
+	struct vfio_device_feature_dma_buf *get = (void *)hdr->data;
+	struct vfio_region_dma_range range = {.length = PAGE_SZ};
+	long dbuf;
+
+	hdr->argsz = sizeof(u.buf);
+	hdr->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_BUF;
+	get->region_index = VFIO_PCI_BAR0_REGION_INDEX + UDMA_BAR_MEM;
+	get->open_flags = O_RDWR | O_CLOEXEC;
+	get->nr_ranges = 1;
+	memcpy(get->dma_ranges, &range, sizeof(range));
+	dbuf = ioc(dev, VFIO_DEVICE_FEATURE, hdr);
+	STEP(24, dbuf >= 0 && uiommufd_fd_kind((int)dbuf) == UIOMMUFD_FD_NONE);
+	STEP(25, map_file(ctx, ioas, (int)dbuf, 0, PAGE_SZ, IOVA_P2P) == 0);
+	/* The IOAS holds the dma-buf: our descriptor can go */
+	STEP(26, close((int)dbuf) == 0);
+	return 0;
+}
+
+/*
+ * One copy of a page through the device, programmed by its registers,
+ * then one into its own BAR2 through the IOAS (peer-to-peer)
+ */
 static int run_copy(int dev, struct udma_desc *ring, uint8_t *buf, int efd)
 {
+	const off_t bar2 = (off_t)(VFIO_PCI_BAR0_REGION_INDEX + UDMA_BAR_MEM)
+			   << 40;
+	uint8_t p2p[64];
 	uint16_t cmd = 0x2 | 0x4; /* memory, bus master */
 	uint64_t n;
 
@@ -145,6 +183,17 @@ static int run_copy(int dev, struct udma_desc *ring, uint8_t *buf, int efd)
 	STEP(35, __atomic_load_n(&ring[0].status, __ATOMIC_ACQUIRE) ==
 			 UDMA_DESC_DONE);
 	STEP(36, !memcmp(buf, buf + PAGE_SZ, PAGE_SZ));
+	ring[1] = (struct udma_desc){.op = UDMA_OP_COPY,
+				     .src = IOVA_BUF,
+				     .dst = IOVA_P2P,
+				     .len = sizeof(p2p)};
+	STEP(45, wr(dev, UDMA_REG_RING_HEAD, 2));
+	for (int i = 0; i != 2000 && rd(dev, UDMA_REG_RING_TAIL) != 2; i++)
+		usleep(500);
+	STEP(46, __atomic_load_n(&ring[1].status, __ATOMIC_ACQUIRE) ==
+			 UDMA_DESC_DONE);
+	STEP(47, uiommufd_pread(dev, p2p, sizeof(p2p), bar2) == sizeof(p2p) &&
+			 !memcmp(p2p, buf, sizeof(p2p)));
 	/* The owner signalled our eventfd */
 	STEP(37, poll(&(struct pollfd){.fd = efd, .events = POLLIN}, 1, 5000) ==
 				 1 &&
@@ -168,24 +217,22 @@ static int map_bars(int dev)
 	uint8_t *mem;
 	void *p;
 
-	STEP(70, !uiommufd_mmap(NULL, UDMA_BAR_REGS_LEN,
-				PROT_READ | PROT_WRITE, MAP_SHARED, dev, bar0,
-				&p));
+	STEP(70, !uiommufd_mmap(NULL, UDMA_BAR_REGS_LEN, PROT_READ | PROT_WRITE,
+				MAP_SHARED, dev, bar0, &p));
 	regs = p;
 	STEP(71, regs[UDMA_REG_ID / 4] == UDMA_ID);
 	regs[UDMA_REG_IRQ_MASK / 4] = UDMA_IRQ_ERROR;
 	STEP(72, rd(dev, UDMA_REG_IRQ_MASK) == UDMA_IRQ_ERROR);
 	STEP(73, !uiommufd_munmap(p, UDMA_BAR_REGS_LEN) &&
 			 !munmap(p, UDMA_BAR_REGS_LEN));
-	STEP(74, !uiommufd_mmap(NULL, UDMA_BAR_MEM_LEN,
-				PROT_READ | PROT_WRITE, MAP_SHARED, dev, bar2,
-				&p));
+	STEP(74, !uiommufd_mmap(NULL, UDMA_BAR_MEM_LEN, PROT_READ | PROT_WRITE,
+				MAP_SHARED, dev, bar2, &p));
 	mem = p;
 	mem[100] = 0xa5;
 	STEP(75, uiommufd_pread(dev, &v, 1, bar2 + 100) == 1 && v == 0xa5);
 	v = 0x5a;
-	STEP(76, uiommufd_pwrite(dev, &v, 1, bar2 + 101) == 1 &&
-			 mem[101] == 0x5a);
+	STEP(76,
+	     uiommufd_pwrite(dev, &v, 1, bar2 + 101) == 1 && mem[101] == 0x5a);
 	STEP(77, !uiommufd_munmap(p, UDMA_BAR_MEM_LEN) &&
 			 !munmap(p, UDMA_BAR_MEM_LEN));
 	/* Not a region that maps: the owner's answer */
@@ -207,6 +254,7 @@ static int use_device(int ctx, int dev)
 		.argsz = sizeof(region),
 		.index = VFIO_PCI_BAR0_REGION_INDEX,
 	};
+	uint16_t cmd = 0x2 | 0x4; /* memory, bus master */
 	uint32_t devid = 0, ioas, pt;
 	struct udma_desc *ring;
 	int mfd, efd;
@@ -233,13 +281,16 @@ static int use_device(int ctx, int dev)
 	STEP(18, ring != MAP_FAILED);
 	STEP(19, map_file(ctx, ioas, mfd, 0, PAGE_SZ, IOVA_RING) == 0);
 	STEP(20, map_file(ctx, ioas, mfd, PAGE_SZ, 2 * PAGE_SZ, IOVA_BUF) == 0);
+	/* Memory decoding on: a BAR's dma-buf is revoked while it is off */
+	STEP(23, uiommufd_pwrite(dev, &cmd, 2, CFG(4)) == 2);
+	map_bar2(ctx, ioas, dev);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	/* Our descriptors, taken by the owner: an eventfd, and not one */
 	STEP(21, efd >= 0 && set_irq(dev, mfd) == -EINVAL);
 	STEP(22, set_irq(dev, efd) == 0);
 	run_copy(dev, ring, (uint8_t *)ring + PAGE_SZ, efd);
 	map_bars(dev);
-	STEP(23, detach(dev) == 0);
+	STEP(27, detach(dev) == 0);
 	munmap(ring, 3 * PAGE_SZ);
 	close(mfd);
 	close(efd);
