@@ -417,11 +417,14 @@ static bool channel_serve(struct share_entry *e)
 	}
 	reply.pos = req.pos;
 	ufd_caller_clear();
-	/* A descriptor the call made is the call's value: the client's */
-	sent = channel_reply(e->fd, &reply,
-			     new_fd >= 0 && reply.rc == new_fd ? new_fd : -1);
-	if (new_fd >= 0)
-		channel_handed_over(new_fd);
+	/*
+	 * A descriptor the call made is the call's value: the client's. One
+	 * the call made and undid (not its value) is no longer ours to touch
+	 */
+	if (new_fd < 0 || reply.rc != new_fd)
+		return channel_reply(e->fd, &reply, -1);
+	sent = channel_reply(e->fd, &reply, new_fd);
+	channel_handed_over(new_fd);
 	return sent;
 }
 
