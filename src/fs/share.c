@@ -412,6 +412,8 @@ static bool channel_serve(struct share_entry *e)
 	if (req.op == SHARE_OP_MMAP) {
 		reply.rc = channel_mmap(e->file, &req, &map_fd);
 	} else {
+		/* Only what this call makes: nothing an earlier one left */
+		iommufd_file_remote_created();
 		reply.rc = channel_call(e->file, &req);
 		new_fd = iommufd_file_remote_created();
 	}
