@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -416,6 +417,25 @@ static int forged_memfd(pid_t owner)
  * files, nothing is written to them, they stay the program's. Descriptors
  * that are not a context of the device's owner: the kernel's errnos.
  */
+/*
+ * A labelled memfd of another user (made with that fsuid): not adopted,
+ * so nothing of ours goes to any owner for it; what any memfd answers
+ * the C API (EBADF)
+ */
+static void other_users_label(pid_t owner, int ctx)
+{
+	struct stat st;
+	int foreign;
+
+	setfsuid(65534);
+	foreign = forged_memfd(owner);
+	setfsuid(0);
+	STEP(48, foreign >= 0 && !fstat(foreign, &st) && st.st_uid == 65534);
+	STEP(49, bind(foreign, ctx, NULL) == -EBADF &&
+			 uiommufd_fd_kind(foreign) == UIOMMUFD_FD_NONE);
+	close(foreign);
+}
+
 static int forged_labels(int ctx, int dev)
 {
 	socklen_t len = sizeof(struct ucred);
@@ -436,6 +456,8 @@ static int forged_labels(int ctx, int dev)
 	STEP(56, own >= 0 && bind(dev, own, NULL) == -EBADFD);
 	STEP(57, bind(dev, 1000, NULL) == -EBADF);
 	STEP(58, uiommufd_close(own) == 0 && close(forged) == 0);
+	if (geteuid() == 0)
+		other_users_label(cred.pid, ctx);
 	return 0;
 }
 
