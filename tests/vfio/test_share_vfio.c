@@ -243,6 +243,31 @@ static int map_bars(int dev)
 	return 0;
 }
 
+/* The interrupt info, and a function reset (udma has FLR) */
+static int irq_info_and_reset(int dev)
+{
+	struct vfio_irq_info irq = {.argsz = sizeof(irq),
+				    .index = VFIO_PCI_MSIX_IRQ_INDEX};
+	struct vfio_device_info info = {.argsz = sizeof(info)};
+	uint16_t cmd = 0;
+
+	STEP(66, ioc(dev, VFIO_DEVICE_GET_IRQ_INFO, &irq) == 0 &&
+			 irq.count == UDMA_MSIX_VECTORS &&
+			 (irq.flags & VFIO_IRQ_INFO_EVENTFD));
+	STEP(67, wr(dev, UDMA_REG_IRQ_MASK, UDMA_IRQ_DONE) &&
+			 rd(dev, UDMA_REG_IRQ_MASK) == UDMA_IRQ_DONE);
+	STEP(68, ioc(dev, VFIO_DEVICE_GET_INFO, &info) == 0 &&
+			 (info.flags & VFIO_DEVICE_FLAGS_RESET));
+	STEP(69, ioc(dev, VFIO_DEVICE_RESET, NULL) == 0);
+	/*
+	 * The function is back to power-on (its config space kept, as the
+	 * kernel's reset restores it): the mask is clear
+	 */
+	STEP(79, uiommufd_pread(dev, &cmd, 2, CFG(4)) == 2 && (cmd & 0x2) &&
+			 rd(dev, UDMA_REG_IRQ_MASK) == 0);
+	return 0;
+}
+
 /*
  * What a VMM does with a device it was given: bind it to the context,
  * attach it to an IOAS of its own, map guest memory (a memfd), set its
@@ -291,6 +316,7 @@ static int use_device(int ctx, int dev)
 	STEP(22, set_irq(dev, efd) == 0);
 	run_copy(dev, ring, (uint8_t *)ring + PAGE_SZ, efd);
 	map_bars(dev);
+	irq_info_and_reset(dev);
 	STEP(27, detach(dev) == 0);
 	munmap(ring, 3 * PAGE_SZ);
 	close(mfd);
