@@ -25,6 +25,7 @@ run bench_vtd
 run bench_smmu
 run bench_map "${BENCH_MB:-1024}" "${BENCH_AREAS:-1000000}"
 run bench_access
+run bench_access_rw
 run bench_dma "${BENCH_DMA_MB:-256}"
 run bench_ioat "${BENCH_IOAT_MB:-256}"
 run bench_share
@@ -71,11 +72,13 @@ set xlabel "bytes per call"
 set ylabel "ns per 4 KiB page"
 set logscale y 10
 plot "$OUT/curves.dat" index $(idx "map+unmap, 1 domain (ns/page)") using 1:2 with linespoints title "map+unmap"
-set title "access rw read (test op) vs memcpy"
+set title "access rw read vs memcpy"
 set xlabel "bytes per call"
 set ylabel "GiB/s"
-plot "$OUT/curves.dat" index $(idx "access rw read (GiB/s)") using 1:2 with linespoints title "access rw", \
-     "$OUT/curves.dat" index $(idx "memcpy (GiB/s)") using 1:2 with linespoints title "memcpy"
+plot "$OUT/curves.dat" index $(idx "access rw read (GiB/s)") using 1:2 with linespoints title "access rw (test op)", \
+     "$OUT/curves.dat" index $(idx "memcpy (GiB/s)") using 1:2 with linespoints title "memcpy (bench_access)", \
+     "$OUT/curves.dat" index $(idx "driver access rw read (GiB/s)") using 1:2 with linespoints title "iommufd_access_rw()", \
+     "$OUT/curves.dat" index $(idx "memcpy, driver access read (GiB/s)") using 1:2 with linespoints title "memcpy (bench_access_rw)"
 set title "fixed-IOVA map against live areas"
 set logscale x 10
 set format x "%g"

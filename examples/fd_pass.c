@@ -16,8 +16,8 @@
  * under uiommufd-run. Under uiommufd a context lives in the process that
  * opened it (docs/multiprocess.md): --exec keeps it because nothing was
  * done with the descriptors before the exec; the fork mode keeps the
- * launcher alive as the context's owner, and a VFIO cdev does not cross
- * it (a device of the child cannot bind the launcher's context).
+ * launcher alive as the owner of the context and of the device, whose
+ * calls the program's process sends to it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Descriptors leaving the process: an iommufd sent with SCM_RIGHTS is
- * served from then on to whoever receives it (docs/multiprocess.md). The
- * receiving side needs nothing here: its first iommufd ioctl on the
- * unknown descriptor recognises it (shim_fd.c).
+ * Descriptors leaving the process: an iommufd or a VFIO cdev sent with
+ * SCM_RIGHTS is served from then on to whoever receives it
+ * (docs/multiprocess.md). The receiving side needs nothing here: its
+ * first iommufd or VFIO ioctl on the unknown descriptor recognises it
+ * (shim_fd.c).
  */
 #include "shim.h"
 
@@ -11,7 +12,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
-/* Serve every iommufd among the descriptors a message carries */
+/* Serve every iommufd and cdev among the descriptors a message carries */
 static void shim_share_rights(const struct msghdr *msg)
 {
 	struct cmsghdr *cm;
@@ -28,11 +29,13 @@ static void shim_share_rights(const struct msghdr *msg)
 			continue;
 		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (size_t i = 0; i != n; i++) {
-			int fd;
+			int fd, kind;
 
 			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
 			       sizeof(fd));
-			if (shim_fd_kind(fd) == UIOMMUFD_FD_IOMMUFD)
+			kind = shim_fd_kind(fd);
+			if (kind == UIOMMUFD_FD_IOMMUFD ||
+			    kind == UIOMMUFD_FD_VFIO_DEVICE)
 				ENGINE_CALL(uiommufd_fd_share(fd));
 		}
 	}

@@ -53,8 +53,9 @@ cp "$here/tests/install/use_installed.c" "$here/tests/tools/trace_prog.c" "$root
 
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 
-in_root dpkg -i /tmp/debs/libuiommufd0_*.deb /tmp/debs/libuiommufd-dev_*.deb \
-	/tmp/debs/uiommufd-tools_*.deb >/dev/null
+# The globs name files inside the root, so the root's shell expands them
+in_root sh -c 'dpkg -i /tmp/debs/libuiommufd0_*.deb \
+	/tmp/debs/libuiommufd-dev_*.deb /tmp/debs/uiommufd-tools_*.deb >/dev/null'
 in_root sh -ec '
 	cd /tmp
 	cc -Wall -Werror $(pkg-config --cflags uiommufd) -o use_installed \

@@ -90,7 +90,10 @@ static long ioctl_adopt(int fd, unsigned long request,
 
 	if (_IOC_TYPE(request) != IOMMUFD_TYPE)
 		return -EBADF;
+	/* A context's socket, or a VFIO cdev's labelled memfd */
 	rc = iommufd_file_adopt(fd);
+	if (rc == -EBADF)
+		rc = vfio_device_adopt(fd);
 	if (rc)
 		return rc;
 	*file = iommufd_file_get(fd);
@@ -131,8 +134,7 @@ static ssize_t file_rw_at_fd_pos(struct iommufd_file *file, int fd, void *buf,
 
 	if (start < 0)
 		return -errno;
-	rc = write ? file->ops->write_at(file, buf, count, &pos)
-		   : file->ops->read_at(file, buf, count, &pos);
+	rc = iommufd_file_rw_at(file, fd, buf, count, &pos, write);
 	if (rc > 0 && lseek(fd, (off_t)pos, SEEK_SET) < 0)
 		return -errno;
 	return rc;
@@ -156,8 +158,7 @@ static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 		       bool write)
 {
 	struct iommufd_file *file = iommufd_file_get(fd);
-	bool at = write ? file && file->ops->write_at
-			: file && file->ops->read_at;
+	bool at = file && iommufd_file_positioned(file, write);
 	uint64_t pos;
 	ssize_t rc;
 
@@ -169,8 +170,7 @@ static ssize_t file_rw(int fd, void *buf, size_t count, const off_t *offset,
 		rc = -EINVAL;
 	} else if (offset && at) {
 		pos = (uint64_t)*offset;
-		rc = write ? file->ops->write_at(file, buf, count, &pos)
-			   : file->ops->read_at(file, buf, count, &pos);
+		rc = iommufd_file_rw_at(file, fd, buf, count, &pos, write);
 	} else if (at) {
 		rc = file_rw_at_fd_pos(file, fd, buf, count, write);
 	} else if (write) {
@@ -249,7 +249,8 @@ UFD_EXPORT int uiommufd_mmap(void *addr, size_t length, int prot, int flags,
 		return -EINVAL;
 	}
 	/* Kernel files without an mmap op answer ENODEV */
-	rc = iommufd_file_mmap(file, addr, length, prot, flags, offset, out);
+	rc = iommufd_file_mmap(file, fd, addr, length, prot, flags, offset,
+			       out);
 	iommufd_file_put(file);
 	trace_file_call("mmap", fd, rc, "%#zx, prot %#x, flags %#x, %#llx",
 			length, prot, flags, (unsigned long long)offset);

@@ -54,18 +54,10 @@ static bool exec_socket_pair(int fd, int share_fd)
 	       got == probe;
 }
 
-/* @fd is a file the engine makes for its files without a node: a memfd */
+/* @fd is the memfd the engine makes for a VFIO cdev, labelled as ours */
 static bool exec_engine_memfd(int fd)
 {
-	char link[64], target[64];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = 0;
-	return !strncmp(target, "/memfd:uiommufd ", 16);
+	return iommufd_file_served_label(fd) == getpid();
 }
 
 /* @fd and @first are descriptors of the same open file */

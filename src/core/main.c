@@ -452,10 +452,12 @@ struct iommufd_ctx *iommufd_file_ctx(struct iommufd_file *file)
 
 struct iommufd_ctx *iommufd_ctx_from_fd(int fd)
 {
-	struct iommufd_file *file = iommufd_file_get(fd);
+	int err;
+	/* A client's descriptor of our context, when a client calls */
+	struct iommufd_file *file = iommufd_file_get_user(fd, &err);
 
 	if (!file)
-		return ERR_PTR(fcntl(fd, F_GETFD) < 0 ? -EBADF : -EBADFD);
+		return ERR_PTR(err);
 	if (!iommufd_file_ctx(file)) {
 		iommufd_file_put(file);
 		return ERR_PTR(-EBADFD);

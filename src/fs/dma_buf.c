@@ -21,8 +21,14 @@ static void dmabuf_file_release(struct iommufd_file *file)
 		buf->ops->release(buf);
 }
 
+/*
+ * Served: a dma-buf exported for another process (a VFIO BAR's, to a
+ * client's VFIO_DEVICE_FEATURE) is sent to it, and its IOMMU_IOAS_MAP_FILE
+ * names it by its own descriptor, found here by inode (share.c)
+ */
 static const struct iommufd_file_ops dmabuf_fops = {
 	.kind = UIOMMUFD_FD_DMABUF,
+	.served = true,
 	.release = dmabuf_file_release,
 };
 
@@ -44,12 +50,13 @@ int ufd_dmabuf_export(struct ufd_dmabuf *buf, const struct ufd_dmabuf_ops *ops,
 
 struct ufd_dmabuf *ufd_dmabuf_get(int fd)
 {
-	struct iommufd_file *file = iommufd_file_get(fd);
+	int err;
+	/* The caller's descriptor: a client's is found by its file */
+	struct iommufd_file *file = iommufd_file_get_user(fd, &err);
 
 	/* As fget(): no open file is EBADF, another kind of file EINVAL */
 	if (!file)
-		return ERR_PTR(fd < 0 || fcntl(fd, F_GETFD) < 0 ? -EBADF
-								: -EINVAL);
+		return ERR_PTR(fd < 0 || err == -EBADF ? -EBADF : -EINVAL);
 	if (file->ops != &dmabuf_fops) {
 		iommufd_file_put(file);
 		return ERR_PTR(-EINVAL);

@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uiommufd/uiommufd.h>
@@ -92,15 +93,22 @@ static int file_socket_create(bool cloexec, int *share_fd)
  * for a shareable file *share_fd the engine's end. A pollable file's
  * descriptors never block: the engine only signals them.
  */
-static int file_handle_create(int pollable, int open_flags, bool shareable,
-			      int *write_fd, int *share_fd)
+static int file_handle_create(const struct iommufd_file_ops *ops, int pollable,
+			      int open_flags, int *write_fd, int *share_fd)
 {
 	int cloexec = (open_flags & O_CLOEXEC) ? 1 : 0;
+	char label[64];
 	int p[2];
 	int fd;
 
-	if (shareable)
+	if (ops->shareable)
 		return file_socket_create(cloexec, share_fd);
+	if (ops->served) {
+		/* Its name tells a process it reaches the owner (share.c) */
+		share_label(label, sizeof(label));
+		fd = memfd_create(label, cloexec ? MFD_CLOEXEC : 0);
+		return fd < 0 ? -errno : fd;
+	}
 	switch (pollable) {
 	case IOMMUFD_FILE_POLL_INOUT:
 		fd = eventfd(0, EFD_NONBLOCK | (cloexec ? EFD_CLOEXEC : 0));
@@ -122,6 +130,22 @@ static int file_handle_create(int pollable, int open_flags, bool shareable,
 	return fd < 0 ? -errno : fd;
 }
 
+/* Files other processes may hold: the owner keeps a list of them */
+static bool file_registered(const struct iommufd_file *file)
+{
+	return file->ops->shareable || file->ops->served;
+}
+
+static void file_identify(struct iommufd_file *file, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return;
+	file->dev = st.st_dev;
+	file->ino = st.st_ino;
+}
+
 static struct iommufd_file *file_new(const struct iommufd_file_ops *ops,
 				     void *private_data)
 {
@@ -139,6 +163,17 @@ static struct iommufd_file *file_new(const struct iommufd_file_ops *ops,
 	return file;
 }
 
+/* The descriptor a client's call made here, for the server to send */
+static __thread int remote_created = -1;
+
+int iommufd_file_remote_created(void)
+{
+	int fd = remote_created;
+
+	remote_created = -1;
+	return fd;
+}
+
 int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 		       int pollable, int open_flags,
 		       struct iommufd_file **out_file)
@@ -152,18 +187,23 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	if (!file)
 		return -ENOMEM;
 
-	/* A client's ioctl cannot give the client a descriptor (yet) */
-	if (ufd_caller_is_remote()) {
+	/*
+	 * A client's ioctl gives the client a descriptor only as its value:
+	 * a served file's (a dma-buf), which the server sends it
+	 * (iommufd_file_remote_created()); not one it writes in a struct
+	 */
+	if (ufd_caller_is_remote() && !ops->served) {
 		rc = -EOPNOTSUPP;
 		goto err_free;
 	}
-	fd = file_handle_create(pollable, open_flags, ops->shareable,
-				&file->event_fd, &file->share_fd);
+	fd = file_handle_create(ops, pollable, open_flags, &file->event_fd,
+				&file->share_fd);
 	if (fd < 0) {
 		rc = fd;
 		goto err_free;
 	}
-	if (ops->shareable && share_file_register(file)) {
+	file_identify(file, fd);
+	if (file_registered(file) && share_file_register(file)) {
 		rc = -ENOMEM;
 		goto err_close_event;
 	}
@@ -191,10 +231,12 @@ int iommufd_file_alloc(const struct iommufd_file_ops *ops, void *private_data,
 	mutex_lock(fd_lock(fd));
 	__atomic_store_n(slot, file, __ATOMIC_RELEASE);
 	mutex_unlock(fd_lock(fd));
+	if (ufd_caller_is_remote())
+		remote_created = fd;
 	return fd;
 
 err_unregister:
-	if (ops->shareable)
+	if (file_registered(file))
 		share_file_unregister(file);
 err_close_event:
 	if (file->event_fd >= 0)
@@ -224,7 +266,8 @@ int iommufd_file_create_kept(const struct iommufd_file_ops *ops,
 	if (!file)
 		return -ENOMEM;
 	file->share_fd = share_fd;
-	if (ops->shareable && share_file_register(file)) {
+	file_identify(file, fd);
+	if (file_registered(file) && share_file_register(file)) {
 		ufd_free(file);
 		return -ENOMEM;
 	}
@@ -232,7 +275,7 @@ int iommufd_file_create_kept(const struct iommufd_file_ops *ops,
 	mutex_lock(fd_lock(fd));
 	if (*slot) {
 		mutex_unlock(fd_lock(fd));
-		if (ops->shareable)
+		if (file_registered(file))
 			share_file_unregister(file);
 		ufd_free(file);
 		return -EBUSY;
@@ -341,7 +384,7 @@ static struct iommufd_file *orphans;
 static bool file_is_others(struct iommufd_file *file)
 {
 	/* An adopted stub is others' even in the owner's exec'd image */
-	return file->ops->shareable &&
+	return file_registered(file) &&
 	       (file->adopted || file->owner_pid != ufd_selfpid());
 }
 
@@ -374,7 +417,7 @@ void iommufd_file_put(struct iommufd_file *file)
 	}
 	if (file->ops->release)
 		file->ops->release(file);
-	if (file->ops->shareable)
+	if (file_registered(file))
 		share_file_unregister(file);
 	if (file->event_fd >= 0)
 		close(file->event_fd);
@@ -383,21 +426,18 @@ void iommufd_file_put(struct iommufd_file *file)
 	ufd_free(file);
 }
 
-int iommufd_file_adopt(int fd)
+static int file_adopt(int fd, const struct iommufd_file_ops *ops, int owner)
 {
 	struct iommufd_file **slot;
 	struct iommufd_file *file;
-	int owner = share_probe(fd);
 
-	if (owner < 0)
-		return -EBADF;
 	slot = fd_slot(fd, true);
 	if (!slot)
 		return -EBADF;
 	file = ufd_new(struct iommufd_file);
 	if (!file)
 		return -ENOMEM;
-	file->ops = &share_remote_ops;
+	file->ops = ops;
 	file->event_fd = -1;
 	file->drain_fd = -1;
 	file->share_fd = -1;
@@ -416,6 +456,56 @@ int iommufd_file_adopt(int fd)
 	return 0;
 }
 
+int iommufd_file_adopt(int fd)
+{
+	int owner = share_probe(fd);
+
+	if (owner < 0)
+		return -EBADF;
+	return file_adopt(fd, &share_remote_ops, owner);
+}
+
+int iommufd_file_adopt_served(int fd, const struct iommufd_file_ops *ops,
+			      int owner)
+{
+	if (WARN_ON(!ops->served))
+		return -EINVAL;
+	return file_adopt(fd, ops, owner);
+}
+
+int iommufd_file_served_label(int fd)
+{
+	return share_probe_label(fd);
+}
+
+struct iommufd_file *iommufd_file_get_user(int fd, int *err)
+{
+	struct iommufd_file *file;
+	struct stat st;
+	int nfd;
+
+	if (!ufd_caller_is_remote()) {
+		file = iommufd_file_get(fd);
+		if (!file)
+			*err = fcntl(fd, F_GETFD) < 0 ? -EBADF : -EBADFD;
+		return file;
+	}
+	/*
+	 * The client's descriptor: ours only if it is the open file one of
+	 * our files was made on (a socket end, a memfd), whatever its number
+	 */
+	nfd = ufd_caller_fd_dup(fd);
+	if (nfd < 0) {
+		*err = -EBADF;
+		return NULL;
+	}
+	file = fstat(nfd, &st) ? NULL : share_file_find(st.st_dev, st.st_ino);
+	close(nfd);
+	if (!file)
+		*err = -EBADFD;
+	return file;
+}
+
 int iommufd_file_share(int fd)
 {
 	struct iommufd_file *file = iommufd_file_get(fd);
@@ -423,7 +513,7 @@ int iommufd_file_share(int fd)
 
 	if (!file)
 		return -EBADF;
-	if (!file->ops->shareable)
+	if (!file_registered(file))
 		rc = -EINVAL;
 	else if (!file_is_others(file))
 		rc = share_file_publish(file);
@@ -483,7 +573,7 @@ int iommufd_file_close(int fd)
 
 	if (!file)
 		return -EBADF;
-	if (file->ops->shareable && !file_is_others(file))
+	if (file_registered(file) && !file_is_others(file))
 		share_file_closed(file);
 	iommufd_file_put(file);
 	return 0;
@@ -497,6 +587,22 @@ long iommufd_file_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
 	if (!file->ops->ioctl)
 		return -ENOTTY;
 	return file->ops->ioctl(file, cmd, arg);
+}
+
+bool iommufd_file_positioned(struct iommufd_file *file, bool write)
+{
+	if (file_is_others(file))
+		return file->ops->served;
+	return write ? file->ops->write_at != NULL : file->ops->read_at != NULL;
+}
+
+ssize_t iommufd_file_rw_at(struct iommufd_file *file, int fd, void *buf,
+			   size_t count, uint64_t *pos, bool write)
+{
+	if (unlikely(file_is_others(file)))
+		return share_client_rw(file, fd, buf, count, pos, write);
+	return write ? file->ops->write_at(file, buf, count, pos)
+		     : file->ops->read_at(file, buf, count, pos);
 }
 
 int iommufd_file_forget(int fd)
@@ -534,12 +640,28 @@ void iommufd_file_set_readable(struct iommufd_file *file, bool readable)
 	}
 }
 
-int iommufd_file_mmap(struct iommufd_file *file, void *addr, size_t length,
-		      int prot, int flags, off_t offset, void **out)
+int iommufd_file_mmap(struct iommufd_file *file, int fd, void *addr,
+		      size_t length, int prot, int flags, off_t offset,
+		      void **out)
 {
 	struct iommufd_vma vma = {};
 	int rc;
 
+	/* Another process' file: what the owner says to map (a BAR: MMIO) */
+	if (file_is_others(file)) {
+		if (!file->ops->served)
+			return -ENODEV;
+		rc = share_client_mmap(file, fd, addr, length, prot, flags,
+				       offset, out);
+		if (rc)
+			return rc;
+		rc = ufd_vma_add_pfnmap((uintptr_t)*out, length);
+		if (rc) {
+			mmio_trap_remove((uintptr_t)*out, length);
+			munmap(*out, length);
+		}
+		return rc;
+	}
 	if (!file->ops->mmap)
 		return -ENODEV;
 	rc = file->ops->mmap(file, addr, length, prot, flags, offset, out,

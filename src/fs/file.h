@@ -38,6 +38,19 @@ struct iommufd_file_ops {
 	 * reach this process' engine (share.c, docs/multiprocess.md)
 	 */
 	bool shareable;
+	/*
+	 * Other processes holding a descriptor (a memfd: a VFIO cdev) use the
+	 * file too, through the channel of a context of the same owner they
+	 * hold, after the owner checked they hold this very file (share.c)
+	 */
+	bool served;
+	/*
+	 * A served file in a process that is not its owner: in *anchor the
+	 * descriptor of a context of the owner the call names, through which
+	 * to reach it (VFIO_DEVICE_BIND_IOMMUFD's iommufd), -1 if none. 0,
+	 * or -errno: the call's answer.
+	 */
+	int (*client_anchor)(unsigned int cmd, unsigned long arg, int *anchor);
 	long (*ioctl)(struct iommufd_file *file, unsigned int cmd,
 		      unsigned long arg);
 	ssize_t (*read)(struct iommufd_file *file, void *buf, size_t count);
@@ -55,6 +68,15 @@ struct iommufd_file_ops {
 	int (*mmap)(struct iommufd_file *file, void *addr, size_t length,
 		    int prot, int flags, off_t offset, void **out,
 		    struct iommufd_vma *vma);
+	/*
+	 * mmap() by another process (share.c), after the checks of mmap: the
+	 * descriptor the client maps itself in *map_fd (ours; sent to it) at
+	 * *map_off, or -1 in *map_fd: the client traps the mapping's accesses,
+	 * which come back as read_at/write_at at @offset plus their place
+	 */
+	int (*mmap_remote)(struct iommufd_file *file, size_t length, int prot,
+			   int flags, off_t offset, int *map_fd,
+			   uint64_t *map_off);
 	/*
 	 * Files with a position (VFIO devices, whose offsets select regions):
 	 * read or write at *pos and advance it. read and write then go here
@@ -76,8 +98,7 @@ struct iommufd_file_ops {
 	 * the words that make it again in the new image to @buf ("iommufd:7",
 	 * with no ',' in them), their length; 0 if it cannot be kept
 	 */
-	int (*exec_describe)(struct iommufd_file *file, char *buf,
-			     size_t size);
+	int (*exec_describe)(struct iommufd_file *file, char *buf, size_t size);
 	/* Last reference gone */
 	void (*release)(struct iommufd_file *file);
 };
@@ -109,6 +130,11 @@ struct iommufd_file {
 	 * process that never had its engine: no state here but the stub
 	 */
 	bool adopted;
+	/*
+	 * The open file behind its descriptors (fstat() of the first): how the
+	 * owner finds the file a client names by a descriptor of its own
+	 */
+	uint64_t dev, ino;
 	/* A copy of an owner's file, let go in a child (reachable here) */
 	struct iommufd_file *orphan_next;
 };
@@ -171,8 +197,9 @@ struct iommufd_file *iommufd_file_get(int fd);
  * driver made VM_PFNMAP is recorded so that pins refuse it. -ENODEV for a
  * file without an mmap op.
  */
-int iommufd_file_mmap(struct iommufd_file *file, void *addr, size_t length,
-		      int prot, int flags, off_t offset, void **out);
+int iommufd_file_mmap(struct iommufd_file *file, int fd, void *addr,
+		      size_t length, int prot, int flags, off_t offset,
+		      void **out);
 void iommufd_file_put(struct iommufd_file *file);
 /* Record a dup of a descriptor of ours */
 int iommufd_file_dup(int oldfd, int newfd);
@@ -188,6 +215,24 @@ int iommufd_file_kind(int fd);
  * the owner. 0, -EBADF (not a context, or another user's), -ENOMEM.
  */
 int iommufd_file_adopt(int fd);
+/*
+ * fd is not ours: a stub with @ops (served) of the file of process @owner
+ * whose ioctls go to the owner. 0, -EBADF, -ENOMEM.
+ */
+int iommufd_file_adopt_served(int fd, const struct iommufd_file_ops *ops,
+			      int owner);
+/*
+ * The owner pid a memfd's label names, if fd is a served file's memfd of
+ * our user (or root): a claim the owner checks, or -EBADF
+ */
+int iommufd_file_served_label(int fd);
+/*
+ * The file behind descriptor @fd of the caller, with a reference: ours,
+ * or for a client's call (ufd_caller_is_remote()) the file of ours it
+ * holds a descriptor of. NULL with *err set: -EBADF (no descriptor),
+ * -EBADFD (not a file of ours).
+ */
+struct iommufd_file *iommufd_file_get_user(int fd, int *err);
 /*
  * Another process will hold the descriptor (it is about to be sent with
  * SCM_RIGHTS): start serving the file. 0, or -errno.
@@ -211,6 +256,20 @@ bool iommufd_file_local(struct iommufd_file *file);
  */
 long iommufd_file_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
 			unsigned long arg);
+
+/*
+ * read_at or write_at of descriptor fd of the file at *pos: its op, or the
+ * owner's when the file is another process' served file
+ */
+ssize_t iommufd_file_rw_at(struct iommufd_file *file, int fd, void *buf,
+			   size_t count, uint64_t *pos, bool write);
+/*
+ * The descriptor of a served file the last client's call made in this
+ * thread (to send to the client), or -1; forgotten by the call
+ */
+int iommufd_file_remote_created(void);
+/* The file has a position its reads and writes go to (read_at ...) */
+bool iommufd_file_positioned(struct iommufd_file *file, bool write);
 
 /* Readiness of a pollable file: set when data can be read, clear when not */
 void iommufd_file_set_readable(struct iommufd_file *file, bool readable);

@@ -11,8 +11,16 @@
  * process as the caller. The server end hangs up when no process holds the
  * descriptor any more: the file's last close.
  *
+ * A served file (a VFIO cdev, whose descriptor is a memfd) has no socket
+ * of its own: a client reaches it by a hello on a context of the same
+ * owner naming its descriptor of the file, which the owner takes with
+ * pidfd_getfd() and finds among its own files by inode; the channel then
+ * serves that file. The owner holds a reference on each served file that
+ * other processes may hold, until it serves no context any more.
+ *
  * The server starts at the owner's first fork(): until then no other
  * process can hold a descriptor, and the owner's own calls never come here.
+ * The client side is share_client.c.
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +32,8 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -33,28 +43,8 @@
 #include "../lib/alloc.h"
 #include "file.h"
 #include "share.h"
+#include "share_proto.h"
 #include "../lib/util.h"
-
-#define SHARE_MAGIC 0x75667368u /* "ufsh" */
-/*
- * The abstract name of a server end. A process given the descriptor by
- * SCM_RIGHTS or execve() reads it with getpeername(): the only way to
- * tell a context from any other socket without writing to it. A bound
- * socket that does not listen refuses connect(): the name is no door.
- * Only a served file has one, so no process ever waits on a file whose
- * owner does not answer.
- */
-#define SHARE_NAME_PREFIX "uiommufd-ctx/"
-
-struct share_req {
-	uint32_t magic;
-	uint32_t cmd;
-	uint64_t arg;
-};
-
-struct share_reply {
-	int64_t rc;
-};
 
 /* What the server polls: a file's server end, or a client's channel */
 struct share_entry {
@@ -82,16 +72,7 @@ static uint64_t next_id = 1;
 static int wake_fd = -1;
 static bool server_running;
 
-/* Client side: this process' channels to other processes' files */
-struct share_channel {
-	struct iommufd_file *file;
-	int fd;
-};
-static struct mutex client_lock = MUTEX_INITIALIZER(client_lock);
-static struct share_channel *channels;
-static size_t nchannels, channels_cap;
-
-static int grow(void **array, size_t *cap, size_t need, size_t size)
+int share_grow(void **array, size_t *cap, size_t need, size_t size)
 {
 	void *p;
 
@@ -135,10 +116,11 @@ int share_file_register(struct iommufd_file *file)
 
 	mutex_lock(&share_lock);
 	/* Every file may need a server entry at fork: room for it now */
-	rc = grow((void **)&files, &files_cap, nfiles + 1, sizeof(*files));
+	rc = share_grow((void **)&files, &files_cap, nfiles + 1,
+			sizeof(*files));
 	if (!rc)
-		rc = grow((void **)&entries, &entries_cap,
-			  nentries + nfiles + 1, sizeof(*entries));
+		rc = share_grow((void **)&entries, &entries_cap,
+				nentries + nfiles + 1, sizeof(*entries));
 	if (!rc)
 		files[nfiles++] = file;
 	mutex_unlock(&share_lock);
@@ -229,6 +211,41 @@ err:
 	return -EPROTO;
 }
 
+/*
+ * Our served file behind the client's descriptor @dev_fd, referenced: the
+ * client holds that very file (a forged label names nothing of ours)
+ */
+static struct iommufd_file *served_resolve(int pid, int dev_fd)
+{
+	struct iommufd_file *file = NULL;
+	int pidfd, nfd = -1;
+	struct stat st;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd >= 0) {
+		nfd = (int)syscall(SYS_pidfd_getfd, pidfd, dev_fd, 0);
+		close(pidfd);
+	}
+	if (nfd < 0)
+		return NULL;
+	if (!fstat(nfd, &st))
+		file = share_file_find(st.st_dev, st.st_ino);
+	close(nfd);
+	if (file && !file->ops->served) {
+		iommufd_file_put(file);
+		file = NULL;
+	}
+	return file;
+}
+
+/* The answer to a served file's hello: 0, or the client's errno */
+static bool hello_answer(int chan, int64_t rc)
+{
+	struct share_reply reply = {.rc = rc};
+
+	return send(chan, &reply, sizeof(reply), MSG_NOSIGNAL) == sizeof(reply);
+}
+
 /* Hellos waiting on a server end; false when the last holder closed */
 static bool server_end_read(int fd, struct iommufd_file *file)
 {
@@ -236,8 +253,8 @@ static bool server_end_read(int fd, struct iommufd_file *file)
 		char buf[CMSG_SPACE(4 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct share_hello hello = {};
+	struct iovec iov = {.iov_base = &hello, .iov_len = sizeof(hello)};
 	struct msghdr msg = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
@@ -256,14 +273,32 @@ static bool server_end_read(int fd, struct iommufd_file *file)
 	chan = hello_channel(&msg, &cred);
 	if (chan < 0)
 		return true;
+	if (n == sizeof(hello) && hello.magic == SHARE_MAGIC) {
+		/* The channel serves the client's descriptor of a served file
+		 */
+		file = served_resolve(cred.pid, hello.dev_fd);
+		if (!file || !hello_answer(chan, 0)) {
+			if (!file)
+				hello_answer(chan, -ENOTTY);
+			else
+				iommufd_file_put(file);
+			close(chan);
+			return true;
+		}
+	} else if (n != 1) {
+		close(chan);
+		return true;
+	} else {
+		refcount_inc(&file->refs);
+	}
 	mutex_lock(&share_lock);
-	if (grow((void **)&entries, &entries_cap, nentries + nfiles + 1,
-		 sizeof(*entries))) {
+	if (share_grow((void **)&entries, &entries_cap, nentries + nfiles + 1,
+		       sizeof(*entries))) {
 		mutex_unlock(&share_lock);
 		close(chan); /* the client reads end-of-file: EIO */
+		iommufd_file_put(file);
 		return true;
 	}
-	refcount_inc(&file->refs);
 	entries[nentries++] = (struct share_entry){
 		.id = next_id++,
 		.fd = chan,
@@ -276,11 +311,96 @@ static bool server_end_read(int fd, struct iommufd_file *file)
 	return true;
 }
 
+/* Run a client's request on the file, the client as the caller */
+static int64_t channel_call(struct iommufd_file *file, struct share_req *req)
+{
+	const struct iommufd_file_ops *ops = file->ops;
+	void *buf = (void *)(uintptr_t)req->arg;
+
+	switch (req->op) {
+	case SHARE_OP_IOCTL:
+		if (!ops->ioctl)
+			return -ENOTTY;
+		return ops->ioctl(file, req->cmd, (unsigned long)req->arg);
+	case SHARE_OP_READ:
+		if (!ops->read_at)
+			return -EINVAL;
+		return ops->read_at(file, buf, req->count, &req->pos);
+	case SHARE_OP_WRITE:
+		if (!ops->write_at)
+			return -EINVAL;
+		return ops->write_at(file, buf, req->count, &req->pos);
+	}
+	return -EINVAL;
+}
+
+/* A client maps the file: *map_fd, ours, goes with the answer (or -1) */
+static int64_t channel_mmap(struct iommufd_file *file, struct share_req *req,
+			    int *map_fd)
+{
+	uint64_t map_off = 0;
+	int rc;
+
+	if (!file->ops->mmap_remote)
+		return -ENODEV;
+	if (!req->count || req->pos > INT64_MAX)
+		return -EINVAL;
+	rc = file->ops->mmap_remote(file, req->count, (int)req->cmd,
+				    (int)req->arg, (off_t)req->pos, map_fd,
+				    &map_off);
+	if (rc)
+		*map_fd = -1;
+	req->pos = map_off;
+	return rc;
+}
+
+/* The answer, with our descriptor @fd when not -1; false: client gone */
+static bool channel_reply(int chan, struct share_reply *reply, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct iovec iov = {.iov_base = reply, .iov_len = sizeof(*reply)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(chan, &msg, MSG_NOSIGNAL) == sizeof(*reply);
+}
+
+/*
+ * A descriptor made for a client was sent (or the client is gone): ours
+ * goes, the file stays while the client may hold it, as a served file
+ * does (until no context is served)
+ */
+static void channel_handed_over(int fd)
+{
+	struct iommufd_file *file = iommufd_file_get(fd);
+
+	if (!file)
+		return;
+	share_file_publish(file);
+	iommufd_file_put(file);
+	iommufd_file_forget(fd);
+	close(fd);
+}
+
 /* One request of a channel; false when the client is gone or broke it */
 static bool channel_serve(struct share_entry *e)
 {
 	struct share_reply reply = {};
+	int map_fd = -1, new_fd = -1;
 	struct share_req req;
+	bool sent;
 	ssize_t n;
 
 	n = recv(e->fd, &req, sizeof(req), MSG_DONTWAIT);
@@ -289,20 +409,56 @@ static bool channel_serve(struct share_entry *e)
 	if (n != sizeof(req) || req.magic != SHARE_MAGIC)
 		return false;
 	ufd_caller_set(e->pid, e->uid);
-	if (e->file->ops->ioctl)
-		reply.rc = e->file->ops->ioctl(e->file, req.cmd,
-					       (unsigned long)req.arg);
-	else
-		reply.rc = -ENOTTY;
+	if (req.op == SHARE_OP_MMAP) {
+		reply.rc = channel_mmap(e->file, &req, &map_fd);
+	} else {
+		/* Only what this call makes: nothing an earlier one left */
+		iommufd_file_remote_created();
+		reply.rc = channel_call(e->file, &req);
+		new_fd = iommufd_file_remote_created();
+	}
+	reply.pos = req.pos;
 	ufd_caller_clear();
-	return send(e->fd, &reply, sizeof(reply), MSG_NOSIGNAL) ==
-	       sizeof(reply);
+	/*
+	 * A descriptor the call made is the call's value: the client's. One
+	 * the call made and undid (not its value) is no longer ours to touch
+	 */
+	if (new_fd < 0 || reply.rc != new_fd)
+		return channel_reply(e->fd, &reply, -1);
+	sent = channel_reply(e->fd, &reply, new_fd);
+	channel_handed_over(new_fd);
+	return sent;
+}
+
+/*
+ * share_lock held. The references the owner holds on served files for
+ * other processes that may hold their descriptors, once no context is
+ * served any more: nobody can reach those files then (a client reaches
+ * one only through a context of the owner). Up to @max, to put unlocked.
+ */
+static size_t held_collect(struct iommufd_file **puts, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i != nentries; i++)
+		if (!entries[i].is_channel)
+			return 0;
+	for (size_t i = 0; i != nfiles && n != max; i++) {
+		struct iommufd_file *file = files[i];
+
+		if (file->ops->served && file->shared) {
+			file->shared = false;
+			puts[n++] = file;
+		}
+	}
+	return n;
 }
 
 /* Handle what poll found on the entry with this id */
 static void server_event(uint64_t id, short revents)
 {
-	struct iommufd_file *put = NULL;
+	struct iommufd_file *put = NULL, *puts[16];
+	size_t nputs;
 	struct share_entry e, *p;
 	bool keep;
 	size_t i;
@@ -327,9 +483,12 @@ static void server_event(uint64_t id, short revents)
 	p = entry_find(id, &i);
 	if (p && !keep)
 		put = entry_remove(i);
+	nputs = put && !e.is_channel ? held_collect(puts, ARRAY_SIZE(puts)) : 0;
 	mutex_unlock(&share_lock);
 	if (put)
 		iommufd_file_put(put);
+	while (nputs)
+		iommufd_file_put(puts[--nputs]);
 }
 
 /*
@@ -421,6 +580,15 @@ static int server_start(void)
 /* share_lock held, room made: the server answers the file's hellos */
 static void file_publish_locked(struct iommufd_file *file)
 {
+	/*
+	 * A served file (a memfd) has nothing to poll: a reference stands
+	 * for the other processes that may hold it, until held_collect()
+	 */
+	if (file->ops->served) {
+		file->shared = true;
+		refcount_inc(&file->refs);
+		return;
+	}
 	/* Named only now: a process given an unserved file must not wait */
 	share_name(file->share_fd);
 	file->shared = true;
@@ -439,9 +607,9 @@ int share_file_publish(struct iommufd_file *file)
 	mutex_lock(&share_lock);
 	if (file->shared)
 		goto out;
-	rc = grow((void **)&entries, &entries_cap, nentries + nfiles + 1,
-		  sizeof(*entries));
-	if (!rc)
+	rc = share_grow((void **)&entries, &entries_cap, nentries + nfiles + 1,
+			sizeof(*entries));
+	if (!rc && !file->ops->served)
 		rc = server_start();
 	if (!rc) {
 		file_publish_locked(file);
@@ -498,10 +666,7 @@ static void share_atfork_child(void)
 	/* This thread took them in the prepare handler: ours to drop */
 	mutex_unlock(&share_lock);
 	mutex_unlock(&serve_lock);
-	for (size_t i = 0; i != nchannels; i++)
-		close(channels[i].fd);
-	nchannels = 0;
-	mutex_init(&client_lock);
+	share_client_atfork_child();
 }
 
 __attribute__((constructor)) static void share_init(void)
@@ -520,7 +685,7 @@ __attribute__((constructor)) static void share_init(void)
  */
 void share_file_closed(struct iommufd_file *file)
 {
-	struct iommufd_file *puts[16];
+	struct iommufd_file *puts[32];
 	size_t nputs = 0;
 
 	if (!file->shared)
@@ -528,7 +693,8 @@ void share_file_closed(struct iommufd_file *file)
 	/* Not while the server may be dropping a reference of its own */
 	mutex_lock(&serve_lock);
 	mutex_lock(&share_lock);
-	for (size_t i = 0; i != nentries && nputs != ARRAY_SIZE(puts); i++) {
+	for (size_t i = 0; i != nentries && nputs != ARRAY_SIZE(puts) / 2;
+	     i++) {
 		struct share_entry *e = &entries[i];
 
 		if (e->file != file)
@@ -540,6 +706,7 @@ void share_file_closed(struct iommufd_file *file)
 		puts[nputs++] = entry_remove(i);
 		i--;
 	}
+	nputs += held_collect(puts + nputs, ARRAY_SIZE(puts) - nputs);
 	server_wake();
 	mutex_unlock(&share_lock);
 	while (nputs)
@@ -547,145 +714,21 @@ void share_file_closed(struct iommufd_file *file)
 	mutex_unlock(&serve_lock);
 }
 
-/* Client side, client_lock held: our channel to the file's owner */
-static int client_channel(struct iommufd_file *file, int fd)
+struct iommufd_file *share_file_find(uint64_t dev, uint64_t ino)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {};
-	char byte = 0;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	int pair[2];
+	struct iommufd_file *found = NULL;
 
-	for (size_t i = 0; i != nchannels; i++)
-		if (channels[i].file == file)
-			return channels[i].fd;
-	if (grow((void **)&channels, &channels_cap, nchannels + 1,
-		 sizeof(*channels)))
-		return -ENOMEM;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
-		return -errno;
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &pair[1], sizeof(int));
-	/* The owner gone: nobody reads the server end */
-	while (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) {
-		if (errno == EINTR)
-			continue;
-		close(pair[0]);
-		close(pair[1]);
-		return -EIO;
-	}
-	close(pair[1]);
-	channels[nchannels++] =
-		(struct share_channel){.file = file, .fd = pair[0]};
-	return pair[0];
-}
+	mutex_lock(&share_lock);
+	for (size_t i = 0; i != nfiles; i++) {
+		struct iommufd_file *file = files[i];
 
-static void client_drop(struct iommufd_file *file)
-{
-	for (size_t i = 0; i != nchannels; i++) {
-		if (channels[i].file == file) {
-			close(channels[i].fd);
-			channels[i] = channels[--nchannels];
-			return;
+		if (file->dev == dev && file->ino == ino &&
+		    file->owner_pid == ufd_selfpid() && !file->adopted &&
+		    refcount_inc_not_zero(&file->refs)) {
+			found = file;
+			break;
 		}
 	}
-}
-
-long share_client_ioctl(struct iommufd_file *file, int fd, unsigned int cmd,
-			unsigned long arg)
-{
-	struct share_req req = {.magic = SHARE_MAGIC, .cmd = cmd, .arg = arg};
-	struct share_reply reply;
-	ssize_t n;
-	long rc;
-	int chan;
-
-	mutex_lock(&client_lock);
-	chan = client_channel(file, fd);
-	if (chan < 0) {
-		rc = chan;
-		goto out;
-	}
-	do {
-		n = send(chan, &req, sizeof(req), MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	if (n != sizeof(req))
-		goto err_gone;
-	do {
-		n = recv(chan, &reply, sizeof(reply), 0);
-	} while (n < 0 && errno == EINTR);
-	if (n != sizeof(reply))
-		goto err_gone;
-	rc = (long)reply.rc;
-	goto out;
-
-err_gone:
-	/* The owner died or refused us: a clean error, never a hang */
-	client_drop(file);
-	rc = -EIO;
-out:
-	mutex_unlock(&client_lock);
-	return rc;
-}
-
-void share_client_forget(struct iommufd_file *file)
-{
-	mutex_lock(&client_lock);
-	client_drop(file);
-	mutex_unlock(&client_lock);
-}
-
-/*
- * A descriptor of another process' context, as this process sees it: no
- * engine state of its own, every ioctl goes to the owner. Nothing else
- * (mmap, read) reaches a context from another process.
- */
-const struct iommufd_file_ops share_remote_ops = {
-	.kind = UIOMMUFD_FD_IOMMUFD,
-	.shareable = true,
-};
-
-/*
- * Is fd a context served by another process, one this process may use?
- * A SEQPACKET socket whose peer bears a server end's name, made by a
- * process of our user or by root (a privileged opener handing the
- * context to a VMM). Reads the socket only: a foreign socket is never
- * written to. Returns the owner's pid, or -EBADF (not a context) or
- * -EACCES (another user's).
- */
-int share_probe(int fd)
-{
-	size_t prefix = strlen(SHARE_NAME_PREFIX);
-	struct sockaddr_un addr;
-	socklen_t len = sizeof(int);
-	struct ucred cred;
-	int type = 0;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
-	    type != SOCK_SEQPACKET)
-		return -EBADF;
-	len = sizeof(addr);
-	if (getpeername(fd, (struct sockaddr *)&addr, &len) ||
-	    addr.sun_family != AF_UNIX ||
-	    len < offsetof(struct sockaddr_un, sun_path) + 1 + prefix ||
-	    addr.sun_path[0] ||
-	    memcmp(addr.sun_path + 1, SHARE_NAME_PREFIX, prefix))
-		return -EBADF;
-	len = sizeof(cred);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
-		return -EBADF;
-	if (cred.uid != geteuid() && cred.uid != 0)
-		return -EACCES;
-	return cred.pid;
+	mutex_unlock(&share_lock);
+	return found;
 }

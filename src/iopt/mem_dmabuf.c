@@ -125,11 +125,10 @@ struct iopt_pages *iopt_dmabuf_alloc_pages(struct iommufd_ctx *ictx, int fd,
 	int rc;
 
 	(void)ictx;
-	if (iommufd_file_kind(fd) != UIOMMUFD_FD_DMABUF)
-		return ERR_PTR(-ENOENT);
+	/* Not a dma-buf (of ours): the caller maps it as a memfd */
 	buf = ufd_dmabuf_get(fd);
 	if (IS_ERR(buf))
-		return (void *)buf;
+		return ERR_PTR(-ENOENT);
 
 	if (buf->size <= start + length - 1) {
 		rc = -EINVAL;

@@ -158,13 +158,38 @@ bool ufd_experimental(enum ufd_experiment what)
 	return experiments & what;
 }
 
+/*
+ * Set once capget() showed this thread an empty permitted set: from then
+ * on the thread is capable() of nothing, so ufd_capable() need not ask.
+ *
+ * Why that holds for the life of the thread: the permitted set bounds the
+ * effective one, and nothing but execve() adds to it. capset() only moves
+ * within it; the set*id calls (glibc's cross-thread setxid included) and
+ * PR_SET_KEEPCAPS only drop capabilities or refill the effective set from
+ * the permitted one (cap_task_fix_setuid()), whatever the uids, 0 or not;
+ * an ambient capability must be in the permitted set first. execve()
+ * replaces the process, this variable with it. fork() copies both the
+ * thread's credentials and this variable. A thread that enters a new
+ * user namespace (unshare(CLONE_NEWUSER), setns()) gets every capability
+ * there, and capget() shows them, but the kernel's capable() asks about
+ * the initial user namespace, where such a thread has none
+ * (cap_capable()): the cached answer is the kernel's.
+ *
+ * Only for the calling thread itself: a client's credentials (caller.pid)
+ * are another process'.
+ */
+static __thread bool caps_none __attribute__((tls_model("initial-exec")));
+
 bool ufd_capable(int cap)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+	bool none = true;
 
+	if (!caller.pid && caps_none)
+		return false;
 	/*
 	 * capget() of pid 0 reports the calling thread, as capable() checks;
 	 * a client's ioctl checks the client (its main thread)
@@ -172,5 +197,9 @@ bool ufd_capable(int cap)
 	hdr.pid = caller.pid;
 	if (syscall(SYS_capget, &hdr, data))
 		return false;
+	for (unsigned int i = 0; i != _LINUX_CAPABILITY_U32S_3; i++)
+		none &= !data[i].permitted;
+	if (!caller.pid && none)
+		caps_none = true;
 	return data[cap / 32].effective & (1u << (cap % 32));
 }

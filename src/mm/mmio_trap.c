@@ -199,6 +199,8 @@ bool mmio_trap_any(void)
 void mmio_trap_remove(uintptr_t start, size_t length)
 {
 	static const struct mmio_trap_range free_slot;
+	struct mmio_trap_range gone[MMIO_TRAP_SLOTS];
+	unsigned int ngone = 0;
 
 	/* Every munmap() of the program comes here: most before any trap */
 	if (!__atomic_load_n(&trap_used, __ATOMIC_ACQUIRE))
@@ -207,8 +209,14 @@ void mmio_trap_remove(uintptr_t start, size_t length)
 	for (unsigned int i = 0; i != MMIO_TRAP_SLOTS; i++) {
 		struct mmio_trap_range *r = &ranges[i];
 
-		if (r->end && r->start < start + length && r->end > start)
+		if (r->end && r->start < start + length && r->end > start) {
+			gone[ngone++] = *r;
 			slot_write(r, &free_slot);
+		}
 	}
 	mutex_unlock(&trap_lock);
+	/* Released unlocked: a release may close files */
+	for (unsigned int i = 0; i != ngone; i++)
+		if (gone[i].ops->release)
+			gone[i].ops->release(gone[i].priv);
 }

@@ -32,6 +32,8 @@ struct mmio_trap_ops {
 		     uint64_t *val);
 	bool (*write)(void *priv, uint64_t off, unsigned int size,
 		      uint64_t val);
+	/* The range is removed (optional): what priv holds can go */
+	void (*release)(void *priv);
 };
 
 /*

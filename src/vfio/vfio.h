@@ -81,6 +81,10 @@ struct vfio_device_ops {
 	int (*mmap)(struct vfio_device *vdev, void *addr, size_t length,
 		    int prot, int flags, uint64_t offset, void **out,
 		    struct iommufd_vma *vma);
+	/* mmap for another process (iommufd_file_ops.mmap_remote) */
+	int (*mmap_remote)(struct vfio_device *vdev, size_t length, int prot,
+			   int flags, uint64_t offset, int *map_fd,
+			   uint64_t *map_off);
 	/*
 	 * Does the name given to VFIO_GROUP_GET_DEVICE_FD select this device?
 	 * 1 yes, 0 no, or -errno for a name that is wrong for it.
@@ -139,6 +143,12 @@ int vfio_device_cdev_open(unsigned int index, int flags);
  * @fd (file_exec.c); @fd, or -ENOENT when this process has no such device
  */
 int vfio_device_cdev_open_kept(unsigned int index, const char *name, int fd);
+/*
+ * fd, unknown here, may be a VFIO cdev of another process' engine (a
+ * labelled memfd received or inherited over execve()): it becomes a stub
+ * whose calls go to the owner. 0, or -EBADF (not one).
+ */
+int vfio_device_adopt(int fd);
 int vfio_group_open(const char *name, int flags);
 int vfio_container_open(int flags);
 

@@ -700,6 +700,22 @@ static int vfio_device_fops_mmap(struct iommufd_file *file, void *addr,
 			       (uint64_t)offset, out, vma);
 }
 
+static int vfio_device_fops_mmap_remote(struct iommufd_file *file,
+					size_t length, int prot, int flags,
+					off_t offset, int *map_fd,
+					uint64_t *map_off)
+{
+	struct vfio_device_file *df = file->private_data;
+	struct vfio_device *vdev = df->device;
+
+	if (!__atomic_load_n(&df->access_granted, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	if (!vdev->ops->mmap_remote)
+		return -EINVAL;
+	return vdev->ops->mmap_remote(vdev, length, prot, flags,
+				      (uint64_t)offset, map_fd, map_off);
+}
+
 static void vfio_device_fops_release(struct iommufd_file *file)
 {
 	struct vfio_device_file *df = file->private_data;
@@ -771,18 +787,66 @@ static int vfio_cdev_exec_describe(struct iommufd_file *file, char *buf,
 			vdev->dev->name);
 }
 
+/*
+ * In a process that is not the engine's owner (docs/multiprocess.md), a
+ * cdev's calls go to the owner through a context of the same owner: the
+ * one BIND names, else any this process holds
+ */
+static int vfio_cdev_client_anchor(unsigned int cmd, unsigned long arg,
+				   int *anchor)
+{
+	struct vfio_device_bind_iommufd bind;
+	size_t minsz = offsetofend(struct vfio_device_bind_iommufd, out_devid);
+
+	*anchor = -1;
+	if (cmd != VFIO_DEVICE_BIND_IOMMUFD)
+		return 0;
+	if (copy_from_user(&bind, (void *)arg,
+			   offsetofend(struct vfio_device_bind_iommufd,
+				       iommufd)))
+		return -EFAULT;
+	/* What the owner would answer first, without a context to ask */
+	if (bind.argsz < minsz || bind.iommufd < 0)
+		return -EINVAL;
+	*anchor = bind.iommufd;
+	return 0;
+}
+
 /* The same file opened through /dev/vfio/devices/vfioN */
 static const struct iommufd_file_ops vfio_cdev_fops = {
 	.exec_describe = vfio_cdev_exec_describe,
+	.served = true,
+	.client_anchor = vfio_cdev_client_anchor,
 	.kind = UIOMMUFD_FD_VFIO_DEVICE,
 	.ioctl = vfio_device_fops_ioctl,
 	.read_at = vfio_device_fops_read_at,
 	.write_at = vfio_device_fops_write_at,
 	.mmap = vfio_device_fops_mmap,
+	.mmap_remote = vfio_device_fops_mmap_remote,
 	.release = vfio_device_fops_release,
 	.devnode = vfio_cdev_devnode,
 	.show_fdinfo = vfio_device_show_fdinfo,
 };
+
+/*
+ * Another process' cdev received here: no state, every call is the
+ * owner's (share.c forwards them before any op would run)
+ */
+static const struct iommufd_file_ops vfio_cdev_remote_fops = {
+	.served = true,
+	.client_anchor = vfio_cdev_client_anchor,
+	.kind = UIOMMUFD_FD_VFIO_DEVICE,
+};
+
+int vfio_device_adopt(int fd)
+{
+	int owner = iommufd_file_served_label(fd);
+
+	/* Ours: made by this process' image before an execve(), now gone */
+	if (owner < 0 || owner == getpid())
+		return -EBADF;
+	return iommufd_file_adopt_served(fd, &vfio_cdev_remote_fops, owner);
+}
 
 /*
  * Open device @index's cdev on @kept_fd (a descriptor kept over execve(),

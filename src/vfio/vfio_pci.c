@@ -452,6 +452,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.read = vfio_pci_read,
 	.write = vfio_pci_write,
 	.mmap = vfio_pci_mmap,
+	.mmap_remote = vfio_pci_mmap_remote,
 };
 
 int vfio_pci_register(struct vfio_pci_core *vpci, struct pci_dev *pdev)

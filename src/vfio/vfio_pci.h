@@ -79,6 +79,9 @@ bool vfio_pci_bar_mmap_supported(struct pci_dev *pdev, unsigned int bar);
 int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length, int prot,
 		  int flags, uint64_t offset, void **out,
 		  struct iommufd_vma *vma);
+int vfio_pci_mmap_remote(struct vfio_device *vdev, size_t length, int prot,
+			 int flags, uint64_t offset, int *map_fd,
+			 uint64_t *map_off);
 
 /* vfio_pci_dmabuf.c */
 int vfio_pci_core_feature_dma_buf(struct vfio_pci_core *vpci, uint32_t flags,

@@ -40,12 +40,36 @@ static void signal_eventfd(int fd)
  * descriptor of it, or -EBADF (no such descriptor) or -EINVAL (not an
  * eventfd).
  */
+/* A client's eventfd (docs/multiprocess.md): our own descriptor of it */
+static int vfio_eventfd_get_remote(int fd)
+{
+	char link[64], target[64];
+	ssize_t len;
+	int dup_fd;
+
+	if (fd < 0)
+		return -EBADF;
+	dup_fd = ufd_caller_fd_dup(fd);
+	if (dup_fd < 0)
+		return -EBADF;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dup_fd);
+	len = readlink(link, target, sizeof(target) - 1);
+	if (len < 0 ||
+	    (target[len] = '\0', strcmp(target, "anon_inode:[eventfd]"))) {
+		close(dup_fd);
+		return -EINVAL;
+	}
+	return dup_fd;
+}
+
 int vfio_eventfd_get(int fd)
 {
 	char link[64], target[64];
 	ssize_t len;
 	int dup_fd;
 
+	if (ufd_caller_is_remote())
+		return vfio_eventfd_get_remote(fd);
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
 		return -EBADF;
 	/* The engine's own files are eventfds inside, but not to the user */

@@ -116,31 +116,44 @@ static void *vfio_pci_mmap_regs(struct vfio_pci_core *vpci, void *addr,
 	return p;
 }
 
-int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length, int prot,
-		  int flags, uint64_t offset, void **out,
-		  struct iommufd_vma *vma)
+/* What mmap checks of a BAR's mapping: the BAR, or an ERR_PTR */
+static struct pci_bar *vfio_pci_mmap_bar(struct vfio_pci_core *vpci,
+					 size_t length, int flags,
+					 uint64_t offset)
 {
-	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
 	struct pci_dev *pdev = vpci->pdev;
 	uint64_t index = offset >> VFIO_PCI_OFFSET_SHIFT;
 	uint64_t start = offset & VFIO_PCI_OFFSET_MASK;
 	struct pci_bar *b;
 	uint64_t bar_len;
-	void *p;
 
 	if (index >= VFIO_PCI_NUM_REGIONS)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	if ((flags & MAP_TYPE) != MAP_SHARED &&
 	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	if (index >= VFIO_PCI_ROM_REGION_INDEX)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	if (!vfio_pci_bar_mmap_supported(pdev, (unsigned int)index))
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	b = &pdev->bar[index];
 	bar_len = ALIGN_UP(b->size, PAGE_SIZE);
 	if (start + length > bar_len || start + length < start)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
+	return b;
+}
+
+int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length, int prot,
+		  int flags, uint64_t offset, void **out,
+		  struct iommufd_vma *vma)
+{
+	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
+	uint64_t start = offset & VFIO_PCI_OFFSET_MASK;
+	struct pci_bar *b = vfio_pci_mmap_bar(vpci, length, flags, offset);
+	void *p;
+
+	if (IS_ERR(b))
+		return (int)PTR_ERR(b);
 	if (b->memfd >= 0)
 		p = mmap(addr, length, prot, flags, b->memfd, (off_t)start);
 	else
@@ -150,5 +163,25 @@ int vfio_pci_mmap(struct vfio_device *vdev, void *addr, size_t length, int prot,
 	*out = p;
 	/* A BAR is MMIO: nothing there can be pinned (vfio_pci_core_mmap) */
 	vma->vm_flags |= VM_IO | VM_PFNMAP;
+	return 0;
+}
+
+/*
+ * Another process maps a BAR (docs/multiprocess.md): a memory BAR's memfd
+ * is mapped there too, the same memory the model sees; a register BAR's
+ * accesses are trapped there and come here as reads and writes
+ */
+int vfio_pci_mmap_remote(struct vfio_device *vdev, size_t length, int prot,
+			 int flags, uint64_t offset, int *map_fd,
+			 uint64_t *map_off)
+{
+	struct vfio_pci_core *vpci = to_vfio_pci(vdev);
+	struct pci_bar *b = vfio_pci_mmap_bar(vpci, length, flags, offset);
+
+	(void)prot;
+	if (IS_ERR(b))
+		return (int)PTR_ERR(b);
+	*map_fd = b->memfd;
+	*map_off = offset & VFIO_PCI_OFFSET_MASK;
 	return 0;
 }

@@ -381,9 +381,11 @@ static void test_differences(void **state)
 }
 
 /*
- * A child's device cannot join its parent's context yet (its VFIO files
- * are its own copies): a clean EOPNOTSUPP, where binding to the copy of
- * the context would have made objects the owner never sees.
+ * A device the child opens itself is one of its own engine's (a copy of
+ * the parent's device list): it cannot join the parent's context, a clean
+ * EOPNOTSUPP, where binding to the copy of the context would have made
+ * objects the owner never sees. The parent's own cdevs can
+ * (tests/vfio/test_share_vfio.c).
  */
 static int child_binds_device(void)
 {

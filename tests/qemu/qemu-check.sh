@@ -58,6 +58,7 @@ CONFIGS=(
 	"edu-container-memfd|edu|-object memory-backend-memfd,id=ram0,size=${MEM}M -machine memory-backend=ram0 -device vfio-pci,host=@BDF@"
 	"q35-iommufd|udma|-machine q35 -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0"
 	"iommufd-fdpass|udma|-object iommufd,id=iommufd0,fd={iommufd} -device vfio-pci,id=hostdev0,host=@BDF@,fd={vfio},iommufd=iommufd0||@FDPASS@ --exec --vfio /dev/vfio/devices/vfio0"
+	"iommufd-fdpass-fork|udma|-object memory-backend-memfd,id=ram0,size=${MEM}M -machine memory-backend=ram0,aux-ram-share=on -object iommufd,id=iommufd0,fd={iommufd} -device vfio-pci,id=hostdev0,host=@BDF@,fd={vfio},iommufd=iommufd0||@FDPASS@ --vfio /dev/vfio/devices/vfio0"
 	"q35-vtd-caching|udma|-machine q35 -device intel-iommu,caching-mode=on -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0|intel_iommu=on GUEST_DMA_MODE=vfio"
 	"q35-vtd-fsts|udma,iommu=vtd|-machine q35 -device intel-iommu,caching-mode=on,scalable-mode=on,fsts=on -object iommufd,id=iommufd0 -device vfio-pci,host=@BDF@,iommufd=iommufd0|intel_iommu=on,sm_on GUEST_DMA_MODE=vfio"
 )
