@@ -23,6 +23,28 @@
  * failed one raises UDMA_IRQ_ERROR. An engine that cannot read its ring or
  * write back halts (STATUS.HALTED) until it is disabled and enabled again.
  *
+ * PASIDs: a descriptor may tag its transfer (the reads of src and the
+ * writes of dst) with a PASID: UDMA_DESC_PASID_VALID and the PASID in
+ * the descriptor's pasid field. The transfer then translates through the
+ * domain attached to that PASID of the function (IOMMU_HWPT attached with
+ * VFIO_DEVICE_ATTACH_PASID); a PASID with none attached faults. Untagged
+ * transfers, the ring, the status and the write-back translate through
+ * the function's (RID's) domain. The function has the PCI Express PASID
+ * capability (20 bits; PASID Enable set) and tags only while it is
+ * enabled; a tag with PASID 0 (the untagged requests' own, as VT-d's
+ * RID_PASID) or PASID Enable clear is UDMA_ERR_BAD_OP.
+ *
+ * Page requests: the function has the Page Request Interface capability.
+ * When a transfer faults in a domain that takes page requests (an HWPT
+ * allocated with a fault queue, IOMMU_HWPT_FAULT_ID_VALID), the engine
+ * sends a page request for the faulting 4 KiB page (with the PASID when
+ * tagged; read or write; its PRG index; LAST_PAGE) and waits. A SUCCESS
+ * response retries the transfer, which continues where it stopped (no
+ * byte of a transfer moves before all of it translates); an INVALID one,
+ * the same page faulting again after SUCCESS, or a reset or disable
+ * meanwhile ends the descriptor with its fault as without page requests.
+ * Only this engine waits; its registers stay live (docs/pasid.md).
+ *
  * Interrupts: MSI-X vector 0 is DONE and vector 1 ERROR; with MSI or INTx
  * both share one. INTx stays asserted while IRQ_STATUS & IRQ_MASK is not
  * zero; writing 1s to IRQ_STATUS clears those bits.
@@ -91,8 +113,12 @@ struct udma_desc {
 	uint64_t src;	 /* COPY: source IOVA; FILL: the 8-byte pattern */
 	uint64_t dst;	 /* destination IOVA */
 	uint32_t len;	 /* bytes, at least 1 */
-	uint32_t reserved;
+	uint32_t pasid;	 /* UDMA_DESC_PASID_VALID | PASID, or 0: untagged */
 };
+
+#define UDMA_DESC_PASID_VALID (1u << 31)
+#define UDMA_DESC_PASID_MASK  0xfffffu /* the PASID, 20 bits */
+#define UDMA_PASID_WIDTH      20
 
 #define UDMA_OP_COPY 1
 #define UDMA_OP_FILL 2

@@ -25,7 +25,7 @@ void dma_engine_stop(struct dma_engine *e)
 
 	mutex_lock(&e->lock);
 	e->stop = true;
-	e->gen++;
+	dma_engine_drop(e);
 	running = e->worker_running;
 	e->worker_running = false;
 	pthread_cond_signal(&e->kick);
@@ -36,8 +36,11 @@ void dma_engine_stop(struct dma_engine *e)
 
 void dma_engine_quiesce(struct dma_engine *e)
 {
-	lockdep_assert_held(&e->lock);
-	e->gen++;
+	dma_engine_drop(e);
+	e->quiescing = true;
 	while (e->busy)
 		pthread_cond_wait(&e->idle, &e->lock.m);
+	e->quiescing = false;
+	/* What the caller left runnable may go on */
+	pthread_cond_signal(&e->kick);
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../lib/lock.h"
+#include "pci_pri.h"
 
 struct dma_engine {
 	struct mutex lock;
@@ -31,8 +32,16 @@ struct dma_engine {
 	bool worker_running;
 	bool stop;
 	bool busy; /* the worker does DMA, without the lock */
+	/*
+	 * A function level reset waits for the work in flight: the worker
+	 * takes none meanwhile (work it retook could wait on a page request
+	 * the reset already gave up)
+	 */
+	bool quiescing;
 	/* Bumped by reset and disable: work in flight is dropped */
 	uint64_t gen;
+	/* The page requests its worker may wait on (NULL: it sends none) */
+	struct pci_pri *pri;
 };
 
 /* A macro: each model's engine lock is a lock class of its own (lockdep) */
@@ -54,11 +63,30 @@ void dma_engine_stop(struct dma_engine *e);
  */
 void dma_engine_quiesce(struct dma_engine *e);
 
+/*
+ * Drop the work in flight (a reset, a disable): a new generation, and
+ * the page requests it waits on are given up. Lock held.
+ */
+static inline void dma_engine_drop(struct dma_engine *e)
+{
+	lockdep_assert_held(&e->lock);
+	e->gen++;
+	if (e->pri)
+		pci_pri_cancel(e->pri);
+}
+
 /* Work may be runnable now; lock held */
 static inline void dma_engine_kick(struct dma_engine *e)
 {
 	lockdep_assert_held(&e->lock);
 	pthread_cond_signal(&e->kick);
+}
+
+/* May the worker take work now? Lock held */
+static inline bool dma_engine_may_run(struct dma_engine *e)
+{
+	lockdep_assert_held(&e->lock);
+	return !e->quiescing;
 }
 
 /* The worker took work and drops the lock to do its DMA; lock held */

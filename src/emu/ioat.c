@@ -117,7 +117,7 @@ static void ioat_halt(struct ioat *io, uint32_t err)
 /* The channel's reset (CHANCMD): CHANERR stays until software clears it */
 static void ioat_chan_reset(struct ioat *io)
 {
-	io->eng.gen++;
+	dma_engine_drop(&io->eng);
 	io->chanctrl &= IOAT_CHANCTRL_IN_USE;
 	io->dmacount = 0;
 	io->taken = 0;
@@ -158,7 +158,7 @@ static void ioat_chancmd(struct ioat *io, uint8_t cmd)
 		return;
 	/* One command at a time, and none of version 1's */
 	if ((cmd & (cmd - 1)) || (cmd & (IOAT_CMD_START | IOAT_CMD_APPEND))) {
-		io->eng.gen++;
+		dma_engine_drop(&io->eng);
 		ioat_halt(io, IOAT_ERR_CHANCMD);
 		return;
 	}
@@ -177,7 +177,7 @@ static void ioat_chancmd(struct ioat *io, uint8_t cmd)
 		break;
 	case IOAT_CMD_ABORT:
 		/* What was given is dropped, the descriptor on the bus too */
-		io->eng.gen++;
+		dma_engine_drop(&io->eng);
 		io->taken = io->dmacount;
 		io->status = IOAT_STS_HALTED;
 		io->suspending = false;
@@ -404,7 +404,8 @@ static uint32_t ioat_execute(struct ioat *io, const struct ioat_desc *d)
 		return IOAT_ERR_CONTROL;
 	if (d->size > 1u << IOAT_XFERCAP_LOG)
 		return IOAT_ERR_LENGTH;
-	if (pci_dma_copy(&io->pdev, d->dst, d->src, d->size, &fault))
+	if (pci_dma_copy(&io->pdev, IOMMU_NO_PASID, d->dst, d->src, d->size,
+			 &fault))
 		return 0;
 	return fault.write ? IOAT_ERR_WRITE_DATA : IOAT_ERR_READ_DATA;
 }
@@ -455,7 +456,8 @@ err:
 static bool ioat_runnable(struct ioat *io)
 {
 	return io->status == IOAT_STS_ACTIVE && !io->suspending &&
-	       io->taken != io->dmacount && pci_bus_master(&io->pdev);
+	       io->taken != io->dmacount && pci_bus_master(&io->pdev) &&
+	       dma_engine_may_run(&io->eng);
 }
 
 static void ioat_take(struct ioat *io, struct ioat_job *job)

@@ -119,6 +119,8 @@ int pci_dev_init(struct pci_dev *pdev, const char *name,
 	if (intx_pin)
 		cfg_set(pdev, PCI_INTERRUPT_LINE, 10, 1);
 	pdev->next_cap = 0x40;
+	pdev->next_ext_cap = PCI_CFG_SPACE_SIZE;
+	pci_pri_init(&pdev->pri);
 	return 0;
 }
 
@@ -132,6 +134,7 @@ void pci_dev_deinit(struct pci_dev *pdev)
 		if (b->memfd >= 0)
 			close(b->memfd);
 	}
+	pci_pri_destroy(&pdev->pri);
 	mutex_destroy(&pdev->cfg_lock);
 }
 
@@ -279,6 +282,68 @@ int pci_dev_add_express(struct pci_dev *pdev, bool flr)
 	wmask_set(pdev, off + PCI_EXP_LNKCTL, 0x0fff, 2);
 	cfg_set(pdev, off + PCI_EXP_DEVCAP2, PCI_EXP_DEVCAP2_COMP_TMOUT_DIS, 4);
 	wmask_set(pdev, off + PCI_EXP_DEVCTL2, 0x041f, 2);
+	return 0;
+}
+
+/*
+ * Link an extended capability of @size bytes into the list that starts at
+ * 0x100 (a PCI Express function's); its offset or -errno
+ */
+static int pci_ext_cap_add(struct pci_dev *pdev, uint16_t id, uint8_t version,
+			   unsigned int size)
+{
+	unsigned int off = pdev->next_ext_cap, prev;
+
+	if (pdev->cfg_size != PCI_CFG_SPACE_EXP_SIZE)
+		return -EINVAL;
+	if (off + size > PCI_CFG_SPACE_EXP_SIZE)
+		return -ENOSPC;
+	cfg_set(pdev, off, id | (uint32_t)version << 16, 4);
+	if (off != PCI_CFG_SPACE_SIZE) {
+		for (prev = PCI_CFG_SPACE_SIZE;
+		     PCI_EXT_CAP_NEXT(cfg_get(pdev, prev, 4));
+		     prev = PCI_EXT_CAP_NEXT(cfg_get(pdev, prev, 4)))
+			;
+		cfg_set(pdev, prev, cfg_get(pdev, prev, 4) | off << 20, 4);
+	}
+	pdev->next_ext_cap = (uint16_t)ALIGN_UP(off + size, 4);
+	return (int)off;
+}
+
+int pci_dev_add_pasid(struct pci_dev *pdev, unsigned int width)
+{
+	int off;
+
+	if (!width || width > 20)
+		return -EINVAL;
+	off = pci_ext_cap_add(pdev, PCI_EXT_CAP_ID_PASID, 1,
+			      PCI_EXT_CAP_PASID_SIZEOF);
+	if (off < 0)
+		return off;
+	pdev->pasid_cap = (uint16_t)off;
+	cfg_set(pdev, off + PCI_PASID_CAP, width << 8, 2);
+	cfg_set(pdev, off + PCI_PASID_CTRL, PCI_PASID_CTRL_ENABLE, 2);
+	wmask_set(pdev, off + PCI_PASID_CTRL, PCI_PASID_CTRL_ENABLE, 2);
+	/* What the IOMMU core reads from the capability (pci_max_pasids()) */
+	pdev->sdev.dev.max_pasid_log2 = width;
+	return 0;
+}
+
+int pci_dev_add_pri(struct pci_dev *pdev, uint32_t outstanding)
+{
+	int off = pci_ext_cap_add(pdev, PCI_EXT_CAP_ID_PRI, 1,
+				  PCI_EXT_CAP_PRI_SIZEOF);
+
+	if (off < 0)
+		return off;
+	pdev->pri_cap = (uint16_t)off;
+	cfg_set(pdev, off + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE, 2);
+	wmask_set(pdev, off + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE, 2);
+	cfg_set(pdev, off + PCI_PRI_STATUS, PCI_PRI_STATUS_PASID, 2);
+	cfg_set(pdev, off + PCI_PRI_MAX_REQ, outstanding, 4);
+	cfg_set(pdev, off + PCI_PRI_ALLOC_REQ, outstanding, 4);
+	wmask_set(pdev, off + PCI_PRI_ALLOC_REQ, 0xffffffff, 4);
+	pdev->sdev.page_response = pci_pri_response;
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <linux/pci_regs.h>
 
 #include "../iommu/drivers/sw_iommu.h"
+#include "pci_pri.h"
 
 #define PCI_NUM_BARS 6
 
@@ -93,6 +94,10 @@ struct pci_dev {
 	uint8_t wmask[PCI_CFG_SPACE_EXP_SIZE];
 	uint8_t next_cap; /* where the next capability goes */
 	uint8_t msi_cap, msix_cap, exp_cap;
+	/* Extended capabilities: where the next goes, PASID's, PRI's */
+	uint16_t next_ext_cap, pasid_cap, pri_cap;
+	/* The page requests the function has outstanding (pci_pri.h) */
+	struct pci_pri pri;
 	bool flr;
 
 	struct pci_bar bar[PCI_NUM_BARS];
@@ -125,6 +130,21 @@ int pci_dev_add_msix(struct pci_dev *pdev, unsigned int vectors,
 		     unsigned int bar, uint32_t table_offset,
 		     uint32_t pba_offset);
 int pci_dev_add_express(struct pci_dev *pdev, bool flr);
+/*
+ * The PASID extended capability (after pci_dev_add_express()): PASIDs of
+ * @width bits, no execute or privileged requests. It comes enabled, as
+ * the host's IOMMU driver leaves it when it probes a PASID-capable
+ * function. Returns 0, -EINVAL or -ENOSPC.
+ */
+int pci_dev_add_pasid(struct pci_dev *pdev, unsigned int width);
+/*
+ * The Page Request Interface extended capability: the function sends page
+ * requests (pci_pri.h), at most @outstanding at a time, and wants the
+ * PASID in the responses to requests that had one. Enabled, as the host's
+ * IOMMU driver leaves it when it attaches a domain with a fault handler.
+ * Returns 0 or -errno.
+ */
+int pci_dev_add_pri(struct pci_dev *pdev, uint32_t outstanding);
 
 /*
  * Where peer-to-peer DMA reaches a BAR through the software IOMMU, the
@@ -161,6 +181,31 @@ static inline uint16_t pci_command(struct pci_dev *pdev)
 static inline bool pci_bus_master(struct pci_dev *pdev)
 {
 	return pci_command(pdev) & PCI_COMMAND_MASTER;
+}
+
+static inline uint16_t pci_ext_cap_ctrl(struct pci_dev *pdev, uint16_t off)
+{
+	return (uint16_t)(__atomic_load_n(&pdev->config[off],
+					  __ATOMIC_RELAXED) |
+			  __atomic_load_n(&pdev->config[off + 1],
+					  __ATOMIC_RELAXED)
+				  << 8);
+}
+
+/* May the function send page requests (PRI Enable)? */
+static inline bool pci_pri_enabled(struct pci_dev *pdev)
+{
+	return pdev->pri_cap &&
+	       (pci_ext_cap_ctrl(pdev, pdev->pri_cap + PCI_PRI_CTRL) &
+		PCI_PRI_CTRL_ENABLE);
+}
+
+/* May the function tag its requests with a PASID (PASID Enable)? */
+static inline bool pci_pasid_enabled(struct pci_dev *pdev)
+{
+	return pdev->pasid_cap &&
+	       (pci_ext_cap_ctrl(pdev, pdev->pasid_cap + PCI_PASID_CTRL) &
+		PCI_PASID_CTRL_ENABLE);
 }
 
 /* Interrupt @vector (MSI/MSI-X), or assert INTx when that is in use */

@@ -44,7 +44,7 @@ static bool do_pci_dma_read(struct pci_dev *pdev, uint64_t addr, void *buf,
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, addr, false);
 	if (pdev->noiommu)
 		return raw_rw(addr, buf, len, false, fault);
-	return sw_dma_read(&pdev->sdev, addr, buf, len, fault);
+	return sw_dma_read(&pdev->sdev, IOMMU_NO_PASID, addr, buf, len, fault);
 }
 
 static bool do_pci_dma_write(struct pci_dev *pdev, uint64_t addr,
@@ -55,7 +55,7 @@ static bool do_pci_dma_write(struct pci_dev *pdev, uint64_t addr,
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, addr, true);
 	if (pdev->noiommu)
 		return raw_rw(addr, (void *)buf, len, true, fault);
-	return sw_dma_write(&pdev->sdev, addr, buf, len, fault);
+	return sw_dma_write(&pdev->sdev, IOMMU_NO_PASID, addr, buf, len, fault);
 }
 
 static bool raw_copy(uint64_t dst, uint64_t src, size_t len,
@@ -109,20 +109,21 @@ static void bus_copy(void *d, const void *s, size_t *n)
  * Through the IOMMU, in one DMA section: both ranges checked first, then
  * copied piece by piece, each piece as long as both sides stay contiguous.
  */
-static bool iommu_copy(struct sw_iommu_dev *sdev, uint64_t dst, uint64_t src,
-		       size_t len, struct sw_dma_fault_info *fault)
+static bool iommu_copy(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t dst,
+		       uint64_t src, size_t len,
+		       struct sw_dma_fault_info *fault)
 {
 	bool ok;
 
 	sw_dma_begin(sdev);
-	ok = sw_dma_check(sdev, src, len, false, fault) &&
-	     sw_dma_check(sdev, dst, len, true, fault);
+	ok = sw_dma_check(sdev, pasid, src, len, false, fault) &&
+	     sw_dma_check(sdev, pasid, dst, len, true, fault);
 	while (ok && len) {
 		size_t src_len, dst_len, n;
-		void *s = sw_dma_translate(sdev, src, len, false, &src_len,
-					   fault);
-		void *d = s ? sw_dma_translate(sdev, dst, len, true, &dst_len,
-					       fault)
+		void *s = sw_dma_translate(sdev, pasid, src, len, false,
+					   &src_len, fault);
+		void *d = s ? sw_dma_translate(sdev, pasid, dst, len, true,
+					       &dst_len, fault)
 			    : NULL;
 
 		/* Only an unmap racing with the copy fails here */
@@ -140,14 +141,18 @@ static bool iommu_copy(struct sw_iommu_dev *sdev, uint64_t dst, uint64_t src,
 	return ok;
 }
 
-static bool do_pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src,
-			    size_t len, struct sw_dma_fault_info *fault)
+static bool do_pci_dma_copy(struct pci_dev *pdev, uint32_t pasid, uint64_t dst,
+			    uint64_t src, size_t len,
+			    struct sw_dma_fault_info *fault)
 {
 	if (!pci_bus_master(pdev))
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, src, false);
+	/* Without an IOMMU nothing knows PASIDs: they are not present */
+	if (pdev->noiommu && pasid != IOMMU_NO_PASID)
+		return sw_dma_fault(fault, SW_DMA_NO_PASID, src, false);
 	if (pdev->noiommu)
 		return raw_copy(dst, src, len, fault);
-	return iommu_copy(&pdev->sdev, dst, src, len, fault);
+	return iommu_copy(&pdev->sdev, pasid, dst, src, len, fault);
 }
 
 static void fill_pattern(void *dst, uint64_t pattern, uint64_t phase,
@@ -178,7 +183,7 @@ static void bus_fill(void *d, uint64_t pattern, uint64_t phase, size_t *n)
 	sw_bus_window_rw(w, (uintptr_t)d, buf, *n, true);
 }
 
-static bool do_pci_dma_fill(struct pci_dev *pdev, uint64_t dst,
+static bool do_pci_dma_fill(struct pci_dev *pdev, uint32_t pasid, uint64_t dst,
 			    uint64_t pattern, size_t len,
 			    struct sw_dma_fault_info *fault)
 {
@@ -189,6 +194,8 @@ static bool do_pci_dma_fill(struct pci_dev *pdev, uint64_t dst,
 
 	if (!pci_bus_master(pdev))
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, dst, true);
+	if (pdev->noiommu && pasid != IOMMU_NO_PASID)
+		return sw_dma_fault(fault, SW_DMA_NO_PASID, dst, true);
 	if (pdev->noiommu) {
 		for (ok = true; ok && len;) {
 			size_t n = min(len, sizeof(buf));
@@ -201,10 +208,11 @@ static bool do_pci_dma_fill(struct pci_dev *pdev, uint64_t dst,
 		return ok;
 	}
 	sw_dma_begin(sdev);
-	ok = sw_dma_check(sdev, dst, len, true, fault);
+	ok = sw_dma_check(sdev, pasid, dst, len, true, fault);
 	while (ok && len) {
 		size_t n;
-		void *d = sw_dma_translate(sdev, dst, len, true, &n, fault);
+		void *d = sw_dma_translate(sdev, pasid, dst, len, true, &n,
+					   fault);
 
 		if (!d) {
 			ok = false;
@@ -224,6 +232,7 @@ static const char *const dma_fault_reason[] = {
 	[SW_DMA_NO_READ] = "no_read",
 	[SW_DMA_NO_WRITE] = "no_write",
 	[SW_DMA_BAD_ENTRY] = "bad_entry",
+	[SW_DMA_NO_PASID] = "no_pasid",
 };
 
 /*
@@ -289,8 +298,8 @@ bool pci_dma_write(struct pci_dev *pdev, uint64_t addr, const void *buf,
 	return dma_done(pdev, ok, fault);
 }
 
-bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
-		  struct sw_dma_fault_info *fault)
+bool pci_dma_copy(struct pci_dev *pdev, uint32_t pasid, uint64_t dst,
+		  uint64_t src, size_t len, struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
 	struct pci_dev *prev;
@@ -301,13 +310,13 @@ bool pci_dma_copy(struct pci_dev *pdev, uint64_t dst, uint64_t src, size_t len,
 	    dma_injected(pdev, dst, len, true, fault))
 		return false;
 	prev = pci_p2p_dma_enter(pdev);
-	ok = do_pci_dma_copy(pdev, dst, src, len, fault);
+	ok = do_pci_dma_copy(pdev, pasid, dst, src, len, fault);
 	pci_p2p_dma_leave(prev);
 	return dma_done(pdev, ok, fault);
 }
 
-bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
-		  size_t len, struct sw_dma_fault_info *fault)
+bool pci_dma_fill(struct pci_dev *pdev, uint32_t pasid, uint64_t dst,
+		  uint64_t pattern, size_t len, struct sw_dma_fault_info *fault)
 {
 	struct sw_dma_fault_info local;
 	struct pci_dev *prev;
@@ -317,7 +326,7 @@ bool pci_dma_fill(struct pci_dev *pdev, uint64_t dst, uint64_t pattern,
 	if (dma_injected(pdev, dst, len, true, fault))
 		return false;
 	prev = pci_p2p_dma_enter(pdev);
-	ok = do_pci_dma_fill(pdev, dst, pattern, len, fault);
+	ok = do_pci_dma_fill(pdev, pasid, dst, pattern, len, fault);
 	pci_p2p_dma_leave(prev);
 	return dma_done(pdev, ok, fault);
 }

@@ -60,7 +60,7 @@ static void udma_raise(struct udma *u, uint32_t bits)
 
 static void udma_reset_regs(struct udma *u)
 {
-	u->eng.gen++;
+	dma_engine_drop(&u->eng);
 	u->control = 0;
 	u->halted = false;
 	u->irq_status = 0;
@@ -169,7 +169,7 @@ static void udma_write_control(struct udma *u, uint32_t v)
 	/* Disabling drops work in flight; enabling again clears a halt */
 	if (!(v & UDMA_CTRL_ENABLE)) {
 		if (u->control & UDMA_CTRL_ENABLE)
-			u->eng.gen++;
+			dma_engine_drop(&u->eng);
 		u->halted = false;
 	}
 	u->control = v;
@@ -268,24 +268,39 @@ static const struct pci_bar_ops udma_bar_ops = {
 	.write = udma_bar_write,
 };
 
-/* Execute one descriptor's transfer: UDMA_ERR_* */
+/* The PASID a descriptor tags its transfer with, or false if it cannot */
+static bool udma_desc_pasid(struct udma *u, const struct udma_desc *d,
+			    uint32_t *pasid)
+{
+	*pasid = IOMMU_NO_PASID;
+	if (!(d->pasid & UDMA_DESC_PASID_VALID))
+		return true;
+	*pasid = d->pasid & UDMA_DESC_PASID_MASK;
+	return *pasid != IOMMU_NO_PASID && pci_pasid_enabled(&u->pdev);
+}
+
+/*
+ * Execute one descriptor's transfer: UDMA_ERR_*. A fault the domain takes
+ * a page request for waits for the answer, and a SUCCESS retries.
+ */
 static uint32_t udma_execute(struct udma *u, const struct udma_desc *d,
+			     struct pci_pri_transfer *pri,
 			     struct sw_dma_fault_info *fault)
 {
+	uint32_t op = d->op & UDMA_OP_MASK;
 	bool ok;
 
-	if (!d->len)
+	if (!d->len || (op != UDMA_OP_COPY && op != UDMA_OP_FILL) ||
+	    !udma_desc_pasid(u, d, &pri->pasid))
 		return UDMA_ERR_BAD_OP;
-	switch (d->op & UDMA_OP_MASK) {
-	case UDMA_OP_COPY:
-		ok = pci_dma_copy(&u->pdev, d->dst, d->src, d->len, fault);
-		break;
-	case UDMA_OP_FILL:
-		ok = pci_dma_fill(&u->pdev, d->dst, d->src, d->len, fault);
-		break;
-	default:
-		return UDMA_ERR_BAD_OP;
-	}
+	do {
+		if (op == UDMA_OP_COPY)
+			ok = pci_dma_copy(&u->pdev, pri->pasid, d->dst, d->src,
+					  d->len, fault);
+		else
+			ok = pci_dma_fill(&u->pdev, pri->pasid, d->dst, d->src,
+					  d->len, fault);
+	} while (!ok && pci_pri_retry(&u->pdev, pri, fault));
 	if (ok)
 		return UDMA_ERR_NONE;
 	return fault->write ? UDMA_ERR_DST_FAULT : UDMA_ERR_SRC_FAULT;
@@ -296,13 +311,15 @@ struct udma_job {
 	uint64_t desc_addr;
 	uint64_t wb_addr;
 	uint32_t next_tail;
+	/* Its page requests, given up by a reset or disable */
+	struct pci_pri_transfer pri;
 };
 
 /*
  * One descriptor, without the lock. Returns 0 with *raised set, or the
  * UDMA_ERR_* of a fault that halts the engine (*fault_addr filled).
  */
-static uint32_t udma_run_job(struct udma *u, const struct udma_job *job,
+static uint32_t udma_run_job(struct udma *u, struct udma_job *job,
 			     uint32_t *raised, uint64_t *moved,
 			     uint32_t *desc_err, uint64_t *fault_addr)
 {
@@ -314,7 +331,14 @@ static uint32_t udma_run_job(struct udma *u, const struct udma_job *job,
 		*fault_addr = fault.iova;
 		return UDMA_ERR_RING_FAULT;
 	}
-	err = udma_execute(u, &d, &fault);
+	err = udma_execute(u, &d, &job->pri, &fault);
+	/* Reset or disabled while it waited: forgotten, no status goes out */
+	if (job->pri.cancelled) {
+		*raised = 0;
+		*moved = 0;
+		*desc_err = 0;
+		return 0;
+	}
 	status = err ? UDMA_DESC_ERROR | err : UDMA_DESC_DONE;
 	if (!pci_dma_write(&u->pdev,
 			   job->desc_addr + offsetof(struct udma_desc, status),
@@ -345,7 +369,8 @@ static bool udma_runnable(struct udma *u)
 {
 	lockdep_assert_held(&u->eng.lock);
 	return (u->control & UDMA_CTRL_ENABLE) && !u->halted && u->ring_size &&
-	       u->tail != u->head && pci_bus_master(&u->pdev);
+	       u->tail != u->head && pci_bus_master(&u->pdev) &&
+	       dma_engine_may_run(&u->eng);
 }
 
 static void *udma_worker(void *arg)
@@ -367,6 +392,7 @@ static void *udma_worker(void *arg)
 				(uint64_t)u->tail * sizeof(struct udma_desc);
 		job.wb_addr = u->wb_addr;
 		job.next_tail = (u->tail + 1) & (u->ring_size - 1);
+		pci_pri_transfer_init(&u->pdev, &job.pri);
 		dma_engine_begin(&u->eng);
 		mutex_unlock(&u->eng.lock);
 
@@ -466,6 +492,7 @@ struct pci_dev *udma_create(const char *name)
 	rc = pci_dev_init(&u->pdev, name, &udma_id, &udma_ops, 1);
 	if (rc)
 		goto err_free;
+	u->eng.pri = &u->pdev.pri;
 	pci_dev_add_bar_regs(&u->pdev, UDMA_BAR_REGS, UDMA_BAR_REGS_LEN, 0,
 			     &udma_bar_ops);
 	rc = pci_dev_add_bar_mem(&u->pdev, UDMA_BAR_MEM, UDMA_BAR_MEM_LEN,
@@ -474,6 +501,11 @@ struct pci_dev *udma_create(const char *name)
 	if (rc)
 		goto err_deinit;
 	rc = pci_dev_add_express(&u->pdev, true);
+	if (!rc)
+		rc = pci_dev_add_pasid(&u->pdev, UDMA_PASID_WIDTH);
+	/* One worker: one request outstanding at a time */
+	if (!rc)
+		rc = pci_dev_add_pri(&u->pdev, 1);
 	if (!rc)
 		rc = pci_dev_add_msi(&u->pdev, 2);
 	if (!rc)

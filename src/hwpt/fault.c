@@ -16,21 +16,6 @@
 #include "fault.h"
 #include "hw_pagetable.h"
 
-/*
- * Answer a request. The software devices retry or give up on their own, so
- * the answer is only recorded; nothing waits on it.
- */
-static void iopf_group_response(struct iopf_group *group, uint32_t code)
-{
-	(void)group;
-	(void)code;
-}
-
-static void iopf_free_group(struct iopf_group *group)
-{
-	ufd_free(group);
-}
-
 /* Caller holds eventq->lock */
 void iommufd_eventq_update_readable(struct iommufd_eventq *eventq)
 {

@@ -592,6 +592,19 @@ out_unlock:
 	return rc;
 }
 
+void iopf_group_response(struct iopf_group *group, uint32_t code)
+{
+	const struct iommu_ops *ops = group->dev->iommu_ops;
+
+	if (ops->page_response)
+		ops->page_response(group->dev, group, code);
+}
+
+void iopf_free_group(struct iopf_group *group)
+{
+	ufd_free(group);
+}
+
 int iommu_enforce_cache_coherency(struct iommu_domain *domain)
 {
 	if (domain->cache_coherency_enforced)

@@ -22,6 +22,7 @@ struct device;
 struct iommu_group;
 struct iommufd_viommu;
 struct iommufd_viommu_ops;
+struct iopf_group;
 
 #define IOMMU_NO_PASID 0u
 
@@ -121,6 +122,13 @@ struct iommu_ops {
 			   struct iommu_domain *parent,
 			   const struct iommu_user_data *user_data,
 			   const struct iommufd_viommu_ops **ops);
+	/*
+	 * Send the answer (IOMMUFD_PAGE_RESP_*) to a page request of @group
+	 * back to the device that made it. Called with the fault queue's
+	 * locks held: it must only hand the answer over.
+	 */
+	void (*page_response)(struct device *dev,
+			      const struct iopf_group *group, uint32_t code);
 };
 
 /* A device behind an IOMMU: the kernel's struct device, what we need of it */
@@ -188,6 +196,14 @@ struct iopf_group {
  * the device answers itself (the request is refused, not reported).
  */
 int iommu_report_device_fault(struct device *dev, const struct iopf_group *evt);
+/*
+ * Answer a reported request (IOMMUFD_PAGE_RESP_SUCCESS or _INVALID): the
+ * device hears it through its IOMMU driver's page_response. Every request
+ * iommu_report_device_fault() queued gets exactly one answer, then
+ * iopf_free_group().
+ */
+void iopf_group_response(struct iopf_group *group, uint32_t code);
+void iopf_free_group(struct iopf_group *group);
 
 /* Groups and devices */
 struct iommu_group *iommu_group_alloc(void);

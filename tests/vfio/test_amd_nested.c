@@ -394,6 +394,31 @@ static void test_faults_no_iotlb(void **state)
 	assert_int_equal(UDMA_DESC_DONE, copy(IOVA_SRC, IOVA_DST, 16));
 }
 
+/*
+ * The model has no page requests (no PPRSup): a fault in a nested HWPT
+ * with a fault queue fails the descriptor at once and asks for nothing
+ */
+static void test_no_page_requests(void **state)
+{
+	struct iommu_hwpt_amd_guest g = gdte(gpa(G_GCR3), 0, 0, true);
+	struct iommu_hwpt_pgfault pf;
+	uint32_t fault_id, id;
+	int fault_fd = fault_queue_alloc(f.ctx, &fault_id);
+
+	(void)state;
+	assert_true(fault_fd >= 0);
+	assert_int_equal(0, hwpt_alloc_ex(f.ctx, f.devid, viommu_id,
+					  IOMMU_HWPT_FAULT_ID_VALID, fault_id,
+					  IOMMU_HWPT_DATA_AMD_GUEST, &g,
+					  sizeof(g), &id));
+	assert_int_equal(0, attach(f.dev, &id));
+	start_ring(IOVA_RING);
+	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT,
+			 copy(IOVA_SRC, IOVA_HOLE, 16));
+	assert_int_equal(0, uiommufd_read(fault_fd, &pf, sizeof(pf)));
+	uiommufd_close(fault_fd);
+}
+
 /* GIOV clear: requests without PASID see the host table only */
 static void test_no_giov(void **state)
 {
@@ -629,6 +654,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copy_and_ad_bits, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_faults_no_iotlb, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_page_requests, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_giov, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gcr3_levels_five_levels,

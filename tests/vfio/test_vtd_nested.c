@@ -117,7 +117,9 @@ static void test_hw_info(void **state)
 	assert_true(vtd.ecap_reg & (1ULL << 26));	  /* nesting */
 	assert_true(vtd.ecap_reg & (1ULL << 47));	  /* first stage */
 	assert_false(vtd.ecap_reg & (1ULL << 31)); /* no supervisor requests */
-	assert_false(vtd.ecap_reg & (1ULL << 40)); /* no PASID */
+	assert_true(vtd.ecap_reg & (1ULL << 40));  /* PASID */
+	assert_int_equal(19, (vtd.ecap_reg >> 35) & 0x1f); /* PSS: 20 bits */
+	assert_true(vtd.ecap_reg & (1ULL << 29));	   /* page requests */
 
 	/* The default model stays what it was */
 	plain = uiommufd_vfio_cdev_open((unsigned int)plain_udma.vfio_index, 0);

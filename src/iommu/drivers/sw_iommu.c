@@ -75,8 +75,56 @@ static int sw_attach_dev(struct iommu_domain *domain, struct device *dev,
 	return 0;
 }
 
+/*
+ * The PASID table entry of @pasid: its table is made on first use and
+ * published before the entry can point anywhere. The core holds the
+ * group's mutex, so writers are one at a time.
+ */
+static struct iommu_domain **sw_pasid_entry(struct sw_iommu_dev *sdev,
+					    uint32_t pasid, bool make)
+{
+	struct iommu_domain ***slot =
+		&sdev->pasid_dir[pasid >> SW_PASID_TABLE_BITS];
+	struct iommu_domain **table = *slot;
+
+	if (!table && make) {
+		table = ufd_zalloc(SW_PASID_TABLE * sizeof(*table));
+		if (!table)
+			return NULL;
+		__atomic_store_n(slot, table, __ATOMIC_RELEASE);
+	}
+	return table ? &table[pasid & (SW_PASID_TABLE - 1)] : NULL;
+}
+
+int sw_iommu_set_pasid(struct device *dev, uint32_t pasid,
+		       struct iommu_domain *domain, struct iommu_domain *old)
+{
+	struct sw_iommu_dev *sdev = to_sw_iommu_dev(dev);
+	bool blocked = domain->type == IOMMU_DOMAIN_BLOCKED;
+	struct iommu_domain **entry;
+
+	if (WARN_ON(pasid >> SW_PASID_BITS))
+		return -EINVAL;
+	entry = sw_pasid_entry(sdev, pasid, !blocked);
+	if (!entry)
+		return blocked ? 0 : -ENOMEM;
+	/* Blocked is "not present": the DMA's PASID fault */
+	__atomic_store_n(entry, blocked ? NULL : domain, __ATOMIC_RELEASE);
+	sw_iommu_quiesce();
+	if (old && old != domain && sw_vtd_is_nested(old))
+		sw_vtd_flush_all(old);
+	return 0;
+}
+
+static int sw_set_dev_pasid(struct iommu_domain *domain, struct device *dev,
+			    uint32_t pasid, struct iommu_domain *old)
+{
+	return sw_iommu_set_pasid(dev, pasid, domain, old);
+}
+
 static const struct iommu_domain_ops sw_blocked_ops = {
 	.attach_dev = sw_attach_dev,
+	.set_dev_pasid = sw_set_dev_pasid,
 };
 
 static struct iommu_domain sw_blocked_domain = {
@@ -132,6 +180,7 @@ static const struct iommu_domain_ops sw_domain_ops = {
 	.count_tables = paging_domain_count_tables,
 	.free = sw_domain_free,
 	.attach_dev = sw_attach_dev,
+	.set_dev_pasid = sw_set_dev_pasid,
 	.enforce_cache_coherency = sw_enforce_cache_coherency,
 };
 
@@ -220,8 +269,19 @@ static int sw_get_resv_regions(struct device *dev, struct list_head *head)
 	return 0;
 }
 
+/* The page response message, to the device that asked */
+static void sw_page_response(struct device *dev, const struct iopf_group *group,
+			     uint32_t code)
+{
+	struct sw_iommu_dev *sdev = to_sw_iommu_dev(dev);
+
+	if (sdev->page_response)
+		sdev->page_response(sdev, group, code);
+}
+
 static const struct iommu_ops sw_iommu_ops = {
 	.name = "sw-iommu",
+	.page_response = sw_page_response,
 	.blocked_domain = &sw_blocked_domain,
 	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
 	.capable = sw_capable,
@@ -230,6 +290,7 @@ static const struct iommu_ops sw_iommu_ops = {
 
 static const struct iommu_ops sw_vtd_iommu_ops = {
 	.name = "sw-iommu-vtd",
+	.page_response = sw_page_response,
 	.blocked_domain = &sw_vtd_blocked_domain,
 	.hw_info = sw_vtd_hw_info,
 	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
@@ -240,6 +301,7 @@ static const struct iommu_ops sw_vtd_iommu_ops = {
 
 static const struct iommu_ops sw_smmu_iommu_ops = {
 	.name = "sw-iommu-smmuv3",
+	.page_response = sw_page_response,
 	.blocked_domain = &sw_smmu_blocked_domain,
 	.hw_info = sw_smmu_hw_info,
 	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
@@ -251,6 +313,7 @@ static const struct iommu_ops sw_smmu_iommu_ops = {
 
 static const struct iommu_ops sw_amd_iommu_ops = {
 	.name = "sw-iommu-amd",
+	.page_response = sw_page_response,
 	.blocked_domain = &sw_amd_blocked_domain,
 	.hw_info = sw_amd_hw_info,
 	.domain_alloc_paging_flags = sw_domain_alloc_paging_flags,
@@ -301,6 +364,16 @@ static bool sw_group_fits(struct iommu_group *group,
 	return fits;
 }
 
+/*
+ * The PASID width an IOMMU model takes: VT-d's ECAP.PSS; the SMMUv3 and
+ * AMD models have no substreams (SSIDSIZE 0, PASmax 0), the default model
+ * no PASID table
+ */
+static unsigned int sw_model_pasid_bits(enum sw_iommu_model model)
+{
+	return model == SW_IOMMU_MODEL_VTD ? SW_PASID_BITS : 0;
+}
+
 int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 {
 	const struct iommu_ops *ops = sw_model_ops(sdev->model);
@@ -308,6 +381,10 @@ int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 
 	if (!sw_group_fits(group, ops))
 		return -EINVAL;
+	/* As the kernel's dev_iommu_get_max_pasids(): device and IOMMU */
+	sdev->dev.max_pasid_log2 =
+		min(sdev->dev.max_pasid_log2, sw_model_pasid_bits(sdev->model));
+	memset(sdev->pasid_dir, 0, sizeof(sdev->pasid_dir));
 	sdev->domain = ops->blocked_domain;
 	sdev->vsid = SW_NO_VSID;
 	memset(&sdev->cd_cache, 0, sizeof(sdev->cd_cache));
@@ -326,15 +403,38 @@ void sw_iommu_dev_remove(struct sw_iommu_dev *sdev)
 	list_del(&sdev->dma_item);
 	mutex_unlock(&dma_devs_lock);
 	iommu_device_remove(&sdev->dev);
+	/* Unbound: no PASID is attached, no DMA section runs */
+	for (unsigned int i = 0; i != SW_PASID_DIR; i++) {
+		ufd_free(sdev->pasid_dir[i]);
+		sdev->pasid_dir[i] = NULL;
+	}
 }
 
-/* One leaf's worth of translation; false with @fault filled if refused */
-static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
-		    bool mark, struct io_pgtable_walk *walk,
-		    struct sw_dma_fault_info *fault)
+/* The domain requests tagged @pasid translate through; NULL: none */
+static struct iommu_domain *sw_dma_domain(struct sw_iommu_dev *sdev,
+					  uint32_t pasid)
 {
-	struct iommu_domain *domain =
-		__atomic_load_n(&sdev->domain, __ATOMIC_ACQUIRE);
+	struct iommu_domain **table;
+
+	if (pasid == IOMMU_NO_PASID)
+		return __atomic_load_n(&sdev->domain, __ATOMIC_ACQUIRE);
+	/* Wider than the device's PASIDs: no table has it */
+	if (pasid >> sdev->dev.max_pasid_log2)
+		return NULL;
+	table = __atomic_load_n(&sdev->pasid_dir[pasid >> SW_PASID_TABLE_BITS],
+				__ATOMIC_ACQUIRE);
+	if (!table)
+		return NULL;
+	return __atomic_load_n(&table[pasid & (SW_PASID_TABLE - 1)],
+			       __ATOMIC_ACQUIRE);
+}
+
+/* One leaf's worth of translation in @domain; false with @fault filled */
+static bool sw_walk_domain(struct sw_iommu_dev *sdev,
+			   struct iommu_domain *domain, uint64_t iova,
+			   bool write, bool mark, struct io_pgtable_walk *walk,
+			   struct sw_dma_fault_info *fault)
+{
 	struct paging_domain *pd;
 
 	if (sw_vtd_is_nested(domain))
@@ -360,8 +460,36 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint64_t iova, bool write,
 	return true;
 }
 
-bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
-		  bool write, struct sw_dma_fault_info *fault)
+/*
+ * Do the model's devices send page requests? VT-d's has ECAP.PRS, the
+ * default model stands for none in particular; the SMMUv3 model has
+ * neither PRI nor stalls (IDR0), the AMD one no PPRSup (EFR)
+ */
+static bool sw_model_page_requests(enum sw_iommu_model model)
+{
+	return model == SW_IOMMU_MODEL_VTD || model == SW_IOMMU_MODEL_DEFAULT;
+}
+
+/* The same in the domain of @pasid, which says if it takes page requests */
+static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		    bool write, bool mark, struct io_pgtable_walk *walk,
+		    struct sw_dma_fault_info *fault)
+{
+	struct iommu_domain *domain = sw_dma_domain(sdev, pasid);
+
+	if (!domain)
+		return sw_dma_fault(fault, SW_DMA_NO_PASID, iova, write);
+	if (sw_walk_domain(sdev, domain, iova, write, mark, walk, fault))
+		return true;
+	/* Set before the domain was attached, and kept while it is */
+	if (fault)
+		fault->page_request = domain->iopf_handler &&
+				      sw_model_page_requests(sdev->model);
+	return false;
+}
+
+bool sw_dma_check(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		  size_t len, bool write, struct sw_dma_fault_info *fault)
 {
 	struct io_pgtable_walk walk;
 	uint64_t last;
@@ -371,7 +499,7 @@ bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
 	if (check_add_overflow(iova, (uint64_t)len - 1, &last))
 		return sw_dma_fault(fault, SW_DMA_NOT_MAPPED, iova, write);
 	for (;;) {
-		if (!sw_walk(sdev, iova, write, false, &walk, fault))
+		if (!sw_walk(sdev, pasid, iova, write, false, &walk, fault))
 			return false;
 		if (walk.leaf_left > last - iova)
 			return true;
@@ -379,31 +507,32 @@ bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
 	}
 }
 
-void *sw_dma_translate(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
-		       bool write, size_t *len_out,
+void *sw_dma_translate(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		       size_t len, bool write, size_t *len_out,
 		       struct sw_dma_fault_info *fault)
 {
 	struct io_pgtable_walk walk;
 
-	if (!sw_walk(sdev, iova, write, true, &walk, fault))
+	if (!sw_walk(sdev, pasid, iova, write, true, &walk, fault))
 		return NULL;
 	*len_out = min(len, walk.leaf_left);
 	return (void *)walk.host;
 }
 
 /* Copy between @buf and the IOVA range: to memory when @write */
-static bool sw_dma_rw(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
-		      size_t len, bool write, struct sw_dma_fault_info *fault)
+static bool sw_dma_rw(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		      void *buf, size_t len, bool write,
+		      struct sw_dma_fault_info *fault)
 {
 	char *p = buf;
 	bool ok;
 
 	sw_dma_begin(sdev);
-	ok = sw_dma_check(sdev, iova, len, write, fault);
+	ok = sw_dma_check(sdev, pasid, iova, len, write, fault);
 	while (ok && len) {
 		size_t chunk;
-		char *host =
-			sw_dma_translate(sdev, iova, len, write, &chunk, fault);
+		char *host = sw_dma_translate(sdev, pasid, iova, len, write,
+					      &chunk, fault);
 
 		const struct sw_bus_window *w;
 
@@ -427,14 +556,14 @@ static bool sw_dma_rw(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
 	return ok;
 }
 
-bool sw_dma_read(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
-		 size_t len, struct sw_dma_fault_info *fault)
+bool sw_dma_read(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		 void *buf, size_t len, struct sw_dma_fault_info *fault)
 {
-	return sw_dma_rw(sdev, iova, buf, len, false, fault);
+	return sw_dma_rw(sdev, pasid, iova, buf, len, false, fault);
 }
 
-bool sw_dma_write(struct sw_iommu_dev *sdev, uint64_t iova, const void *buf,
-		  size_t len, struct sw_dma_fault_info *fault)
+bool sw_dma_write(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		  const void *buf, size_t len, struct sw_dma_fault_info *fault)
 {
-	return sw_dma_rw(sdev, iova, (void *)buf, len, true, fault);
+	return sw_dma_rw(sdev, pasid, iova, (void *)buf, len, true, fault);
 }

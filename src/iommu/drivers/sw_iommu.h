@@ -53,13 +53,39 @@ struct sw_smmu_cd_cache {
 	uint64_t cd[2];
 };
 
+/*
+ * PASIDs: the widest the IOMMU takes (VT-d's 20 bits), looked up as VT-d's
+ * PASID directory does, a directory of tables of SW_PASID_TABLE entries
+ */
+#define SW_PASID_BITS	    20
+#define SW_PASID_TABLE_BITS 10
+#define SW_PASID_TABLE	    (1u << SW_PASID_TABLE_BITS)
+#define SW_PASID_DIR	    (1u << (SW_PASID_BITS - SW_PASID_TABLE_BITS))
+
 /* A device behind the software IOMMU */
 struct sw_iommu_dev {
 	struct device dev;
-	/* Set before sw_iommu_dev_add() */
+	/*
+	 * Set before sw_iommu_dev_add(): the model, and in
+	 * dev.max_pasid_log2 the PASID width of the device (which the add
+	 * narrows to what the model's IOMMU takes)
+	 */
 	enum sw_iommu_model model;
 	/* The domain DMA translates through (NO_PASID), read locklessly */
 	struct iommu_domain *domain;
+	/*
+	 * The domains of the PASIDs: tables made on a PASID's first attach
+	 * (under the group's mutex) and kept until the device goes, so DMA
+	 * reads them locklessly as it reads @domain; NULL: not present
+	 */
+	struct iommu_domain **pasid_dir[SW_PASID_DIR];
+	/*
+	 * Where the answer to a page request of the device goes (the PRI
+	 * response message); set before sw_iommu_dev_add(), NULL if the
+	 * device makes no requests. Called with fault queue locks held.
+	 */
+	void (*page_response)(struct sw_iommu_dev *sdev,
+			      const struct iopf_group *group, uint32_t code);
 	/* Odd while the device is inside a DMA section */
 	uint64_t dma_seq;
 	/* On the list of devices an unmap waits for */
@@ -96,12 +122,18 @@ enum sw_dma_fault {
 	SW_DMA_NO_WRITE,   /* the leaf does not allow writing */
 	SW_DMA_BAD_ENTRY,  /* a reserved bit in a first-stage entry, or a
 			      non-canonical address */
+	SW_DMA_NO_PASID,   /* a PASID with no domain (not present) */
 };
 
 struct sw_dma_fault_info {
 	enum sw_dma_fault reason;
 	uint64_t iova; /* the first IOVA that failed */
 	bool write;    /* the access was a write */
+	/*
+	 * The domain that refused it takes page requests (it has a fault
+	 * handler: the IOMMU has PRI on for the device there)
+	 */
+	bool page_request;
 };
 
 /* Fill @fault (if given) and return false: a refused access */
@@ -113,6 +145,7 @@ static inline bool sw_dma_fault(struct sw_dma_fault_info *fault,
 		fault->reason = reason;
 		fault->iova = iova;
 		fault->write = write;
+		fault->page_request = false;
 	}
 	return false;
 }
@@ -132,10 +165,12 @@ static inline void sw_dma_end(struct sw_iommu_dev *sdev)
 /*
  * Inside a DMA section: check that the whole of [iova, iova + len) can be
  * read (@write false) or written, without touching memory or the accessed
- * and dirty bits. Returns true, or false with @fault filled.
+ * and dirty bits. @pasid tags the requests (IOMMU_NO_PASID: untagged, the
+ * RID's domain translates; else the domain attached to that PASID, as
+ * every function below). Returns true, or false with @fault filled.
  */
-bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
-		  bool write, struct sw_dma_fault_info *fault);
+bool sw_dma_check(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		  size_t len, bool write, struct sw_dma_fault_info *fault);
 
 /*
  * Inside a DMA section: the host address of @iova for a read or a write,
@@ -143,8 +178,8 @@ bool sw_dma_check(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
  * NULL with @fault filled when the access is not allowed. A write marks the
  * leaf dirty when the domain tracks dirty pages.
  */
-void *sw_dma_translate(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
-		       bool write, size_t *len_out,
+void *sw_dma_translate(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		       size_t len, bool write, size_t *len_out,
 		       struct sw_dma_fault_info *fault);
 
 /*
@@ -153,13 +188,16 @@ void *sw_dma_translate(struct sw_iommu_dev *sdev, uint64_t iova, size_t len,
  * (unless the range is unmapped while the transfer runs, which real
  * hardware leaves undefined too). Return true, or false with @fault filled.
  */
-bool sw_dma_read(struct sw_iommu_dev *sdev, uint64_t iova, void *buf,
-		 size_t len, struct sw_dma_fault_info *fault);
-bool sw_dma_write(struct sw_iommu_dev *sdev, uint64_t iova, const void *buf,
-		  size_t len, struct sw_dma_fault_info *fault);
+bool sw_dma_read(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		 void *buf, size_t len, struct sw_dma_fault_info *fault);
+bool sw_dma_write(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
+		  const void *buf, size_t len, struct sw_dma_fault_info *fault);
 
 /* Between the driver's files: the VT-d model (sw_vtd.c) */
 void sw_iommu_set_domain(struct device *dev, struct iommu_domain *domain);
+/* set_dev_pasid of the model's domains: @domain translates for @pasid */
+int sw_iommu_set_pasid(struct device *dev, uint32_t pasid,
+		       struct iommu_domain *domain, struct iommu_domain *old);
 bool sw_domain_is_paging(const struct iommu_domain *domain);
 void *sw_vtd_hw_info(struct device *dev, uint32_t *length, uint32_t *type);
 struct iommu_domain *

@@ -42,23 +42,29 @@
 /*
  * Extended capability register (VT-d 11.4.3). C: walks are coherent; QI:
  * invalidations are the queued kind (IOMMU_HWPT_INVALIDATE is what a VMM
- * turns a guest's queue into); SC: snoop control; NEST; SMTS: scalable
- * mode; SLADS: second-stage A/D (dirty tracking); SLTS and FLTS. Not set:
- * PASID, SRS (supervisor requests), EAFS, PRS, device TLBs, pass-through.
+ * turns a guest's queue into); SC: snoop control; NEST; PRS: page
+ * requests (a device's requests reach a domain's fault queue, docs/
+ * pasid.md); PSS and PASID: 20-bit PASIDs; SMTS: scalable mode; SLADS:
+ * second-stage A/D (dirty tracking); SLTS and FLTS. Not set: SRS
+ * (supervisor requests), EAFS, device TLBs, pass-through.
  */
-#define VTD_ECAP_C     (1ULL << 0)
-#define VTD_ECAP_QI    (1ULL << 1)
-#define VTD_ECAP_SC    (1ULL << 7)
-#define VTD_ECAP_NEST  (1ULL << 26)
-#define VTD_ECAP_SRS   (1ULL << 31)
-#define VTD_ECAP_EAFS  (1ULL << 34)
-#define VTD_ECAP_SMTS  (1ULL << 43)
-#define VTD_ECAP_SLADS (1ULL << 45)
-#define VTD_ECAP_SLTS  (1ULL << 46)
-#define VTD_ECAP_FLTS  (1ULL << 47)
+#define VTD_ECAP_C	(1ULL << 0)
+#define VTD_ECAP_QI	(1ULL << 1)
+#define VTD_ECAP_SC	(1ULL << 7)
+#define VTD_ECAP_NEST	(1ULL << 26)
+#define VTD_ECAP_PRS	(1ULL << 29)
+#define VTD_ECAP_SRS	(1ULL << 31)
+#define VTD_ECAP_EAFS	(1ULL << 34)
+#define VTD_ECAP_PSS(b) ((uint64_t)((b)-1) << 35)
+#define VTD_ECAP_PASID	(1ULL << 40)
+#define VTD_ECAP_SMTS	(1ULL << 43)
+#define VTD_ECAP_SLADS	(1ULL << 45)
+#define VTD_ECAP_SLTS	(1ULL << 46)
+#define VTD_ECAP_FLTS	(1ULL << 47)
 
-#define SW_VTD_ECAP                                               \
-	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_SC | VTD_ECAP_NEST | \
+#define SW_VTD_ECAP                                                    \
+	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_SC | VTD_ECAP_NEST |      \
+	 VTD_ECAP_PRS | VTD_ECAP_PSS(SW_PASID_BITS) | VTD_ECAP_PASID | \
 	 VTD_ECAP_SMTS | VTD_ECAP_SLADS | VTD_ECAP_SLTS | VTD_ECAP_FLTS)
 
 #define VTD_PAGE_SIZE 4096ULL
@@ -132,6 +138,18 @@ static int sw_vtd_nested_attach_dev(struct iommu_domain *domain,
 		return rc;
 	sw_iommu_set_domain(dev, domain);
 	return 0;
+}
+
+/* The same checks where a PASID's entry is written */
+static int sw_vtd_nested_set_dev_pasid(struct iommu_domain *domain,
+				       struct device *dev, uint32_t pasid,
+				       struct iommu_domain *old)
+{
+	int rc = sw_vtd_check_s1_cfg(&to_sw_vtd_nested(domain)->s1_cfg);
+
+	if (rc)
+		return rc;
+	return sw_iommu_set_pasid(dev, pasid, domain, old);
 }
 
 void sw_vtd_flush_all(struct iommu_domain *domain)
@@ -216,6 +234,7 @@ static void sw_vtd_nested_free(struct iommu_domain *domain)
 
 static const struct iommu_domain_ops sw_vtd_nested_ops = {
 	.attach_dev = sw_vtd_nested_attach_dev,
+	.set_dev_pasid = sw_vtd_nested_set_dev_pasid,
 	.free = sw_vtd_nested_free,
 	.cache_invalidate_user = sw_vtd_cache_invalidate_user,
 };
