@@ -26,39 +26,10 @@
 #include <sys/wait.h>
 
 #include "test_helpers.h"
+#include "../lib/procs.h"
 #include <uiommufd/vfio.h>
 
 #define IOVA MOCK_APERTURE_START
-
-/* Exit codes of the processes of a case: 0, or the failing step */
-#define STEP(n, cond)             \
-	do {                      \
-		if (!(cond))      \
-			_exit(n); \
-	} while (0)
-
-static int exit_code(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 200 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* Run fn in an owner process of its own; its exit code */
-static int run_owner(int (*fn)(void))
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		alarm(20);
-		exit(fn());
-	}
-	return exit_code(pid);
-}
 
 static void *shared_buf(size_t len)
 {
@@ -420,51 +391,6 @@ static void test_child_binds_device(void **state)
 	assert_int_equal(0, run_owner(child_binds_device));
 }
 
-static int send_fd(int sock, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {};
-	char byte = 0;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /* A process forked before the owner opened: it never had the engine */
 static pid_t fork_receiver(int sock, int (*fn)(int fd))
 {
@@ -474,9 +400,7 @@ static pid_t fork_receiver(int sock, int (*fn)(int fd))
 		int fd;
 
 		alarm(20);
-		fd = recv_fd(sock);
-
-		STEP(90, fd >= 0);
+		STEP(90, recv_fds(sock, &fd, 1) == 0);
 		/* Not ours until its first iommufd ioctl */
 		STEP(91, uiommufd_fd_kind(fd) == UIOMMUFD_FD_NONE);
 		exit(fn(fd));
@@ -519,7 +443,7 @@ static int scm_rights(void)
 	fd = uiommufd_open(O_CLOEXEC);
 	STEP(2, fd >= 0 && ioas_alloc(fd) == 1);
 	STEP(3, uiommufd_fd_share(fd) == 0 && uiommufd_fd_share(fd) == 0);
-	STEP(4, send_fd(sv[0], fd) == 0);
+	STEP(4, send_fds(sv[0], &fd, 1) == 0);
 	STEP(5, exit_code(child) == 0);
 	/* The receiver's IOAS is in our context */
 	STEP(6, uiommufd_ioctl(fd, IOMMU_IOAS_IOVA_RANGES, (unsigned long)&r) ==
@@ -567,7 +491,7 @@ static int scm_unshared(void)
 	child = fork_receiver(sv[1], scm_unshared_user);
 	fd = uiommufd_open(0);
 	/* Without uiommufd_fd_share(), as a C API program may forget it */
-	STEP(2, fd >= 0 && send_fd(sv[0], fd) == 0);
+	STEP(2, fd >= 0 && send_fds(sv[0], &fd, 1) == 0);
 	STEP(3, exit_code(child) == 0);
 	STEP(4, ioas_alloc_rc(fd) == 0);
 	return foreign_socket();
@@ -612,7 +536,7 @@ static int scm_owner_gone(void)
 	if (!owner) {
 		fd = uiommufd_open(0);
 		STEP(2, fd >= 0 && uiommufd_fd_share(fd) == 0);
-		STEP(3, send_fd(sv[0], fd) == 0);
+		STEP(3, send_fds(sv[0], &fd, 1) == 0);
 		exit(0);
 	}
 	STEP(4, exit_code(owner) == 0);
@@ -655,7 +579,7 @@ static int scm_credentials(void)
 		STEP(2, setresuid(65534, 65534, 65534) == 0);
 		fd = uiommufd_open(0);
 		STEP(3, fd >= 0 && uiommufd_fd_share(fd) == 0);
-		STEP(4, send_fd(sv[0], fd) == 0);
+		STEP(4, send_fds(sv[0], &fd, 1) == 0);
 		/* Serving until the receiver is done */
 		pause();
 		exit(0);
@@ -668,7 +592,7 @@ static int scm_credentials(void)
 	STEP(8, drop_effective(CAP_SYS_PTRACE) == 0);
 	fd = uiommufd_open(0);
 	STEP(9, fd >= 0 && uiommufd_fd_share(fd) == 0);
-	STEP(10, send_fd(sv[0], fd) == 0);
+	STEP(10, send_fds(sv[0], &fd, 1) == 0);
 	STEP(11, exit_code(receiver) == 0);
 	STEP(12, ioas_alloc_rc(fd) == 0);
 	return 0;

@@ -26,54 +26,11 @@
 #include <uiommufd/vfio.h>
 
 #include "../lib/check.h"
+#include "../lib/procs.h"
 
 #define CDEV "/dev/vfio/devices/vfio0"
 /* Region offsets of vfio-pci: the index above bit 40 */
 #define REGION(index, off) (((off_t)(index) << 40) + (off))
-
-static int send_fds(int sock, const int *fds)
-{
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u = {};
-	char byte = 0;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, 2 * sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-static int recv_fds(int sock, int *fds)
-{
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_len != CMSG_LEN(2 * sizeof(int)))
-		return -1;
-	memcpy(fds, CMSG_DATA(cm), 2 * sizeof(int));
-	return 0;
-}
 
 /* The receiver: the device bound, attached, its config and BAR0 read */
 static void receiver(int sock, int go)
@@ -87,7 +44,7 @@ static void receiver(int sock, int go)
 	int fds[2];
 	char c;
 
-	REQUIRE(recv_fds(sock, fds) == 0);
+	REQUIRE(recv_fds(sock, fds, 2) == 0);
 	/* The sender has closed its copy of the cdev */
 	REQUIRE(read(go, &c, 1) == 1);
 	bind.iommufd = fds[0];
@@ -128,7 +85,7 @@ int main(void)
 	fds[0] = open("/dev/iommu", O_RDWR | O_CLOEXEC);
 	fds[1] = open(CDEV, O_RDWR | O_CLOEXEC);
 	REQUIRE(fds[0] >= 0 && fds[1] >= 0);
-	REQUIRE(send_fds(sv[0], fds) == 0);
+	REQUIRE(send_fds(sv[0], fds, 2) == 0);
 	/* Sent: our copy of the cdev can go, the receiver's stays usable */
 	CHECK(close(fds[1]) == 0);
 	REQUIRE(write(go[1], "", 1) == 1);

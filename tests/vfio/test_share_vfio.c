@@ -27,39 +27,11 @@
 /* The helpers' VFIO bind(), not the socket's */
 #define bind vfio_bind
 #include "udma_helpers.h"
+#include "../lib/procs.h"
 
 #define IOVA_RING 0x100000UL
 #define IOVA_BUF  0x200000UL
 #define IOVA_P2P  0x400000UL /* a page of the device's BAR2 */
-
-/* Exit codes of the processes of a case: 0, or the failing step */
-#define STEP(n, cond)             \
-	do {                      \
-		if (!(cond))      \
-			_exit(n); \
-	} while (0)
-
-static int exit_code(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 200 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-static int run_owner(int (*fn)(void))
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		alarm(20);
-		exit(fn());
-	}
-	return exit_code(pid);
-}
 
 /* The owner's context and the udma's cdev, not bound */
 static void owner_open(int *ctx, int *dev)
@@ -362,52 +334,6 @@ static void test_forked_client(void **state)
 	assert_int_equal(0, run_owner(forked_client));
 }
 
-static int send_fds(int sock, const int *fds, int n)
-{
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u = {};
-	char byte = 0;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen =
-				     CMSG_SPACE((size_t)n * sizeof(int))};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-static int recv_fds(int sock, int *fds)
-{
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(2 * sizeof(int)))
-		return -1;
-	memcpy(fds, CMSG_DATA(cm), 2 * sizeof(int));
-	return 0;
-}
-
 /*
  * A process forked before the owner opened (it never had the engine),
  * given the context and the cdev: fn(ctx, dev)
@@ -420,7 +346,7 @@ static pid_t fork_receiver(int sock, int (*fn)(int ctx, int dev))
 		int fds[2];
 
 		alarm(20);
-		STEP(90, recv_fds(sock, fds) == 0);
+		STEP(90, recv_fds(sock, fds, 2) == 0);
 		/* Not ours until their first ioctl */
 		STEP(91, uiommufd_fd_kind(fds[0]) == UIOMMUFD_FD_NONE &&
 				 uiommufd_fd_kind(fds[1]) == UIOMMUFD_FD_NONE);
