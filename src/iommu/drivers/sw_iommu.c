@@ -381,8 +381,12 @@ static unsigned int sw_model_pasid_bits(enum sw_iommu_model model)
 	return model == SW_IOMMU_MODEL_VTD ? SW_PASID_BITS : 0;
 }
 
-/* Which models have page requests (docs/pasid.md): VT-d's and the default */
-static bool sw_model_has_pri(enum sw_iommu_model model)
+/*
+ * Do the model's devices send page requests? VT-d's has ECAP.PRS, the
+ * default model stands for none in particular; the SMMUv3 model has
+ * neither PRI nor stalls (IDR0), the AMD one no PPRSup (EFR)
+ */
+static bool sw_model_page_requests(enum sw_iommu_model model)
 {
 	return model == SW_IOMMU_MODEL_VTD || model == SW_IOMMU_MODEL_DEFAULT;
 }
@@ -438,7 +442,7 @@ static void sw_iommu_enable_pci(struct sw_iommu_dev *sdev)
 {
 	unsigned int pasid, pri;
 
-	if (!sdev->config_read || !sw_model_has_pri(sdev->model))
+	if (!sdev->config_read || !sw_model_page_requests(sdev->model))
 		return;
 	pasid = sw_pci_find_ext_cap(sdev, PCI_EXT_CAP_ID_PASID);
 	if (pasid && sdev->dev.max_pasid_log2) {
@@ -486,7 +490,7 @@ int sw_iommu_iopf_check(struct iommu_domain *domain, struct device *dev)
 {
 	struct sw_iommu_dev *sdev = to_sw_iommu_dev(dev);
 
-	if (!domain->iopf_handler || !sw_model_has_pri(sdev->model))
+	if (!domain->iopf_handler || !sw_model_page_requests(sdev->model))
 		return 0;
 	return sdev->pri_enabled ? 0 : -ENODEV;
 }
@@ -581,16 +585,6 @@ static bool sw_walk_domain(struct sw_iommu_dev *sdev,
 	return true;
 }
 
-/*
- * Do the model's devices send page requests? VT-d's has ECAP.PRS, the
- * default model stands for none in particular; the SMMUv3 model has
- * neither PRI nor stalls (IDR0), the AMD one no PPRSup (EFR)
- */
-static bool sw_model_page_requests(enum sw_iommu_model model)
-{
-	return model == SW_IOMMU_MODEL_VTD || model == SW_IOMMU_MODEL_DEFAULT;
-}
-
 /* The same in the domain of @pasid, which says if it takes page requests */
 static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 		    bool write, bool mark, struct io_pgtable_walk *walk,
@@ -604,8 +598,7 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 		return true;
 	/* Set before the domain was attached, and kept while it is */
 	if (fault)
-		fault->page_request = domain->iopf_handler &&
-				      sw_model_page_requests(sdev->model);
+		fault->page_request = domain->iopf_handler && sdev->pri_enabled;
 	return false;
 }
 

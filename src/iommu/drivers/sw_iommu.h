@@ -143,7 +143,7 @@ struct sw_dma_fault_info {
 	bool write;    /* the access was a write */
 	/*
 	 * The domain that refused it takes page requests (it has a fault
-	 * handler: the IOMMU has PRI on for the device there)
+	 * handler, and the driver turned the function's PRI on at probe)
 	 */
 	bool page_request;
 };
