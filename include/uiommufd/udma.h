@@ -30,11 +30,17 @@
  * VFIO_DEVICE_ATTACH_PASID); a PASID with none attached faults. Untagged
  * transfers, the ring, the status and the write-back translate through
  * the function's (RID's) domain. The function has the PCI Express PASID
- * capability (20 bits; PASID Enable set) and tags only while it is
+ * capability (20 bits) at UDMA_CFG_PASID_CAP and tags only while it is
  * enabled; a tag with PASID 0 (the untagged requests' own, as VT-d's
- * RID_PASID) or PASID Enable clear is UDMA_ERR_BAD_OP.
+ * RID_PASID) or PASID Enable clear is UDMA_ERR_BAD_OP. The IOMMU driver
+ * sets PASID Enable when it probes the function (behind the VT-d model).
+ * Through VFIO the capability is hidden, as the kernel's vfio-pci hides
+ * it: the header at UDMA_CFG_PASID_CAP reads ID 0, version 0 and the next
+ * capability's offset; the registers after it pass through.
  *
- * Page requests: the function has the Page Request Interface capability.
+ * Page requests: the function has the Page Request Interface capability,
+ * which the IOMMU driver enables when it probes the function (behind the
+ * VT-d and default models) and VFIO shows read-only.
  * When a transfer faults in a domain that takes page requests (an HWPT
  * allocated with a fault queue, IOMMU_HWPT_FAULT_ID_VALID), the engine
  * sends a page request for the faulting 4 KiB page (with the PASID when
@@ -58,6 +64,9 @@
 #include <stdint.h>
 
 #define UDMA_VENDOR_ID 0x5546
+
+/* Configuration space: where the PASID capability is (hidden by VFIO) */
+#define UDMA_CFG_PASID_CAP 0x100
 #define UDMA_DEVICE_ID 0xd0a0
 #define UDMA_CLASS     0x080100
 

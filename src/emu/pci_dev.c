@@ -85,6 +85,21 @@ uint64_t pci_bar_address(struct pci_dev *pdev, unsigned int bar)
 	return ALIGN_UP(base, b->size);
 }
 
+/* The configuration space accessors the IOMMU driver uses */
+static uint32_t pci_sdev_config_read(struct sw_iommu_dev *sdev,
+				     unsigned int off, unsigned int size)
+{
+	return pci_config_read(container_of(sdev, struct pci_dev, sdev), off,
+			       size);
+}
+
+static void pci_sdev_config_write(struct sw_iommu_dev *sdev, unsigned int off,
+				  uint32_t val, unsigned int size)
+{
+	pci_config_write(container_of(sdev, struct pci_dev, sdev), off, val,
+			 size);
+}
+
 int pci_dev_init(struct pci_dev *pdev, const char *name,
 		 const struct pci_dev_id *id, const struct pci_dev_ops *ops,
 		 uint8_t intx_pin)
@@ -95,6 +110,8 @@ int pci_dev_init(struct pci_dev *pdev, const char *name,
 	pdev->id = *id;
 	pdev->ops = ops;
 	mutex_init(&pdev->cfg_lock);
+	pdev->sdev.config_read = pci_sdev_config_read;
+	pdev->sdev.config_write = pci_sdev_config_write;
 	for (unsigned int i = 0; i != PCI_NUM_BARS; i++)
 		pdev->bar[i].memfd = -1;
 	pdev->cfg_size = PCI_CFG_SPACE_SIZE;
@@ -322,7 +339,7 @@ int pci_dev_add_pasid(struct pci_dev *pdev, unsigned int width)
 		return off;
 	pdev->pasid_cap = (uint16_t)off;
 	cfg_set(pdev, off + PCI_PASID_CAP, width << 8, 2);
-	cfg_set(pdev, off + PCI_PASID_CTRL, PCI_PASID_CTRL_ENABLE, 2);
+	/* Off until the IOMMU driver turns it on when it probes the function */
 	wmask_set(pdev, off + PCI_PASID_CTRL, PCI_PASID_CTRL_ENABLE, 2);
 	/* What the IOMMU core reads from the capability (pci_max_pasids()) */
 	pdev->sdev.dev.max_pasid_log2 = width;
@@ -337,14 +354,34 @@ int pci_dev_add_pri(struct pci_dev *pdev, uint32_t outstanding)
 	if (off < 0)
 		return off;
 	pdev->pri_cap = (uint16_t)off;
-	cfg_set(pdev, off + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE, 2);
+	/* Off and stopped until the IOMMU driver turns it on */
 	wmask_set(pdev, off + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE, 2);
-	cfg_set(pdev, off + PCI_PRI_STATUS, PCI_PRI_STATUS_PASID, 2);
+	cfg_set(pdev, off + PCI_PRI_STATUS,
+		PCI_PRI_STATUS_PASID | PCI_PRI_STATUS_STOPPED, 2);
 	cfg_set(pdev, off + PCI_PRI_MAX_REQ, outstanding, 4);
 	cfg_set(pdev, off + PCI_PRI_ALLOC_REQ, outstanding, 4);
 	wmask_set(pdev, off + PCI_PRI_ALLOC_REQ, 0xffffffff, 4);
 	pdev->sdev.page_response = pci_pri_response;
 	return 0;
+}
+
+/*
+ * PRI Status Stopped follows Enable: set while it is clear, as the
+ * function has then no request outstanding (a disable drops them,
+ * pci_pri_cancel()), which pci_enable_pri() checks. Under cfg_lock.
+ */
+static void pci_pri_stopped_update(struct pci_dev *pdev)
+{
+	unsigned int st = pdev->pri_cap + PCI_PRI_STATUS;
+	uint32_t status;
+
+	if (!pdev->pri_cap)
+		return;
+	status = cfg_get(pdev, st, 2) & ~PCI_PRI_STATUS_STOPPED;
+	if (!(cfg_get(pdev, pdev->pri_cap + PCI_PRI_CTRL, 2) &
+	      PCI_PRI_CTRL_ENABLE))
+		status |= PCI_PRI_STATUS_STOPPED;
+	cfg_set(pdev, st, status, 2);
 }
 
 uint32_t pci_config_read(struct pci_dev *pdev, unsigned int off,
@@ -373,6 +410,7 @@ void pci_config_write(struct pci_dev *pdev, unsigned int off, uint32_t val,
 			 (uint8_t)((cfg_get8(pdev, off + i) & ~mask) |
 				   (b & mask)));
 	}
+	pci_pri_stopped_update(pdev);
 	/* Function level reset: the bit starts it and reads back as 0 */
 	if (pdev->exp_cap && (cfg_get(pdev, pdev->exp_cap + PCI_EXP_DEVCTL, 2) &
 			      PCI_EXP_DEVCTL_BCR_FLR)) {

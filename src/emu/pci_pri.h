@@ -2,9 +2,9 @@
 /*
  * Page requests of an emulated PCI function (PCIe PRI, docs/pasid.md).
  *
- * A transfer that faulted in a domain whose HWPT has a fault queue (where
- * the IOMMU driver has PRI on for the device, as the kernel's turns it on
- * when it attaches a domain with a fault handler) is not failed at once:
+ * A transfer that faulted in a domain whose HWPT has a fault queue (which
+ * the IOMMU driver attaches only to a function whose PRI it enabled at
+ * probe, as the kernel's intel driver) is not failed at once:
  * the function sends a page request for the faulting page, with its PASID
  * if it was tagged, waits for the page response, and on SUCCESS retries
  * the transfer. A transfer is checked in full before a byte moves, so

@@ -503,6 +503,9 @@ struct pci_dev *udma_create(const char *name)
 	rc = pci_dev_add_express(&u->pdev, true);
 	if (!rc)
 		rc = pci_dev_add_pasid(&u->pdev, UDMA_PASID_WIDTH);
+	/* Where the data sheet says it is: the first extended capability */
+	if (!rc && WARN_ON(u->pdev.pasid_cap != UDMA_CFG_PASID_CAP))
+		rc = -EINVAL;
 	/* One worker: one request outstanding at a time */
 	if (!rc)
 		rc = pci_dev_add_pri(&u->pdev, 1);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * vfio-pci serving an emulated PCI function (the kernel's vfio_pci_core.c,
- * vfio_pci_rdwr.c and the config part of vfio_pci_config.c).
+ * vfio_pci_rdwr.c and the config part of vfio_pci_config.c; the extended
+ * capabilities' view is in vfio_pci_config.c).
  *
  * Accesses keep the kernel's shape: config space in naturally aligned
  * pieces of up to 4 bytes and an EFAULT past its end; BARs in pieces of up
@@ -192,23 +193,19 @@ static ssize_t vfio_pci_config_rw_single(struct vfio_pci_core *vpci, char *ubuf,
 
 	if (pos >= pdev->cfg_size || pos + count > pdev->cfg_size)
 		return -EFAULT;
+	/* Aligned, and within one capability's permissions */
+	count = vfio_pci_config_piece(pdev, (unsigned int)pos, count);
 	if (count >= 4 && !(pos % 4))
 		count = 4;
 	else if (count >= 2 && !(pos % 2))
 		count = 2;
 	else
 		count = 1;
-	if (write) {
-		if (copy_from_user(&val, ubuf, count))
-			return -EFAULT;
-		pci_config_write(pdev, (unsigned int)pos, val,
-				 (unsigned int)count);
-	} else {
-		val = pci_config_read(pdev, (unsigned int)pos,
-				      (unsigned int)count);
-		if (copy_to_user(ubuf, &val, count))
-			return -EFAULT;
-	}
+	if (write && copy_from_user(&val, ubuf, count))
+		return -EFAULT;
+	vfio_pci_config_access(pdev, (unsigned int)pos, count, &val, write);
+	if (!write && copy_to_user(ubuf, &val, count))
+		return -EFAULT;
 	return (ssize_t)count;
 }
 

@@ -57,6 +57,16 @@ static inline struct vfio_pci_core *to_vfio_pci(struct vfio_device *vdev)
 }
 
 /* Serve @pdev as a vfio-pci device; its DMA goes through its IOMMU group */
+/*
+ * Config space as the user sees it (vfio_pci_config.c): the length of the
+ * piece of an access at @pos of up to @count bytes that one permission
+ * covers, and that piece's access (the extended capabilities' view)
+ */
+size_t vfio_pci_config_piece(struct pci_dev *pdev, unsigned int pos,
+			     size_t count);
+void vfio_pci_config_access(struct pci_dev *pdev, unsigned int pos,
+			    size_t count, uint32_t *val, bool write);
+
 int vfio_pci_register(struct vfio_pci_core *vpci, struct pci_dev *pdev);
 
 /* vfio_pci_intrs.c */

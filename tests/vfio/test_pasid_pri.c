@@ -28,7 +28,7 @@
 #define PASID_B	    6 /* nothing attached */
 #define DEADLINE_MS 2000
 
-static struct uiommufd_device_info vtd_udma, plain_udma;
+static struct uiommufd_device_info vtd_udma, plain_udma, vtd_edu;
 static int fault_fd = -1;
 static uint32_t fault_id;
 
@@ -238,9 +238,11 @@ static void test_pasid_dma(void **state)
 	int plain;
 
 	(void)state;
-	/* Config space: PASID with 20 bits, and PRI, as hw info says */
-	cap = ext_cap(PCI_EXT_CAP_ID_PASID);
-	assert_true(cap);
+	/*
+	 * Config space: PASID with 20 bits (its registers pass through
+	 * under the hidden header), and PRI, as hw info says
+	 */
+	cap = UDMA_CFG_PASID_CAP;
 	assert_int_equal(2, uiommufd_pread(f.dev, &width, 2, CFG(cap + 4)));
 	assert_int_equal(UDMA_PASID_WIDTH, (width >> 8) & 0x1f);
 	assert_true(ext_cap(PCI_EXT_CAP_ID_PRI));
@@ -352,6 +354,115 @@ static void check_trace(const struct iommu_hwpt_pgfault *pf1,
 	assert_non_null(strstr(got, want));
 }
 
+/* @size bytes of @dev's config space at @off */
+static uint32_t cfg_read(int dev, unsigned int off, size_t size)
+{
+	uint32_t v = 0;
+
+	assert_int_equal(size, uiommufd_pread(dev, &v, size, CFG(off)));
+	return v;
+}
+
+/* Write @v and see what reads back */
+static uint32_t cfg_write_read(int dev, unsigned int off, uint32_t v,
+			       size_t size)
+{
+	assert_int_equal(size, uiommufd_pwrite(dev, &v, size, CFG(off)));
+	return cfg_read(dev, off, size);
+}
+
+/*
+ * What VFIO shows of the extended capabilities, as the kernel's vfio-pci:
+ * the PASID capability hidden behind a placeholder header (ID 0, version
+ * 0, next kept) whose registers pass through, PRI read-only, and PASID and
+ * PRI Enable set by the IOMMU driver when it probed the function, before
+ * any attach
+ */
+static void test_config_view(void **state)
+{
+	unsigned int pri = ext_cap(PCI_EXT_CAP_ID_PRI);
+	uint32_t hdr = cfg_read(f.dev, UDMA_CFG_PASID_CAP, 4), both[2];
+	uint32_t plain_id = 0;
+	int plain;
+
+	(void)state;
+	assert_int_equal(0, PCI_EXT_CAP_ID(hdr));
+	assert_int_equal(0, PCI_EXT_CAP_VER(hdr));
+	assert_true(pri);
+	assert_int_equal(pri, PCI_EXT_CAP_NEXT(hdr));
+	assert_int_equal(0, ext_cap(PCI_EXT_CAP_ID_PASID));
+	/* The header takes no write; a long read is chopped the same way */
+	assert_int_equal(hdr, cfg_write_read(f.dev, UDMA_CFG_PASID_CAP,
+					     0xffffffff, 4));
+	assert_int_equal(sizeof(both), uiommufd_pread(f.dev, both, sizeof(both),
+						      CFG(UDMA_CFG_PASID_CAP)));
+	assert_int_equal(hdr, both[0]);
+	assert_int_equal(cfg_read(f.dev, UDMA_CFG_PASID_CAP + 4, 4), both[1]);
+	assert_int_equal(0, both[0] & 0xff);
+
+	/* The driver turned both on; nobody wrote them */
+	assert_int_equal(PCI_PASID_CTRL_ENABLE,
+			 cfg_read(f.dev, UDMA_CFG_PASID_CAP + PCI_PASID_CTRL,
+				  2));
+	assert_int_equal(PCI_PRI_CTRL_ENABLE,
+			 cfg_read(f.dev, pri + PCI_PRI_CTRL, 2));
+	assert_int_equal(PCI_PRI_STATUS_PASID,
+			 cfg_read(f.dev, pri + PCI_PRI_STATUS, 2));
+	assert_int_equal(cfg_read(f.dev, pri + PCI_PRI_MAX_REQ, 4),
+			 cfg_read(f.dev, pri + PCI_PRI_ALLOC_REQ, 4));
+
+	/* PRI is read-only: its writes are dropped, their count returned */
+	assert_int_equal(PCI_PRI_CTRL_ENABLE,
+			 cfg_write_read(f.dev, pri + PCI_PRI_CTRL, 0, 2));
+	assert_int_equal(cfg_read(f.dev, pri + PCI_PRI_MAX_REQ, 4),
+			 cfg_write_read(f.dev, pri + PCI_PRI_ALLOC_REQ, 0, 4));
+	assert_int_equal(cfg_read(f.dev, pri, 4),
+			 cfg_write_read(f.dev, pri, 0, 4));
+
+	/* The PASID registers under the placeholder are unassigned: raw */
+	assert_int_equal(0, cfg_write_read(f.dev,
+					   UDMA_CFG_PASID_CAP + PCI_PASID_CTRL,
+					   0, 2));
+	assert_int_equal(PCI_PASID_CTRL_ENABLE,
+			 cfg_write_read(f.dev,
+					UDMA_CFG_PASID_CAP + PCI_PASID_CTRL,
+					PCI_PASID_CTRL_ENABLE, 2));
+
+	/* Behind the default model: PRI on, but no PASIDs to turn on */
+	plain = uiommufd_vfio_cdev_open((unsigned int)plain_udma.vfio_index, 0);
+	assert_true(plain >= 0);
+	assert_int_equal(0, bind(plain, f.ctx, &plain_id));
+	assert_int_equal(0, cfg_read(plain, UDMA_CFG_PASID_CAP + PCI_PASID_CTRL,
+				     2));
+	assert_int_equal(PCI_PRI_CTRL_ENABLE,
+			 cfg_read(plain, pri + PCI_PRI_CTRL, 2));
+	uiommufd_close(plain);
+}
+
+/*
+ * The intel driver refuses a domain with a fault queue on a function
+ * without PRI (intel_iommu_enable_iopf(): ENODEV); with PRI it takes it
+ */
+static void test_fault_hwpt_needs_pri(void **state)
+{
+	uint32_t edu_id = 0, hwpt;
+	int edu;
+
+	(void)state;
+	edu = uiommufd_vfio_cdev_open((unsigned int)vtd_edu.vfio_index, 0);
+	assert_true(edu >= 0);
+	assert_int_equal(0, bind(edu, f.ctx, &edu_id));
+	assert_int_equal(0,
+			 hwpt_alloc_ex(f.ctx, edu_id, f.ioas,
+				       IOMMU_HWPT_FAULT_ID_VALID, fault_id,
+				       IOMMU_HWPT_DATA_NONE, NULL, 0, &hwpt));
+	assert_int_equal(-ENODEV, attach(edu, &hwpt));
+	uiommufd_close(edu);
+
+	hwpt = nested_new(0, true);
+	assert_int_equal(0, attach(f.dev, &hwpt));
+}
+
 /*
  * (b) A tagged copy through a nested HWPT with a fault queue, to two
  * pages its stage-1 table lacks: one page request after the other, each
@@ -449,16 +560,15 @@ static void test_page_request_invalid(void **state)
 	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_SRC_FAULT, status_of(d));
 	assert_int_equal(IOVA_HOLE, reg_read(f.dev, UDMA_REG_ERR_ADDR));
 
-	/* PRI Enable clear: the function asks for nothing */
+	/*
+	 * The user cannot clear PRI Enable: VFIO drops the write (PRI has
+	 * no permission bits in the kernel's vfio-pci), so the function
+	 * goes on asking. (A function with a fault queue and PRI off is not
+	 * a state a user reaches: the driver turns PRI on at probe and
+	 * refuses the queue's HWPT without it.)
+	 */
 	cap = ext_cap(PCI_EXT_CAP_ID_PRI);
 	ctrl = 0;
-	assert_int_equal(2, uiommufd_pwrite(f.dev, &ctrl, 2, CFG(cap + 4)));
-	d = submit(&(struct udma_desc){
-		.op = UDMA_OP_FILL, .dst = IOVA_HOLE, .len = 16});
-	assert_true(settled(DEADLINE_MS));
-	assert_int_equal(UDMA_DESC_ERROR | UDMA_ERR_DST_FAULT, status_of(d));
-	assert_int_equal(0, uiommufd_read(fault_fd, &pf, sizeof(pf)));
-	ctrl = PCI_PRI_CTRL_ENABLE;
 	assert_int_equal(2, uiommufd_pwrite(f.dev, &ctrl, 2, CFG(cap + 4)));
 
 	d = submit(&(struct udma_desc){.op = UDMA_OP_FILL,
@@ -672,6 +782,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pasid_dma, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_config_view, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_hwpt_needs_pri,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_request_success,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_request_invalid,
@@ -687,9 +801,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fail_nth, setup, teardown),
 	};
 
-	if (uiommufd_devices_add("udma,iommu=vtd;udma") ||
+	if (uiommufd_devices_add("udma,iommu=vtd;udma;edu,iommu=vtd") ||
 	    uiommufd_device_info(0, &vtd_udma) ||
-	    uiommufd_device_info(1, &plain_udma))
+	    uiommufd_device_info(1, &plain_udma) ||
+	    uiommufd_device_info(2, &vtd_edu))
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
  * after an unmap, and before reusing or freeing a table they unhooked. A
  * domain is freed only after it was detached, which quiesced.
  */
+#include <linux/pci_regs.h>
 #include <sched.h>
 #include <string.h>
 
@@ -70,7 +71,11 @@ void sw_iommu_set_domain(struct device *dev, struct iommu_domain *domain)
 static int sw_attach_dev(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old)
 {
+	int rc = sw_iommu_iopf_check(domain, dev);
+
 	(void)old;
+	if (rc)
+		return rc;
 	sw_iommu_set_domain(dev, domain);
 	return 0;
 }
@@ -105,6 +110,8 @@ int sw_iommu_set_pasid(struct device *dev, uint32_t pasid,
 
 	if (WARN_ON(pasid >> SW_PASID_BITS))
 		return -EINVAL;
+	if (!blocked && sw_iommu_iopf_check(domain, dev))
+		return -ENODEV;
 	entry = sw_pasid_entry(sdev, pasid, !blocked);
 	if (!entry)
 		return blocked ? 0 : -ENOMEM;
@@ -374,6 +381,120 @@ static unsigned int sw_model_pasid_bits(enum sw_iommu_model model)
 	return model == SW_IOMMU_MODEL_VTD ? SW_PASID_BITS : 0;
 }
 
+/*
+ * Do the model's devices send page requests? VT-d's has ECAP.PRS, the
+ * default model stands for none in particular; the SMMUv3 model has
+ * neither PRI nor stalls (IDR0), the AMD one no PPRSup (EFR)
+ */
+static bool sw_model_page_requests(enum sw_iommu_model model)
+{
+	return model == SW_IOMMU_MODEL_VTD || model == SW_IOMMU_MODEL_DEFAULT;
+}
+
+/* The intel driver's PRQ_DEPTH: the requests its queue holds */
+#define SW_PRQ_DEPTH ((0x1000 << 4) >> 5)
+
+/* The extended capability @id of @sdev (pci_find_ext_capability()), or 0 */
+static unsigned int sw_pci_find_ext_cap(struct sw_iommu_dev *sdev, uint16_t id)
+{
+	unsigned int pos = PCI_CFG_SPACE_SIZE;
+	unsigned int loops = (PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8;
+
+	while (loops-- && pos >= PCI_CFG_SPACE_SIZE) {
+		uint32_t header = sdev->config_read(sdev, pos, 4);
+
+		if (!header)
+			return 0;
+		if (PCI_EXT_CAP_ID(header) == id)
+			return pos;
+		pos = PCI_EXT_CAP_NEXT(header);
+	}
+	return 0;
+}
+
+/*
+ * pci_enable_pri() after pci_reset_pri(): the function must have stopped,
+ * it gets as many outstanding requests as the queue takes
+ */
+static bool sw_pci_enable_pri(struct sw_iommu_dev *sdev, unsigned int pri)
+{
+	uint32_t max;
+
+	sdev->config_write(sdev, pri + PCI_PRI_CTRL, PCI_PRI_CTRL_RESET, 2);
+	if (!(sdev->config_read(sdev, pri + PCI_PRI_STATUS, 2) &
+	      PCI_PRI_STATUS_STOPPED))
+		return false;
+	max = sdev->config_read(sdev, pri + PCI_PRI_MAX_REQ, 4);
+	sdev->config_write(sdev, pri + PCI_PRI_ALLOC_REQ,
+			   min(max, (uint32_t)SW_PRQ_DEPTH), 4);
+	sdev->config_write(sdev, pri + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE, 2);
+	return true;
+}
+
+/*
+ * As the kernel's intel_iommu_probe_finalize(): PASID on for a function
+ * that has it ("always enable PASID support on devices which have it",
+ * before ATS), and PRI, which needs the PRG response to carry the PASID
+ * when PASIDs are on. The kernel wants ATS before PRI too; no function
+ * here has ATS (docs/pasid.md), so that step is left out.
+ */
+static void sw_iommu_enable_pci(struct sw_iommu_dev *sdev)
+{
+	unsigned int pasid, pri;
+
+	if (!sdev->config_read || !sw_model_page_requests(sdev->model))
+		return;
+	pasid = sw_pci_find_ext_cap(sdev, PCI_EXT_CAP_ID_PASID);
+	if (pasid && sdev->dev.max_pasid_log2) {
+		/* No execute or privileged requests: no features */
+		sdev->config_write(sdev, pasid + PCI_PASID_CTRL,
+				   PCI_PASID_CTRL_ENABLE, 2);
+		sdev->pasid_enabled = true;
+	}
+	pri = sw_pci_find_ext_cap(sdev, PCI_EXT_CAP_ID_PRI);
+	if (!pri)
+		return;
+	if (sdev->pasid_enabled &&
+	    !(sdev->config_read(sdev, pri + PCI_PRI_STATUS, 2) &
+	      PCI_PRI_STATUS_PASID))
+		return;
+	sdev->pri_enabled = sw_pci_enable_pri(sdev, pri);
+}
+
+/* As intel_iommu_release_device(): PRI off, then PASID */
+static void sw_iommu_disable_pci(struct sw_iommu_dev *sdev)
+{
+	if (sdev->pri_enabled)
+		sdev->config_write(sdev,
+				   sw_pci_find_ext_cap(sdev,
+						       PCI_EXT_CAP_ID_PRI) +
+					   PCI_PRI_CTRL,
+				   0, 2);
+	if (sdev->pasid_enabled)
+		sdev->config_write(sdev,
+				   sw_pci_find_ext_cap(sdev,
+						       PCI_EXT_CAP_ID_PASID) +
+					   PCI_PASID_CTRL,
+				   0, 2);
+	sdev->pri_enabled = false;
+	sdev->pasid_enabled = false;
+}
+
+/*
+ * As the intel driver's iopf_for_domain_set(): a domain with a fault
+ * handler needs PRI, which the driver turned on at probe or not at all
+ * (intel_iommu_enable_iopf(): ENODEV). Only the models with page requests
+ * check; the others take the domain and fail their faults.
+ */
+int sw_iommu_iopf_check(struct iommu_domain *domain, struct device *dev)
+{
+	struct sw_iommu_dev *sdev = to_sw_iommu_dev(dev);
+
+	if (!domain->iopf_handler || !sw_model_page_requests(sdev->model))
+		return 0;
+	return sdev->pri_enabled ? 0 : -ENODEV;
+}
+
 int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 {
 	const struct iommu_ops *ops = sw_model_ops(sdev->model);
@@ -388,9 +509,12 @@ int sw_iommu_dev_add(struct sw_iommu_dev *sdev, struct iommu_group *group)
 	sdev->domain = ops->blocked_domain;
 	sdev->vsid = SW_NO_VSID;
 	memset(&sdev->cd_cache, 0, sizeof(sdev->cd_cache));
+	sdev->pasid_enabled = false;
+	sdev->pri_enabled = false;
 	rc = iommu_device_add(&sdev->dev, ops, group);
 	if (rc)
 		return rc;
+	sw_iommu_enable_pci(sdev);
 	mutex_lock(&dma_devs_lock);
 	list_add_tail(&sdev->dma_item, &dma_devs);
 	mutex_unlock(&dma_devs_lock);
@@ -403,6 +527,7 @@ void sw_iommu_dev_remove(struct sw_iommu_dev *sdev)
 	list_del(&sdev->dma_item);
 	mutex_unlock(&dma_devs_lock);
 	iommu_device_remove(&sdev->dev);
+	sw_iommu_disable_pci(sdev);
 	/* Unbound: no PASID is attached, no DMA section runs */
 	for (unsigned int i = 0; i != SW_PASID_DIR; i++) {
 		ufd_free(sdev->pasid_dir[i]);
@@ -460,16 +585,6 @@ static bool sw_walk_domain(struct sw_iommu_dev *sdev,
 	return true;
 }
 
-/*
- * Do the model's devices send page requests? VT-d's has ECAP.PRS, the
- * default model stands for none in particular; the SMMUv3 model has
- * neither PRI nor stalls (IDR0), the AMD one no PPRSup (EFR)
- */
-static bool sw_model_page_requests(enum sw_iommu_model model)
-{
-	return model == SW_IOMMU_MODEL_VTD || model == SW_IOMMU_MODEL_DEFAULT;
-}
-
 /* The same in the domain of @pasid, which says if it takes page requests */
 static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 		    bool write, bool mark, struct io_pgtable_walk *walk,
@@ -483,8 +598,7 @@ static bool sw_walk(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 		return true;
 	/* Set before the domain was attached, and kept while it is */
 	if (fault)
-		fault->page_request = domain->iopf_handler &&
-				      sw_model_page_requests(sdev->model);
+		fault->page_request = domain->iopf_handler && sdev->pri_enabled;
 	return false;
 }
 

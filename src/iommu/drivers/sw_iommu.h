@@ -86,6 +86,18 @@ struct sw_iommu_dev {
 	 */
 	void (*page_response)(struct sw_iommu_dev *sdev,
 			      const struct iopf_group *group, uint32_t code);
+	/*
+	 * The function's configuration space, where the driver turns PASID
+	 * and PRI on (as the kernel's intel driver at probe, which vfio-pci
+	 * does not let the user do); set before sw_iommu_dev_add(), NULL
+	 * for a device without one
+	 */
+	uint32_t (*config_read)(struct sw_iommu_dev *sdev, unsigned int off,
+				unsigned int size);
+	void (*config_write)(struct sw_iommu_dev *sdev, unsigned int off,
+			     uint32_t val, unsigned int size);
+	/* Set by the driver at probe, cleared at release (info->*_enabled) */
+	bool pasid_enabled, pri_enabled;
 	/* Odd while the device is inside a DMA section */
 	uint64_t dma_seq;
 	/* On the list of devices an unmap waits for */
@@ -131,7 +143,7 @@ struct sw_dma_fault_info {
 	bool write;    /* the access was a write */
 	/*
 	 * The domain that refused it takes page requests (it has a fault
-	 * handler: the IOMMU has PRI on for the device there)
+	 * handler, and the driver turned the function's PRI on at probe)
 	 */
 	bool page_request;
 };
@@ -196,6 +208,12 @@ bool sw_dma_write(struct sw_iommu_dev *sdev, uint32_t pasid, uint64_t iova,
 /* Between the driver's files: the VT-d model (sw_vtd.c) */
 void sw_iommu_set_domain(struct device *dev, struct iommu_domain *domain);
 /* set_dev_pasid of the model's domains: @domain translates for @pasid */
+/*
+ * May @domain be attached to @dev: 0, or -ENODEV for a domain with a fault
+ * handler on a device whose PRI the driver has not on (the intel driver's
+ * iopf_for_domain_set())
+ */
+int sw_iommu_iopf_check(struct iommu_domain *domain, struct device *dev);
 int sw_iommu_set_pasid(struct device *dev, uint32_t pasid,
 		       struct iommu_domain *domain, struct iommu_domain *old);
 bool sw_domain_is_paging(const struct iommu_domain *domain);

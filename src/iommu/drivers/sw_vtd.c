@@ -134,6 +134,8 @@ static int sw_vtd_nested_attach_dev(struct iommu_domain *domain,
 	int rc = sw_vtd_check_s1_cfg(&to_sw_vtd_nested(domain)->s1_cfg);
 
 	(void)old;
+	if (!rc)
+		rc = sw_iommu_iopf_check(domain, dev);
 	if (rc)
 		return rc;
 	sw_iommu_set_domain(dev, domain);
