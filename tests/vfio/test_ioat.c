@@ -633,20 +633,6 @@ static void test_completion_fault(void **state)
 	assert_int_equal(0, R32(CHANERR));
 }
 
-static void set_msix(int efd)
-{
-	char buf[sizeof(struct vfio_irq_set) + 4];
-	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
-
-	*s = (struct vfio_irq_set){.argsz = sizeof(buf),
-				   .flags = VFIO_IRQ_SET_DATA_EVENTFD |
-					    VFIO_IRQ_SET_ACTION_TRIGGER,
-				   .index = VFIO_PCI_MSIX_IRQ_INDEX,
-				   .count = 1};
-	memcpy(s->data, &efd, 4);
-	assert_int_equal(0, ioc(f.dev, VFIO_DEVICE_SET_IRQS, s));
-}
-
 /* Was the eventfd signaled within @ms (and reset)? */
 static bool fired(int efd, int ms)
 {
@@ -675,7 +661,7 @@ static void test_msix(void **state)
 	(void)state;
 	take_segv();
 	assert_true(efd >= 0);
-	set_msix(efd);
+	assert_int_equal(0, set_msix_eventfd(f.dev, efd));
 	chan_init();
 	W8(INTRCTRL, INTRCTRL_MSIX);
 	assert_int_equal(INTRCTRL_MSIX, R8(INTRCTRL));

@@ -78,21 +78,6 @@ static long map_file(int ctx, uint32_t ioas, int mfd, uint64_t start,
 	return ioc(ctx, IOMMU_IOAS_MAP_FILE, &m);
 }
 
-/* MSI-X vector 0 (DONE) signals @efd */
-static long set_irq(int dev, int efd)
-{
-	char sbuf[sizeof(struct vfio_irq_set) + 4];
-	struct vfio_irq_set *s = (struct vfio_irq_set *)sbuf;
-
-	*s = (struct vfio_irq_set){.argsz = sizeof(sbuf),
-				   .flags = VFIO_IRQ_SET_DATA_EVENTFD |
-					    VFIO_IRQ_SET_ACTION_TRIGGER,
-				   .index = VFIO_PCI_MSIX_IRQ_INDEX,
-				   .count = 1};
-	memcpy(s->data, &efd, 4);
-	return ioc(dev, VFIO_DEVICE_SET_IRQS, s);
-}
-
 /*
  * A dma-buf of the first page of the device's memory BAR, made by the
  * owner for us, mapped in the IOAS at IOVA_P2P (QEMU's peer-to-peer)
@@ -284,8 +269,8 @@ static int use_device(int ctx, int dev)
 	map_bar2(ctx, ioas, dev);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	/* Our descriptors, taken by the owner: an eventfd, and not one */
-	STEP(21, efd >= 0 && set_irq(dev, mfd) == -EINVAL);
-	STEP(22, set_irq(dev, efd) == 0);
+	STEP(21, efd >= 0 && set_msix_eventfd(dev, mfd) == -EINVAL);
+	STEP(22, set_msix_eventfd(dev, efd) == 0);
 	run_copy(dev, ring, (uint8_t *)ring + PAGE_SZ, efd);
 	map_bars(dev);
 	irq_info_and_reset(dev);

@@ -126,18 +126,7 @@ static void test_noiommu(void **state)
 	ring[1] = (struct udma_desc){
 		.op = UDMA_OP_FILL | UDMA_OP_IRQ, .dst = 0x1000, .len = 64};
 	efd = eventfd(0, EFD_CLOEXEC);
-	{
-		char sbuf[sizeof(struct vfio_irq_set) + 4];
-		struct vfio_irq_set *s = (struct vfio_irq_set *)sbuf;
-
-		*s = (struct vfio_irq_set){.argsz = sizeof(sbuf),
-					   .flags = VFIO_IRQ_SET_DATA_EVENTFD |
-						    VFIO_IRQ_SET_ACTION_TRIGGER,
-					   .index = VFIO_PCI_MSIX_IRQ_INDEX,
-					   .count = 1};
-		memcpy(s->data, &efd, 4);
-		assert_int_equal(0, ioc(dev, VFIO_DEVICE_SET_IRQS, s));
-	}
+	assert_int_equal(0, set_msix_eventfd(dev, efd));
 	bus_master(dev);
 	reg(dev, UDMA_REG_RING_BASE, (uint32_t)(uintptr_t)ring);
 	reg(dev, UDMA_REG_RING_BASE + 4, (uint32_t)((uintptr_t)ring >> 32));

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -85,6 +86,21 @@ static inline long detach(int dev)
 	struct vfio_device_detach_iommufd_pt d = {.argsz = sizeof(d)};
 
 	return ioc(dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d);
+}
+
+/* VFIO_DEVICE_SET_IRQS: MSI-X vector 0 signals @efd (0 or -errno) */
+static inline long set_msix_eventfd(int dev, int efd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int)];
+	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
+
+	*s = (struct vfio_irq_set){.argsz = sizeof(buf),
+				   .flags = VFIO_IRQ_SET_DATA_EVENTFD |
+					    VFIO_IRQ_SET_ACTION_TRIGGER,
+				   .index = VFIO_PCI_MSIX_IRQ_INDEX,
+				   .count = 1};
+	memcpy(s->data, &efd, sizeof(int));
+	return ioc(dev, VFIO_DEVICE_SET_IRQS, s);
 }
 
 static inline void reg(int dev, uint32_t off, uint32_t v)
