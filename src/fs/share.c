@@ -238,12 +238,21 @@ static struct iommufd_file *served_resolve(int pid, int dev_fd)
 	return file;
 }
 
+/*
+ * What the server sends a client never waits: a client that sends and
+ * does not read its answers (or hands over a channel already full) would
+ * hold the server, and with it every client and the owner's own close.
+ * A well-behaved client has at most one answer unread on its channel.
+ */
+#define SHARE_SEND_FLAGS (MSG_NOSIGNAL | MSG_DONTWAIT)
+
 /* The answer to a served file's hello: 0, or the client's errno */
 static bool hello_answer(int chan, int64_t rc)
 {
 	struct share_reply reply = {.rc = rc};
 
-	return send(chan, &reply, sizeof(reply), MSG_NOSIGNAL) == sizeof(reply);
+	return send(chan, &reply, sizeof(reply), SHARE_SEND_FLAGS) ==
+	       sizeof(reply);
 }
 
 /* Hellos waiting on a server end; false when the last holder closed */
@@ -354,7 +363,10 @@ static int64_t channel_mmap(struct iommufd_file *file, struct share_req *req,
 	return rc;
 }
 
-/* The answer, with our descriptor @fd when not -1; false: client gone */
+/*
+ * The answer, with our descriptor @fd when not -1; false: the client is
+ * gone, or has not read its earlier answers
+ */
 static bool channel_reply(int chan, struct share_reply *reply, int fd)
 {
 	union {
@@ -374,7 +386,7 @@ static bool channel_reply(int chan, struct share_reply *reply, int fd)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
-	return sendmsg(chan, &msg, MSG_NOSIGNAL) == sizeof(*reply);
+	return sendmsg(chan, &msg, SHARE_SEND_FLAGS) == sizeof(*reply);
 }
 
 /*

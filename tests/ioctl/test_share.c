@@ -27,6 +27,7 @@
 
 #include "test_helpers.h"
 #include "../lib/procs.h"
+#include "../../src/fs/share_proto.h"
 #include <uiommufd/vfio.h>
 
 #define IOVA MOCK_APERTURE_START
@@ -209,6 +210,59 @@ static void test_bad_hellos(void **state)
 {
 	(void)state;
 	assert_int_equal(0, run_owner(bad_hellos));
+}
+
+/*
+ * A client that sends requests and never reads the answers: its channel
+ * fills, and the owner's server must not wait on it. The owner goes on
+ * serving other calls, and its own last close is not held up.
+ */
+static int unread_answers(void)
+{
+	struct iommu_ioas_alloc a = {.size = sizeof(a)};
+	struct share_req req = {
+		.magic = SHARE_MAGIC,
+		.op = SHARE_OP_IOCTL,
+		.cmd = IOMMU_IOAS_ALLOC,
+		.arg = (uintptr_t)&a,
+	};
+	int fd = uiommufd_open(0);
+	int done[2];
+	pid_t child;
+	char c = 0;
+
+	STEP(1, fd >= 0 && !pipe(done));
+	child = fork();
+	if (!child) {
+		int chan[2];
+
+		STEP(2, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				    chan));
+		/*
+		 * A context's hello, then more requests than the answers' room
+		 * holds, never reading one: the owner hangs up on us at last
+		 */
+		STEP(3, send_fds(fd, &chan[1], 1) == 0 && !close(chan[1]));
+		for (int i = 0; i != 4096; i++)
+			if (send(chan[0], &req, sizeof(req), MSG_NOSIGNAL) !=
+			    sizeof(req))
+				break;
+		STEP(4, ioas_alloc_rc(fd) == 0);
+		STEP(6, write(done[1], &c, 1) == 1);
+		pause();
+	}
+	STEP(7, read(done[0], &c, 1) == 1);
+	STEP(8, ioas_alloc_rc(fd) == 0);
+	kill(child, SIGKILL);
+	STEP(9, exit_code(child) == 200 + SIGKILL);
+	STEP(10, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_unread_answers(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(unread_answers));
 }
 
 static int drop_effective(int cap)
@@ -612,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_owner_dies),
 		cmocka_unit_test(test_client_crashes),
 		cmocka_unit_test(test_bad_hellos),
+		cmocka_unit_test(test_unread_answers),
 		cmocka_unit_test(test_other_user),
 		cmocka_unit_test(test_name_no_door),
 		cmocka_unit_test(test_differences),
