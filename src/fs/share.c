@@ -431,6 +431,9 @@ static bool channel_serve(struct share_entry *e)
 	}
 	reply.pos = req.pos;
 	ufd_caller_clear();
+	/* The memory a mapping shares (a BAR's memfd) stays ours */
+	if (req.op == SHARE_OP_MMAP)
+		return channel_reply(e->fd, &reply, map_fd);
 	/*
 	 * A descriptor the call made is the call's value: the client's. One
 	 * the call made and undid (not its value) is no longer ours to touch

@@ -160,6 +160,23 @@ static int run_copy(int dev, struct udma_desc *ring, uint8_t *buf, int efd)
 	return 0;
 }
 
+/* Is the mapping at @p one of the memfd of @name, not a trapped one? */
+static bool maps_memfd(const void *p, const char *name)
+{
+	char line[512], want[32];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)(uintptr_t)p);
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, want, strlen(want)) &&
+			strstr(line, name) && strstr(line, " rw-s ");
+	fclose(f);
+	return found;
+}
+
 /*
  * The BARs mapped here: the register BAR's loads and stores reach the
  * model (trapped here, served by the owner), the memory BAR is the very
@@ -186,6 +203,8 @@ static int map_bars(int dev)
 	STEP(74, !uiommufd_mmap(NULL, UDMA_BAR_MEM_LEN, PROT_READ | PROT_WRITE,
 				MAP_SHARED, dev, bar2, &p));
 	mem = p;
+	/* Not trapped: the model's memfd itself */
+	STEP(79, maps_memfd(p, "/memfd:uiommufd-bar2-"));
 	mem[100] = 0xa5;
 	STEP(75, uiommufd_pread(dev, &v, 1, bar2 + 100) == 1 && v == 0xa5);
 	v = 0x5a;
