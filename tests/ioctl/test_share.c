@@ -265,6 +265,55 @@ static void test_unread_answers(void **state)
 	assert_int_equal(0, run_owner(unread_answers));
 }
 
+/*
+ * A number a client names is a descriptor of the client's, never one of
+ * the owner's: an access the owner made on a context the client cannot
+ * reach is EBADFD to the client, whose table has no such descriptor, and
+ * the owner's memory behind it stays unread.
+ */
+static int owner_numbers(void)
+{
+	size_t len = PAGE_SZ;
+	char *buf = shared_buf(len);
+	uint64_t iova = IOVA;
+	int fd = uiommufd_open(0), other, access;
+	int num[2];
+	pid_t child;
+
+	STEP(1, fd >= 0 && !pipe(num));
+	child = fork();
+	if (!child) {
+		char got[64] = {0};
+
+		STEP(2,
+		     read(num[0], &access, sizeof(access)) == sizeof(access));
+		STEP(3, fcntl(access, F_GETFD) < 0);
+		STEP(4, access_rw(fd, access, IOVA, got, sizeof(got), 0) ==
+				-EBADFD);
+		STEP(5, got[0] == 0);
+		exit(0);
+	}
+	/* Made after the fork: the child never holds any of it */
+	other = uiommufd_open(0);
+	STEP(6, other >= 0);
+	STEP(7,
+	     ioas_map(other, ioas_alloc(other), buf, len, &iova, FIXED) == 0);
+	access = (int)access_create(other, 1, 0);
+	STEP(8, access >= 0);
+	STEP(9, access_rw(other, access, IOVA, buf, 8, 0) == 0);
+	STEP(10, write(num[1], &access, sizeof(access)) == sizeof(access));
+	STEP(11, exit_code(child) == 0);
+	STEP(12, close(access) == 0 && uiommufd_close(other) == 0 &&
+			 uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_owner_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(owner_numbers));
+}
+
 static int drop_effective(int cap)
 {
 	struct __user_cap_header_struct hdr = {
@@ -667,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_client_crashes),
 		cmocka_unit_test(test_bad_hellos),
 		cmocka_unit_test(test_unread_answers),
+		cmocka_unit_test(test_owner_numbers),
 		cmocka_unit_test(test_other_user),
 		cmocka_unit_test(test_name_no_door),
 		cmocka_unit_test(test_differences),
