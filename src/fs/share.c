@@ -275,11 +275,18 @@ static bool server_end_read(int fd, struct iommufd_file *file)
 	int chan;
 
 	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	if (n == 0)
-		return false;
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
 	chan = hello_channel(&msg, &cred);
+	/*
+	 * No bytes: the last holder is gone (POLLHUP), or a holder sent an
+	 * empty message, which is no hello and must not stop the serving
+	 */
+	if (n == 0) {
+		if (chan >= 0)
+			close(chan);
+		return poll(&(struct pollfd){.fd = fd}, 1, 0) != 1;
+	}
 	if (chan < 0)
 		return true;
 	if (n == sizeof(hello) && hello.magic == SHARE_MAGIC) {

@@ -176,6 +176,27 @@ static int send_garbage(int fd, int nfds, int passfd)
 	return sendmsg(fd, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
+/* A message of no bytes carrying @passfd */
+static int send_fds_len0(int fd, int passfd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct iovec iov = {.iov_base = &passfd, .iov_len = 0};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
+	return sendmsg(fd, &msg, MSG_NOSIGNAL) == 0 ? 0 : -1;
+}
+
 /*
  * Hellos without a descriptor, with two, with one that is not a socket:
  * the owner drops them and serves the well-formed client after them.
@@ -312,6 +333,62 @@ static void test_owner_numbers(void **state)
 {
 	(void)state;
 	assert_int_equal(0, run_owner(owner_numbers));
+}
+
+/* Does this process hold a descriptor of the memfd named @name? */
+static bool holds_memfd(const char *name)
+{
+	char link[64], target[128];
+	bool found = false;
+
+	for (int fd = 0; fd != 1024 && !found; fd++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		found = strstr(target, name) != NULL;
+	}
+	return found;
+}
+
+/*
+ * An empty message on the descriptor, with a descriptor and without: no
+ * hello, and no hang-up either. The owner goes on serving the context,
+ * and keeps nothing the message carried.
+ */
+static int empty_hellos(void)
+{
+	int fd = uiommufd_open(0);
+	pid_t child;
+
+	STEP(1, fd >= 0);
+	child = fork();
+	if (!child) {
+		int probe = memfd_create("uiommufd-test-probe", MFD_CLOEXEC);
+		struct iovec iov = {.iov_base = &probe, .iov_len = 0};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+		STEP(2, probe >= 0 && sendmsg(fd, &msg, 0) == 0);
+		STEP(3, send_fds_len0(fd, probe) == 0);
+		STEP(4, close(probe) == 0);
+		/* Our hello comes after them: they were read first */
+		STEP(5, ioas_alloc_rc(fd) == 0);
+		exit(0);
+	}
+	STEP(6, exit_code(child) == 0);
+	STEP(7, !holds_memfd("uiommufd-test-probe"));
+	STEP(8, ioas_alloc_rc(fd) == 0);
+	STEP(9, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_empty_hellos(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(empty_hellos));
 }
 
 static int drop_effective(int cap)
@@ -715,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_owner_dies),
 		cmocka_unit_test(test_client_crashes),
 		cmocka_unit_test(test_bad_hellos),
+		cmocka_unit_test(test_empty_hellos),
 		cmocka_unit_test(test_unread_answers),
 		cmocka_unit_test(test_owner_numbers),
 		cmocka_unit_test(test_other_user),
