@@ -187,10 +187,17 @@ int pci_dev_add_bar_mem(struct pci_dev *pdev, unsigned int bar, uint64_t size,
 
 	snprintf(name, sizeof(name), "uiommufd-bar%u-%s", bar,
 		 pdev->sdev.dev.name);
-	b->memfd = memfd_create(name, MFD_CLOEXEC);
+	b->memfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (b->memfd < 0)
 		return -errno;
-	if (ftruncate(b->memfd, (off_t)size))
+	/*
+	 * Its size is the BAR's for good: another process that maps the BAR
+	 * is sent this memfd (vfio_pci_mmap_remote()), and must not shrink
+	 * the memory under the model, whose next access would be a SIGBUS
+	 */
+	if (ftruncate(b->memfd, (off_t)size) ||
+	    fcntl(b->memfd, F_ADD_SEALS,
+		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
 		goto err_close;
 	b->mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, b->memfd,
 		      0);

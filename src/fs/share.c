@@ -238,12 +238,21 @@ static struct iommufd_file *served_resolve(int pid, int dev_fd)
 	return file;
 }
 
+/*
+ * What the server sends a client never waits: a client that sends and
+ * does not read its answers (or hands over a channel already full) would
+ * hold the server, and with it every client and the owner's own close.
+ * A well-behaved client has at most one answer unread on its channel.
+ */
+#define SHARE_SEND_FLAGS (MSG_NOSIGNAL | MSG_DONTWAIT)
+
 /* The answer to a served file's hello: 0, or the client's errno */
 static bool hello_answer(int chan, int64_t rc)
 {
 	struct share_reply reply = {.rc = rc};
 
-	return send(chan, &reply, sizeof(reply), MSG_NOSIGNAL) == sizeof(reply);
+	return send(chan, &reply, sizeof(reply), SHARE_SEND_FLAGS) ==
+	       sizeof(reply);
 }
 
 /* Hellos waiting on a server end; false when the last holder closed */
@@ -266,11 +275,18 @@ static bool server_end_read(int fd, struct iommufd_file *file)
 	int chan;
 
 	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	if (n == 0)
-		return false;
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
 	chan = hello_channel(&msg, &cred);
+	/*
+	 * No bytes: the last holder is gone (POLLHUP), or a holder sent an
+	 * empty message, which is no hello and must not stop the serving
+	 */
+	if (n == 0) {
+		if (chan >= 0)
+			close(chan);
+		return poll(&(struct pollfd){.fd = fd}, 1, 0) != 1;
+	}
 	if (chan < 0)
 		return true;
 	if (n == sizeof(hello) && hello.magic == SHARE_MAGIC) {
@@ -354,7 +370,10 @@ static int64_t channel_mmap(struct iommufd_file *file, struct share_req *req,
 	return rc;
 }
 
-/* The answer, with our descriptor @fd when not -1; false: client gone */
+/*
+ * The answer, with our descriptor @fd when not -1; false: the client is
+ * gone, or has not read its earlier answers
+ */
 static bool channel_reply(int chan, struct share_reply *reply, int fd)
 {
 	union {
@@ -374,7 +393,7 @@ static bool channel_reply(int chan, struct share_reply *reply, int fd)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
-	return sendmsg(chan, &msg, MSG_NOSIGNAL) == sizeof(*reply);
+	return sendmsg(chan, &msg, SHARE_SEND_FLAGS) == sizeof(*reply);
 }
 
 /*
@@ -419,6 +438,9 @@ static bool channel_serve(struct share_entry *e)
 	}
 	reply.pos = req.pos;
 	ufd_caller_clear();
+	/* The memory a mapping shares (a BAR's memfd) stays ours */
+	if (req.op == SHARE_OP_MMAP)
+		return channel_reply(e->fd, &reply, map_fd);
 	/*
 	 * A descriptor the call made is the call's value: the client's. One
 	 * the call made and undid (not its value) is no longer ours to touch

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/kcmp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,14 @@ int ufd_caller_fd_dup(int fd)
 		nfd = errno == EBADF ? -EBADF : -EPERM;
 	close(pidfd);
 	return nfd;
+}
+
+bool ufd_caller_fd_is_ours(int fd)
+{
+	if (!caller.pid)
+		return true;
+	return syscall(SYS_kcmp, caller.pid, ufd_selfpid(), KCMP_FILE, fd,
+		       fd) == 0;
 }
 
 void ufd_warn(const char *file, int line, const char *cond)

@@ -68,6 +68,11 @@ bool ufd_caller_is_remote(void);
  * a dup of our own, or the client's taken with pidfd_getfd(). -errno.
  */
 int ufd_caller_fd_dup(int fd);
+/*
+ * Is the caller's descriptor fd the open file our descriptor fd is? Ours
+ * when it is us; a client's when it inherited ours over fork() (kcmp()).
+ */
+bool ufd_caller_fd_is_ours(int fd);
 
 /* Capability checks of the calling thread, as the kernel's capable() */
 bool ufd_capable(int cap);

@@ -36,11 +36,21 @@ static const struct iommufd_file_ops staccess_fops = {
 	.release = staccess_release,
 };
 
-/* The access behind fd, holding a file reference (drop with file_put) */
+/*
+ * The access behind the caller's fd, holding a file reference (drop with
+ * file_put). A client's number names a descriptor of the client's, not
+ * one of the owner's (docs/multiprocess.md): an access is never sent to
+ * another process, so a client holds one only as a forked child does.
+ */
 static struct selftest_access *iommufd_access_get(int fd)
 {
 	struct iommufd_file *file = iommufd_file_get(fd);
 
+	/* A client's number is ours only if it inherited our descriptor */
+	if (file && !ufd_caller_fd_is_ours(fd)) {
+		iommufd_file_put(file);
+		file = NULL;
+	}
 	if (!file)
 		return ERR_PTR(-EBADFD);
 	if (file->ops != &staccess_fops) {

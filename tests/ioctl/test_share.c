@@ -27,6 +27,7 @@
 
 #include "test_helpers.h"
 #include "../lib/procs.h"
+#include "../../src/fs/share_proto.h"
 #include <uiommufd/vfio.h>
 
 #define IOVA MOCK_APERTURE_START
@@ -175,6 +176,27 @@ static int send_garbage(int fd, int nfds, int passfd)
 	return sendmsg(fd, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
+/* A message of no bytes carrying @passfd */
+static int send_fds_len0(int fd, int passfd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct iovec iov = {.iov_base = &passfd, .iov_len = 0};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
+	return sendmsg(fd, &msg, MSG_NOSIGNAL) == 0 ? 0 : -1;
+}
+
 /*
  * Hellos without a descriptor, with two, with one that is not a socket:
  * the owner drops them and serves the well-formed client after them.
@@ -209,6 +231,164 @@ static void test_bad_hellos(void **state)
 {
 	(void)state;
 	assert_int_equal(0, run_owner(bad_hellos));
+}
+
+/*
+ * A client that sends requests and never reads the answers: its channel
+ * fills, and the owner's server must not wait on it. The owner goes on
+ * serving other calls, and its own last close is not held up.
+ */
+static int unread_answers(void)
+{
+	struct iommu_ioas_alloc a = {.size = sizeof(a)};
+	struct share_req req = {
+		.magic = SHARE_MAGIC,
+		.op = SHARE_OP_IOCTL,
+		.cmd = IOMMU_IOAS_ALLOC,
+		.arg = (uintptr_t)&a,
+	};
+	int fd = uiommufd_open(0);
+	int done[2];
+	pid_t child;
+	char c = 0;
+
+	STEP(1, fd >= 0 && !pipe(done));
+	child = fork();
+	if (!child) {
+		int chan[2];
+
+		STEP(2, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				    chan));
+		/*
+		 * A context's hello, then more requests than the answers' room
+		 * holds, never reading one: the owner hangs up on us at last
+		 */
+		STEP(3, send_fds(fd, &chan[1], 1) == 0 && !close(chan[1]));
+		for (int i = 0; i != 4096; i++)
+			if (send(chan[0], &req, sizeof(req), MSG_NOSIGNAL) !=
+			    sizeof(req))
+				break;
+		STEP(4, ioas_alloc_rc(fd) == 0);
+		STEP(6, write(done[1], &c, 1) == 1);
+		pause();
+	}
+	STEP(7, read(done[0], &c, 1) == 1);
+	STEP(8, ioas_alloc_rc(fd) == 0);
+	kill(child, SIGKILL);
+	STEP(9, exit_code(child) == 200 + SIGKILL);
+	STEP(10, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_unread_answers(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(unread_answers));
+}
+
+/*
+ * A number a client names is a descriptor of the client's, never one of
+ * the owner's: an access the owner made on a context the client cannot
+ * reach is EBADFD to the client, whose table has no such descriptor, and
+ * the owner's memory behind it stays unread.
+ */
+static int owner_numbers(void)
+{
+	size_t len = PAGE_SZ;
+	char *buf = shared_buf(len);
+	uint64_t iova = IOVA;
+	int fd = uiommufd_open(0), other, access;
+	int num[2];
+	pid_t child;
+
+	STEP(1, fd >= 0 && !pipe(num));
+	child = fork();
+	if (!child) {
+		char got[64] = {0};
+
+		STEP(2,
+		     read(num[0], &access, sizeof(access)) == sizeof(access));
+		STEP(3, fcntl(access, F_GETFD) < 0);
+		STEP(4, access_rw(fd, access, IOVA, got, sizeof(got), 0) ==
+				-EBADFD);
+		STEP(5, got[0] == 0);
+		exit(0);
+	}
+	/* Made after the fork: the child never holds any of it */
+	other = uiommufd_open(0);
+	STEP(6, other >= 0);
+	STEP(7,
+	     ioas_map(other, ioas_alloc(other), buf, len, &iova, FIXED) == 0);
+	access = (int)access_create(other, 1, 0);
+	STEP(8, access >= 0);
+	STEP(9, access_rw(other, access, IOVA, buf, 8, 0) == 0);
+	STEP(10, write(num[1], &access, sizeof(access)) == sizeof(access));
+	STEP(11, exit_code(child) == 0);
+	STEP(12, close(access) == 0 && uiommufd_close(other) == 0 &&
+			 uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_owner_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(owner_numbers));
+}
+
+/* Does this process hold a descriptor of the memfd named @name? */
+static bool holds_memfd(const char *name)
+{
+	char link[64], target[128];
+	bool found = false;
+
+	for (int fd = 0; fd != 1024 && !found; fd++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		found = strstr(target, name) != NULL;
+	}
+	return found;
+}
+
+/*
+ * An empty message on the descriptor, with a descriptor and without: no
+ * hello, and no hang-up either. The owner goes on serving the context,
+ * and keeps nothing the message carried.
+ */
+static int empty_hellos(void)
+{
+	int fd = uiommufd_open(0);
+	pid_t child;
+
+	STEP(1, fd >= 0);
+	child = fork();
+	if (!child) {
+		int probe = memfd_create("uiommufd-test-probe", MFD_CLOEXEC);
+		struct iovec iov = {.iov_base = &probe, .iov_len = 0};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+		STEP(2, probe >= 0 && sendmsg(fd, &msg, 0) == 0);
+		STEP(3, send_fds_len0(fd, probe) == 0);
+		STEP(4, close(probe) == 0);
+		/* Our hello comes after them: they were read first */
+		STEP(5, ioas_alloc_rc(fd) == 0);
+		exit(0);
+	}
+	STEP(6, exit_code(child) == 0);
+	STEP(7, !holds_memfd("uiommufd-test-probe"));
+	STEP(8, ioas_alloc_rc(fd) == 0);
+	STEP(9, uiommufd_close(fd) == 0);
+	return 0;
+}
+
+static void test_empty_hellos(void **state)
+{
+	(void)state;
+	assert_int_equal(0, run_owner(empty_hellos));
 }
 
 static int drop_effective(int cap)
@@ -612,6 +792,9 @@ int main(void)
 		cmocka_unit_test(test_owner_dies),
 		cmocka_unit_test(test_client_crashes),
 		cmocka_unit_test(test_bad_hellos),
+		cmocka_unit_test(test_empty_hellos),
+		cmocka_unit_test(test_unread_answers),
+		cmocka_unit_test(test_owner_numbers),
 		cmocka_unit_test(test_other_user),
 		cmocka_unit_test(test_name_no_door),
 		cmocka_unit_test(test_differences),

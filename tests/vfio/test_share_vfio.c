@@ -28,6 +28,7 @@
 #define bind vfio_bind
 #include "udma_helpers.h"
 #include "../lib/procs.h"
+#include "../../src/fs/share_proto.h"
 
 #define IOVA_RING 0x100000UL
 #define IOVA_BUF  0x200000UL
@@ -160,6 +161,23 @@ static int run_copy(int dev, struct udma_desc *ring, uint8_t *buf, int efd)
 	return 0;
 }
 
+/* Is the mapping at @p one of the memfd of @name, not a trapped one? */
+static bool maps_memfd(const void *p, const char *name)
+{
+	char line[512], want[32];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)(uintptr_t)p);
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, want, strlen(want)) &&
+			strstr(line, name) && strstr(line, " rw-s ");
+	fclose(f);
+	return found;
+}
+
 /*
  * The BARs mapped here: the register BAR's loads and stores reach the
  * model (trapped here, served by the owner), the memory BAR is the very
@@ -186,6 +204,8 @@ static int map_bars(int dev)
 	STEP(74, !uiommufd_mmap(NULL, UDMA_BAR_MEM_LEN, PROT_READ | PROT_WRITE,
 				MAP_SHARED, dev, bar2, &p));
 	mem = p;
+	/* Not trapped: the model's memfd itself */
+	STEP(83, maps_memfd(p, "/memfd:uiommufd-bar2-"));
 	mem[100] = 0xa5;
 	STEP(75, uiommufd_pread(dev, &v, 1, bar2 + 100) == 1 && v == 0xa5);
 	v = 0x5a;
@@ -197,6 +217,89 @@ static int map_bars(int dev)
 	STEP(78, uiommufd_mmap(NULL, 4096, PROT_READ, MAP_SHARED, dev,
 			       (off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40,
 			       &p) == -EINVAL);
+	return 0;
+}
+
+/* An answer of the owner and the descriptor it carries */
+static bool recv_reply_fd(int chan, struct share_reply *reply, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = reply, .iov_len = sizeof(*reply)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+
+	if (recvmsg(chan, &msg, MSG_CMSG_CLOEXEC) != sizeof(*reply))
+		return false;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return false;
+	memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return true;
+}
+
+/* A channel of our own to the owner's @dev, as share_client.c makes */
+static int raw_channel(int ctx, int dev)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct share_hello hello = {.magic = SHARE_MAGIC, .dev_fd = dev};
+	struct iovec iov = {.iov_base = &hello, .iov_len = sizeof(hello)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	struct share_reply answer;
+	int chan[2];
+
+	STEP(84, !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &chan[1], sizeof(int));
+	STEP(85, sendmsg(ctx, &msg, MSG_NOSIGNAL) == sizeof(hello) &&
+			 !close(chan[1]));
+	STEP(86, recv(chan[0], &answer, sizeof(answer), 0) == sizeof(answer) &&
+			 answer.rc == 0);
+	return chan[0];
+}
+
+/*
+ * The memfd a mapping of the memory BAR is sent with, kept by a client
+ * that does not close it: it cannot resize the model's memory under the
+ * owner (which would take SIGBUS at its next access)
+ */
+static int bar_memfd_sealed(int ctx, int dev)
+{
+	const off_t bar2 = (off_t)(VFIO_PCI_BAR0_REGION_INDEX + UDMA_BAR_MEM)
+			   << 40;
+	struct share_req req = {
+		.magic = SHARE_MAGIC,
+		.op = SHARE_OP_MMAP,
+		.cmd = PROT_READ | PROT_WRITE,
+		.arg = MAP_SHARED,
+		.count = UDMA_BAR_MEM_LEN,
+		.pos = (uint64_t)bar2,
+	};
+	struct share_reply reply;
+	int chan = raw_channel(ctx, dev), mfd;
+	uint32_t v = 0;
+
+	STEP(87, send(chan, &req, sizeof(req), 0) == sizeof(req));
+	STEP(88, recv_reply_fd(chan, &reply, &mfd) && reply.rc == 0);
+	STEP(89, ftruncate(mfd, 0) == -1 && errno == EPERM);
+	STEP(92, ftruncate(mfd, 2 * UDMA_BAR_MEM_LEN) == -1 && errno == EPERM);
+	STEP(93, uiommufd_pread(dev, &v, 1, bar2 + 100) == 1);
+	close(mfd);
+	close(chan);
 	return 0;
 }
 
@@ -273,6 +376,7 @@ static int use_device(int ctx, int dev)
 	STEP(22, set_msix_eventfd(dev, efd) == 0);
 	run_copy(dev, ring, (uint8_t *)ring + PAGE_SZ, efd);
 	map_bars(dev);
+	bar_memfd_sealed(ctx, dev);
 	irq_info_and_reset(dev);
 	STEP(27, detach(dev) == 0);
 	munmap(ring, 3 * PAGE_SZ);
