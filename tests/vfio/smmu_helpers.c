@@ -192,10 +192,7 @@ void fill(uint64_t off, int byte)
 
 bool all(uint64_t off, int byte, size_t len)
 {
-	for (size_t i = 0; i != len; i++)
-		if ((unsigned char)f.guest[off + i] != byte)
-			return false;
-	return true;
+	return bytes_all(f.guest + off, byte, len);
 }
 
 long invalidate(const uint64_t (*cmds)[2], uint32_t *num)

@@ -80,35 +80,21 @@ static void engine_start(struct engine *e, int dev, struct udma_desc *ring)
 	e->dev = dev;
 	e->ring = ring;
 	e->head = 0;
-	bus_master(dev);
-	reg(dev, UDMA_REG_RING_BASE, (uint32_t)IOVA_RING);
-	reg(dev, UDMA_REG_RING_BASE + 4, (uint32_t)(IOVA_RING >> 32));
-	reg(dev, UDMA_REG_RING_SIZE, 4);
-	reg(dev, UDMA_REG_CONTROL, UDMA_CTRL_ENABLE);
+	udma_start_ring(dev, IOVA_RING);
 }
 
 /* Fill [iova, iova + len) through the device; the descriptor's status */
 static uint32_t engine_fill(struct engine *e, uint64_t iova, uint32_t len)
 {
-	struct udma_desc *d = &e->ring[e->head];
-
-	*d = (struct udma_desc){
+	const struct udma_desc d = {
 		.op = UDMA_OP_FILL, .src = PATTERN, .dst = iova, .len = len};
-	e->head = (e->head + 1) % 4;
-	reg(e->dev, UDMA_REG_RING_HEAD, e->head);
-	for (int i = 0;
-	     i != 2000 && reg_read(e->dev, UDMA_REG_RING_TAIL) != e->head; i++)
-		usleep(500);
-	assert_int_equal(e->head, reg_read(e->dev, UDMA_REG_RING_TAIL));
-	return __atomic_load_n(&d->status, __ATOMIC_ACQUIRE);
+
+	return udma_run(e->dev, e->ring, &e->head, &d);
 }
 
 static bool filled(const char *p, size_t len, bool with_pattern)
 {
-	for (size_t i = 0; i != len; i++)
-		if ((unsigned char)p[i] != (with_pattern ? 0x6c : 0))
-			return false;
-	return true;
+	return bytes_all(p, with_pattern ? 0x6c : 0, len);
 }
 
 /* Tables hooked in the page table of the (only) HWPT of a context */

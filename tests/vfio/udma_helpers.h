@@ -123,6 +123,17 @@ static inline void bus_master(int dev)
 	assert_int_equal(2, uiommufd_pwrite(dev, &cmd, 2, CFG(4)));
 }
 
+/* Is each of the @len bytes at @p equal to @byte? */
+static inline bool bytes_all(const void *p, int byte, size_t len)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i != len; i++)
+		if (b[i] != (unsigned char)byte)
+			return false;
+	return true;
+}
+
 /* @dev's engine on, on a ring of 4 descriptors at device address @ring */
 static inline void udma_start_ring(int dev, uint64_t ring)
 {

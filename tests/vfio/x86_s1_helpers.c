@@ -88,10 +88,7 @@ void fill(uint64_t off, int byte)
 
 bool all(uint64_t off, int byte, size_t len)
 {
-	for (size_t i = 0; i != len; i++)
-		if ((unsigned char)f.guest[off + i] != byte)
-			return false;
-	return true;
+	return bytes_all(f.guest + off, byte, len);
 }
 
 void x86_check_large_leaf(void)
